@@ -1,0 +1,10 @@
+//! The wire format of `/api/v1`. Every type here is what a client sends or receives; the server
+//! converts them into domain types at the edge.
+
+pub mod dev;
+pub mod pagination;
+pub mod problem;
+pub mod system;
+
+pub use pagination::{CursorPage, PageQuery};
+pub use problem::{FieldError, Problem};

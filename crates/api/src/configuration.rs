@@ -1,0 +1,190 @@
+//! Typed settings: `config/base.toml`, then `config/<environment>.toml`, then environment
+//! variables `RXGATE__<SECTION>__<KEY>` (e.g. `RXGATE__APPLICATION__PORT=9000`).
+//! The environment is chosen by `RXGATE_ENVIRONMENT` (`local` by default, or `production`).
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use rxgate_integrations::email::SmtpSettings;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use sqlx::postgres::PgConnectOptions;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Local,
+    Production,
+}
+
+impl FromStr for Environment {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "local" => Ok(Self::Local),
+            "production" => Ok(Self::Production),
+            other => Err(format!(
+                "unknown environment `{other}`: use `local` or `production`"
+            )),
+        }
+    }
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Local => "local",
+            Self::Production => "production",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub environment: Environment,
+    pub application: ApplicationSettings,
+    pub database: DatabaseSettings,
+    pub email: EmailSettings,
+    pub jobs: JobSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApplicationSettings {
+    pub host: String,
+    /// 0 picks a free port (tests).
+    pub port: u16,
+    /// The URL people open, used in emails and links.
+    pub public_url: String,
+    /// Built SPA (index.html and assets). Missing folder: only the API is served.
+    pub spa_dir: Option<PathBuf>,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// Seconds in-flight requests get to finish on shutdown.
+    pub shutdown_timeout_secs: u64,
+    /// Origins allowed to call the API from a browser, besides the API's own origin.
+    #[serde(default)]
+    pub cors_allowed_origins: Vec<String>,
+    /// HTTP worker threads; default: one per core.
+    pub http_workers: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// Connection URL of the application role (owns no tables, cannot bypass row-level
+    /// security).
+    pub url: SecretString,
+    pub max_connections: u32,
+}
+
+impl DatabaseSettings {
+    pub fn connect_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
+        PgConnectOptions::from_str(self.url.expose_secret())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransport {
+    /// Stored in the developer mailbox (local environment only).
+    Local,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EmailSettings {
+    pub transport: EmailTransport,
+    pub smtp: Option<SmtpSettings>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct JobSettings {
+    /// `rxgate serve` also runs workers in the same process.
+    pub run_in_process: bool,
+    /// Jobs one worker process runs at once.
+    pub concurrency: usize,
+    /// How often an idle worker looks for due jobs (it is also woken by NOTIFY).
+    pub poll_interval_ms: u64,
+    /// How long a claimed job is held before another worker may take it over.
+    pub lease_secs: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// `tracing` filter, e.g. `info,sqlx=warn`.
+    pub filter: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Reads settings from `dir` (usually `./config`) and the process environment.
+    pub fn load(dir: &Path) -> Result<Self, SettingsError> {
+        let environment: Environment = std::env::var("RXGATE_ENVIRONMENT")
+            .unwrap_or_else(|_| "local".into())
+            .parse()
+            .map_err(SettingsError::Invalid)?;
+        let settings: Settings = config::Config::builder()
+            .add_source(config::File::from(dir.join("base.toml")))
+            .add_source(
+                config::File::from(dir.join(format!("{}.toml", environment.as_str())))
+                    .required(false),
+            )
+            .set_override("environment", environment.as_str())?
+            .add_source(
+                config::Environment::with_prefix("RXGATE")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .list_separator(",")
+                    .with_list_parse_key("application.cors_allowed_origins")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Refuses combinations that would be unsafe or cannot work.
+    pub fn check(&self) -> Result<(), SettingsError> {
+        if self.environment == Environment::Production
+            && self.email.transport == EmailTransport::Local
+        {
+            return Err(SettingsError::Invalid(
+                "email.transport = \"local\" stores mail in the database; production needs smtp"
+                    .into(),
+            ));
+        }
+        if self.email.transport == EmailTransport::Smtp && self.email.smtp.is_none() {
+            return Err(SettingsError::Invalid(
+                "email.transport = \"smtp\" needs an [email.smtp] section".into(),
+            ));
+        }
+        if self.jobs.concurrency == 0 || self.jobs.lease_secs <= 0 {
+            return Err(SettingsError::Invalid(
+                "jobs.concurrency and jobs.lease_secs must be positive".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the developer tools (mailbox) are exposed.
+    pub fn dev_tools(&self) -> bool {
+        self.environment == Environment::Local && self.email.transport == EmailTransport::Local
+    }
+}

@@ -1,0 +1,222 @@
+//! The one error type of the HTTP layer and its RFC 9457 problem+json rendering.
+//! Every failure a client can see goes through [`ApiError`], so every error body has the same
+//! shape and a stable `code`; causes of 5xx answers go to the log, never to the client.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use rxgate_api_types::{FieldError, Problem};
+use rxgate_persistence::RepoError;
+
+use crate::middleware::request_id::current_request_id;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("request body is not valid JSON")]
+    MalformedJson(String),
+    #[error("request body does not match the expected shape")]
+    InvalidBody(String),
+    #[error("invalid query parameters")]
+    InvalidQuery(String),
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("invalid pagination cursor")]
+    InvalidCursor,
+    #[error("unsupported content type")]
+    UnsupportedMediaType,
+    #[error("request body too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("service unavailable")]
+    Unavailable(String),
+    /// Anything unexpected. The cause is logged; the client sees a generic 500.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(Box::new(err))
+    }
+
+    /// The stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MalformedJson(_) => "MALFORMED_JSON",
+            Self::InvalidBody(_) => "INVALID_BODY",
+            Self::InvalidQuery(_) => "INVALID_QUERY",
+            Self::Validation(_) => "VALIDATION_FAILED",
+            Self::InvalidCursor => "INVALID_CURSOR",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            Self::NotFound => "NOT_FOUND",
+            Self::Conflict { code, .. } => code,
+            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL_ERROR",
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            Self::MalformedJson(d) | Self::InvalidBody(d) | Self::InvalidQuery(d) => {
+                Some(d.clone())
+            }
+            Self::Validation(_) => Some("One or more fields are invalid.".into()),
+            Self::InvalidCursor => Some("The cursor is not one this API issued.".into()),
+            Self::UnsupportedMediaType => Some("Send the body as application/json.".into()),
+            Self::PayloadTooLarge { limit } => {
+                Some(format!("The body is larger than {limit} bytes."))
+            }
+            Self::NotFound => Some("The resource does not exist.".into()),
+            Self::Conflict { detail, .. } => Some(detail.clone()),
+            Self::Unavailable(d) => Some(d.clone()),
+            Self::Internal(_) => None,
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let status = self.status_code();
+        Problem {
+            kind: format!(
+                "https://rxgate.dev/problems/{}",
+                self.code().to_ascii_lowercase().replace('_', "-")
+            ),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code: self.code().to_owned(),
+            request_id: current_request_id(),
+            errors: match self {
+                Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::MalformedJson(_) | Self::InvalidQuery(_) | Self::InvalidCursor => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::InvalidBody(_) | Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(error.cause_chain = %error_chain(cause.as_ref()), "internal error");
+        }
+        problem_response(&self.to_problem())
+    }
+}
+
+/// Renders a problem with the right content type.
+pub fn problem_response(problem: &Problem) -> HttpResponse {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut res = HttpResponse::build(status).json(problem);
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    res
+}
+
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut current = err.source();
+    while let Some(cause) = current {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        current = cause.source();
+    }
+    out
+}
+
+impl From<RepoError> for ApiError {
+    fn from(err: RepoError) -> Self {
+        match err {
+            RepoError::NotFound => Self::NotFound,
+            // Row-level security refusing a write means the row is not the caller's: it does
+            // not exist for them.
+            RepoError::Forbidden => Self::NotFound,
+            RepoError::InvalidCursor => Self::InvalidCursor,
+            RepoError::Conflict { constraint } => conflict_for_constraint(&constraint),
+            RepoError::Db(e) => Self::internal(e),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        RepoError::from(err).into()
+    }
+}
+
+/// The one place where database constraint names become problem codes. Constraints the
+/// application checks first for a friendlier message still land here when two requests race.
+fn conflict_for_constraint(constraint: &str) -> ApiError {
+    let code = match constraint {
+        "jobs_dedupe_key" => "DUPLICATE_JOB",
+        _ => "CONFLICT",
+    };
+    ApiError::Conflict {
+        code,
+        detail: "The request conflicts with the current state of the resource.".into(),
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = Vec::new();
+        collect_field_errors(&errors, "", &mut fields);
+        fields.sort_by(|a, b| a.field.cmp(&b.field).then(a.code.cmp(&b.code)));
+        Self::Validation(fields)
+    }
+}
+
+fn collect_field_errors(
+    errors: &validator::ValidationErrors,
+    prefix: &str,
+    out: &mut Vec<FieldError>,
+) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    out.push(FieldError {
+                        field: path.clone(),
+                        code: e.code.to_string(),
+                        message: e
+                            .message
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_else(|| format!("failed the `{}` rule", e.code)),
+                    });
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect_field_errors(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect_field_errors(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
+}

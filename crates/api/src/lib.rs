@@ -1,0 +1,18 @@
+//! Rxgate's HTTP layer: configuration, the actix-web application, `/api/v1` routes,
+//! problem+json errors, the OpenAPI document and the background job worker.
+
+pub mod configuration;
+pub mod error;
+pub mod extract;
+pub mod jobs;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod spa;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use configuration::Settings;
+pub use startup::Application;

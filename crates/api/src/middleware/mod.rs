@@ -1,0 +1,5 @@
+//! Cross-cutting request handling: request ids, logs and metrics, problem+json for every error.
+
+pub mod observe;
+pub mod problem;
+pub mod request_id;

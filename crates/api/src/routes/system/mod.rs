@@ -1,0 +1,5 @@
+//! Liveness and readiness probes.
+
+pub mod health;
+pub mod platform;
+pub mod ready;

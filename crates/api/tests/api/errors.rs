@@ -1,0 +1,138 @@
+//! Hostile and malformed input: always problem+json 4xx, never a 500, nothing written.
+use serde_json::json;
+
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with};
+
+async fn job_count(app: &crate::helpers::TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'email.send'")
+        .fetch_one(&app.owner)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn unknown_api_route_is_a_problem_404() {
+    let app = spawn_app().await;
+    assert_problem(app.get("/api/v1/no-such-thing").await, 404, "NOT_FOUND").await;
+    assert_problem(app.get("/api/v2/health").await, 404, "NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn wrong_method_is_a_problem_not_plain_text() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .delete(app.url("/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_problem_400() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/dev/mailbox"))
+        .header("content-type", "application/json")
+        .body(r#"{"to": "a@example.org", "subject": "#)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 400, "MALFORMED_JSON").await;
+    assert_eq!(job_count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_a_problem_415() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/dev/mailbox"))
+        .header("content-type", "text/plain")
+        .body("to=a@example.org")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 415, "UNSUPPORTED_MEDIA_TYPE").await;
+}
+
+#[tokio::test]
+async fn oversized_body_is_a_problem_413() {
+    let app = spawn_app_with(|s| s.application.body_limit_bytes = 1024).await;
+    let res = app
+        .post_json(
+            "/api/v1/dev/mailbox",
+            &json!({"to": "a@example.org", "subject": "s", "body": "x".repeat(5000)}),
+        )
+        .await;
+    assert_problem(res, 413, "PAYLOAD_TOO_LARGE").await;
+    assert_eq!(job_count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn wrong_types_are_a_problem_422() {
+    let app = spawn_app().await;
+    let res = app
+        .post_json(
+            "/api/v1/dev/mailbox",
+            &json!({"to": 42, "subject": ["x"], "body": null}),
+        )
+        .await;
+    assert_problem(res, 422, "INVALID_BODY").await;
+    let res = app
+        .post_json("/api/v1/dev/mailbox", &json!({"to": "a@example.org"}))
+        .await;
+    assert_problem(res, 422, "INVALID_BODY").await;
+    assert_eq!(job_count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn validation_failures_list_every_failing_field() {
+    let app = spawn_app().await;
+    let res = app
+        .post_json(
+            "/api/v1/dev/mailbox",
+            &json!({"to": "not-an-email", "subject": "", "body": "x".repeat(10_001)}),
+        )
+        .await;
+    let body = assert_problem(res, 422, "VALIDATION_FAILED").await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["body", "subject", "to"], "{body}");
+    assert_eq!(body["errors"][2]["message"], "must be an email address");
+    assert_eq!(job_count(&app).await, 0, "nothing half-written");
+}
+
+#[tokio::test]
+async fn bad_query_parameters_are_a_problem_400() {
+    let app = spawn_app().await;
+    assert_problem(
+        app.get("/api/v1/dev/mailbox?limit=lots").await,
+        400,
+        "INVALID_QUERY",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/dev/mailbox?cursor=forged").await,
+        400,
+        "INVALID_CURSOR",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_path_id_is_a_404() {
+    let app = spawn_app().await;
+    assert_problem(
+        app.get("/api/v1/dev/mailbox/not-a-uuid").await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+}

@@ -1,0 +1,137 @@
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use rxgate_api::Application;
+use rxgate_api::configuration::{EmailTransport, Environment, Settings};
+use rxgate_persistence::{Db, MIGRATOR};
+use secrecy::SecretString;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Executor, PgPool};
+use uuid::Uuid;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// Owner connection to this test's database (bypasses row-level security).
+    pub owner: PgPool,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn env_url(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} must be set (run the tests through `just test`, which sets it)")
+    })
+}
+
+/// A new, migrated database; returns the owner pool and the application role's URL for it.
+pub async fn fresh_database() -> (PgPool, String) {
+    let owner_url = env_url("DATABASE_URL");
+    let app_url = env_url("RXGATE__DATABASE__URL");
+    let name = format!("rxgate_test_{}", Uuid::new_v4().simple());
+    let admin = PgConnectOptions::from_str(&owner_url)
+        .unwrap()
+        .database("postgres");
+    let mut conn = admin.connect().await.unwrap();
+    conn.execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+        .await
+        .unwrap();
+    let owner = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(
+            PgConnectOptions::from_str(&owner_url)
+                .unwrap()
+                .database(&name),
+        )
+        .await
+        .unwrap();
+    MIGRATOR.run(&owner).await.unwrap();
+    let (server, _db) = app_url.rsplit_once('/').unwrap();
+    (owner, format!("{server}/{name}"))
+}
+
+pub fn test_settings(app_db_url: &str) -> Settings {
+    let config_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+    let mut settings = Settings::load(&config_dir).unwrap();
+    settings.environment = Environment::Local;
+    settings.email.transport = EmailTransport::Local;
+    settings.application.port = 0;
+    settings.application.spa_dir = None;
+    settings.application.http_workers = Some(1);
+    settings.application.shutdown_timeout_secs = 1;
+    settings.database.url = SecretString::from(app_db_url.to_owned());
+    settings.database.max_connections = 5;
+    settings.jobs.poll_interval_ms = 100;
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    let (owner, app_db_url) = fresh_database().await;
+    let mut settings = test_settings(&app_db_url);
+    customise(&mut settings);
+    let db = Db::connect_lazy(
+        settings.database.connect_options().unwrap(),
+        settings.database.max_connections,
+    );
+    let app = Application::build_with_db(settings, db).unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap(),
+        owner,
+    }
+}
+
+/// Asserts a problem+json answer with `status` and `code`, returning the body.
+pub async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> serde_json::Value {
+    assert_eq!(res.status().as_u16(), status, "status");
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content type was {content_type}"
+    );
+    let request_id = res
+        .headers()
+        .get("x-request-id")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], status, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["type"].is_string() && body["title"].is_string(),
+        "{body}"
+    );
+    assert_eq!(body["request_id"].as_str(), request_id.as_deref(), "{body}");
+    body
+}

@@ -1,0 +1,11 @@
+//! API integration tests: each test spawns the real application on a random port against its
+//! own freshly migrated database, connecting as the application role like production does.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod dev_mailbox;
+mod errors;
+mod helpers;
+mod jobs;
+mod openapi;
+mod spa;
+mod system;

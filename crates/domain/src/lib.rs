@@ -1,0 +1,4 @@
+//! Rxgate's pure business rules. Nothing in this crate performs IO or reads the clock:
+//! the current time is always a parameter so every rule is testable.
+
+pub mod jobs;

@@ -1,0 +1,133 @@
+//! The pool and the one helper that opens every transaction with its row-level-security
+//! context. Policies in the database read this context through `app_user_id()`,
+//! `app_has_role(..)` and `app_is_system()`; `set_config(.., true)` scopes it to the transaction,
+//! so nothing leaks to the next user of a pooled connection.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::RepoError;
+
+/// Who is acting in a transaction. The default is anonymous: every policy matches nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RlsContext {
+    pub user_id: Option<Uuid>,
+    pub roles: Vec<String>,
+    pub clinic_ids: Vec<Uuid>,
+    pub pharmacy_ids: Vec<Uuid>,
+    /// Background work and start-up tasks that act for the platform, not for a user.
+    pub system: bool,
+    pub request_id: Option<String>,
+}
+
+impl RlsContext {
+    pub fn anonymous(request_id: Option<String>) -> Self {
+        Self {
+            request_id,
+            ..Self::default()
+        }
+    }
+
+    pub fn system() -> Self {
+        Self {
+            system: true,
+            ..Self::default()
+        }
+    }
+}
+
+fn join<T: ToString>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The application's pool. Cloning is cheap (it shares the pool).
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: PgPool,
+}
+
+impl Db {
+    /// A lazily connecting pool: the server starts (and answers `/health`) while the database
+    /// is still coming up; `/ready` tells when it is reachable.
+    pub fn connect_lazy(options: PgConnectOptions, max_connections: u32) -> Self {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(options);
+        Self { pool }
+    }
+
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Opens a transaction acting as `ctx`. Every request's database work goes through here.
+    pub async fn begin(
+        &self,
+        ctx: &RlsContext,
+    ) -> Result<Transaction<'static, Postgres>, RepoError> {
+        let mut tx = self.pool.begin().await?;
+        let user_id = ctx.user_id.map(|id| id.to_string()).unwrap_or_default();
+        sqlx::query!(
+            r#"SELECT
+                set_config('app.user_id', $1, true) AS "user_id!",
+                set_config('app.roles', $2, true) AS "roles!",
+                set_config('app.clinic_ids', $3, true) AS "clinic_ids!",
+                set_config('app.pharmacy_ids', $4, true) AS "pharmacy_ids!",
+                set_config('app.system', $5, true) AS "system!",
+                set_config('app.request_id', $6, true) AS "request_id!""#,
+            user_id,
+            join(&ctx.roles),
+            join(&ctx.clinic_ids),
+            join(&ctx.pharmacy_ids),
+            if ctx.system { "on" } else { "off" },
+            ctx.request_id.clone().unwrap_or_default(),
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(tx)
+    }
+
+    /// Whether the database answers at all.
+    pub async fn ping(&self) -> Result<(), RepoError> {
+        sqlx::query_scalar!(r#"SELECT 1 AS "one!""#)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether every migration compiled into this binary has been applied successfully, and no
+    /// newer one (from a newer binary) is present. Returns a human-readable reason when not.
+    pub async fn migrations_current(&self) -> Result<Result<(), String>, RepoError> {
+        let applied: Vec<i64> = sqlx::query_scalar!(
+            r#"SELECT version AS "version!" FROM _sqlx_migrations WHERE success ORDER BY version"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let known: Vec<i64> = crate::MIGRATOR
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration())
+            .map(|m| m.version)
+            .collect();
+        if let Some(missing) = known.iter().find(|v| !applied.contains(v)) {
+            return Ok(Err(format!("migration {missing} is not applied")));
+        }
+        if let Some(unknown) = applied.iter().find(|v| !known.contains(v)) {
+            return Ok(Err(format!(
+                "database has migration {unknown} that this build does not know"
+            )));
+        }
+        Ok(Ok(()))
+    }
+}

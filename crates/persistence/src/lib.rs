@@ -1,0 +1,15 @@
+//! Rxgate's PostgreSQL layer: the connection pool, the transaction that carries each request's
+//! row-level-security context, and one repository module per aggregate. No HTTP types here;
+//! repository functions take `&mut PgConnection` and the caller owns the transaction.
+
+pub mod db;
+pub mod error;
+pub mod jobs;
+pub mod mailbox;
+pub mod pagination;
+
+pub use db::{Db, RlsContext};
+pub use error::RepoError;
+
+/// The migrations compiled into the binary; `rxgate migrate` applies them as the owner role.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");

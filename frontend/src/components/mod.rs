@@ -1,0 +1,6 @@
+//! Building blocks shared by every portal.
+
+pub mod error_view;
+pub mod layout;
+pub mod skeleton;
+pub mod theme;

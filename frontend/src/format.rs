@@ -1,0 +1,14 @@
+//! Dates and numbers in the viewer's locale and time zone.
+
+use chrono::{DateTime, Utc};
+
+/// e.g. "22 Nov 2026, 14:05" in the browser's locale and zone.
+pub fn date_time(at: &DateTime<Utc>) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let millis = at.timestamp_millis() as f64;
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string("default", &options).into()
+}

@@ -1,0 +1,4 @@
+//! Screens, one folder per portal.
+
+pub mod dev;
+pub mod public;

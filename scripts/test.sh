@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `just test`: every check, in order, with a summary at the end. Exits non-zero if any failed.
+#   scripts/test.sh        all steps
+#   scripts/test.sh e2e    only what the browser tests need
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export SQLX_OFFLINE=true
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+rxgate="$target_dir/debug/rxgate"
+only="${1:-all}"
+e2e_port="${RXGATE_E2E_PORT:-18080}"
+
+names=()
+results=()
+failed=0
+step() {
+    local name="$1"
+    shift
+    printf '\n==> %s\n' "$name"
+    local start=$SECONDS
+    if "$@"; then
+        results+=("pass  $(printf '%4ss' $((SECONDS - start)))  $name")
+    else
+        results+=("FAIL  $(printf '%4ss' $((SECONDS - start)))  $name")
+        failed=1
+    fi
+}
+
+summary() {
+    printf '\n=== just test summary ===\n'
+    printf '%s\n' "${results[@]}"
+    if [ "$failed" = 0 ]; then
+        printf 'just test: every step passed\n'
+    else
+        printf 'just test: FAILED\n'
+    fi
+}
+
+scripts/db.sh up || { echo "cannot start PostgreSQL" >&2; exit 1; }
+eval "$(scripts/db.sh env)"
+
+fmt() { cargo fmt --all -- --check; }
+build() { cargo build --workspace --exclude rxgate-frontend --all-targets; }
+migrate_dev() { "$rxgate" migrate; }
+clippy_server() { cargo clippy --workspace --exclude rxgate-frontend --all-targets -- -D warnings; }
+clippy_spa() { cargo clippy -p rxgate-frontend --target wasm32-unknown-unknown -- -D warnings; }
+sqlx_check() { (cd crates/persistence && SQLX_OFFLINE=false cargo sqlx prepare --check -- --all-targets); }
+rust_tests() {
+    # API tests create one database each; drop those of earlier runs first.
+    psql -X -q -At "$DATABASE_URL" -c "SELECT datname FROM pg_database WHERE datname LIKE 'rxgate_test_%'" \
+        | while read -r name; do scripts/db.sh drop "$name"; done
+    cargo test --workspace --exclude rxgate-frontend --no-fail-fast
+}
+spa() { scripts/build-spa.sh; }
+
+e2e() {
+    local db="rxgate_e2e"
+    scripts/db.sh recreate "$db" >/dev/null || return 1
+    (
+        eval "$(scripts/db.sh env "$db")"
+        "$rxgate" migrate || exit 1
+        export RXGATE__APPLICATION__PORT="$e2e_port"
+        export RXGATE__APPLICATION__PUBLIC_URL="http://127.0.0.1:$e2e_port"
+        export RXGATE__JOBS__POLL_INTERVAL_MS=200
+        "$rxgate" seed || exit 1
+        "$rxgate" serve >"$root/target/e2e-server.log" 2>&1 &
+        server=$!
+        trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+        for _ in $(seq 1 100); do
+            curl -fsS "http://127.0.0.1:$e2e_port/api/v1/ready" >/dev/null 2>&1 && break
+            sleep 0.2
+        done
+        cd e2e && RXGATE_E2E_URL="http://127.0.0.1:$e2e_port" CHROMIUM_PATH="$(command -v chromium)" \
+            npx playwright test
+    )
+}
+
+mkdir -p "$root/target"
+if [ "$only" = "e2e" ]; then
+    step "build server" cargo build -p rxgate-server
+    step "build SPA" spa
+    step "browser tests (Playwright, Chromium)" e2e
+else
+    step "cargo fmt --check" fmt
+    step "build (debug, all targets)" build
+    step "migrate dev database" migrate_dev
+    step "clippy server crates -D warnings" clippy_server
+    step "clippy SPA (wasm32) -D warnings" clippy_spa
+    step "sqlx offline query data is current" sqlx_check
+    step "Rust tests: unit, database, API, OpenAPI drift" rust_tests
+    step "build SPA (wasm release)" spa
+    step "browser tests (Playwright, Chromium)" e2e
+fi
+summary
+exit "$failed"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what `just run` and `just test` need and a fresh machine may lack. Skips anything
+# already present at the right version.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    echo "tools: adding the wasm32-unknown-unknown target" >&2
+    rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly. Installed without
+# --locked: its own lockfile pins crates the registry mirror may lack.
+want_wbg=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+have_wbg=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have_wbg" != "$want_wbg" ]; then
+    echo "tools: installing wasm-bindgen-cli $want_wbg" >&2
+    cargo install wasm-bindgen-cli --version "$want_wbg" --force
+fi
+
+if [ "$(sqlx --version 2>/dev/null | awk '{print $2}' || true)" != "0.8.6" ]; then
+    echo "tools: installing sqlx-cli 0.8.6" >&2
+    cargo install sqlx-cli --version 0.8.6 --no-default-features --features postgres,rustls --locked \
+        || cargo install sqlx-cli --version 0.8.6 --no-default-features --features postgres,rustls
+fi
+
+# Playwright and binaryen's wasm-opt (Debian's wasm-opt breaks the app: see NOTES).
+if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/@playwright/test ]; then
+    echo "tools: installing npm packages in e2e/" >&2
+    (cd e2e && npm ci --no-audit --no-fund)
+fi
