@@ -39,24 +39,24 @@ test('a test email goes through the outbox into the developer mailbox', async ({
   await expect(page.getByRole('heading', { name: 'Developer mailbox' })).toBeVisible();
 
   // Invalid input is explained per field, from the API's problem+json.
-  await page.getByLabel('To').fill('not-an-email');
-  await page.getByLabel('Subject').fill('Hello');
-  await page.getByLabel('To').evaluate((el: HTMLInputElement) => (el.type = 'text'));
+  await page.getByLabel('To', { exact: true }).fill('not-an-email');
+  await page.getByLabel('Subject', { exact: true }).fill('Hello');
+  await page.getByLabel('To', { exact: true }).evaluate((el: HTMLInputElement) => (el.type = 'text'));
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByText('must be an email address')).toBeVisible();
 
   const subject = `Journey ${Date.now()}`;
-  await page.getByLabel('To').fill('patient@example.org');
-  await page.getByLabel('Subject').fill(subject);
-  await page.getByLabel('Message').fill('Sent from the browser test.');
+  await page.getByLabel('To', { exact: true }).fill('patient@example.org');
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Message', { exact: true }).fill(`Body of ${subject}`);
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Queued for delivery.' })).toBeVisible();
 
   // Delivery is a background job: refresh until the message arrives.
   await expect(async () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByText(subject)).toBeVisible({ timeout: 1_000 });
+    await expect(page.getByText(subject, { exact: true })).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
-  await page.getByText(subject).click();
-  await expect(page.getByText('Sent from the browser test.')).toBeVisible();
+  await page.getByText(subject, { exact: true }).click();
+  await expect(page.getByText(`Body of ${subject}`)).toBeVisible();
 });
