@@ -12,8 +12,15 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-data="${RXGATE_PG_DATA:-$root/.data/pg}"
-sock="$root/.data/pg-socket"
+base="$root/.data"
+# As root, the cluster runs as the postgres user, who must be able to reach the folder. A
+# checkout under a private home (e.g. /root) is not reachable: keep the cluster in /var/tmp then.
+if [ "$(id -u)" = "0" ] && [ -z "${RXGATE_PG_DATA:-}" ] && id postgres >/dev/null 2>&1 \
+    && ! runuser -u postgres -- test -x "$root" 2>/dev/null; then
+    base="/var/tmp/rxgate-$(printf '%s' "$root" | sha256sum | cut -c1-12)"
+fi
+data="${RXGATE_PG_DATA:-$base/pg}"
+sock="$base/pg-socket"
 port="${RXGATE_PG_PORT:-55432}"
 superpw="postgres"
 app_pw="${RXGATE_APP_DB_PASSWORD:-rxgate-local-app}"
@@ -61,23 +68,23 @@ cmd_up() {
         echo "DATABASE_URL is set: using that server, no local cluster." >&2
         return 0
     fi
-    mkdir -p "$root/.data" "$sock"
+    mkdir -p "$base" "$sock"
     if [ ! -s "$data/PG_VERSION" ]; then
         echo "Creating local PostgreSQL cluster in $data" >&2
         mkdir -p "$data"
-        local pwfile="$root/.data/.pgpw"
+        local pwfile="$base/.pgpw"
         printf '%s\n' "$superpw" >"$pwfile"
         if [ "$(id -u)" = "0" ]; then
             id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
-            chown -R postgres "$root/.data"
+            chown -R postgres "$base"
         fi
         as_pg "$(pgbin initdb)" -D "$data" -U postgres --pwfile="$pwfile" \
             --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
         rm -f "$pwfile"
     fi
-    [ "$(id -u)" = "0" ] && chown -R postgres "$root/.data"
+    if [ "$(id -u)" = "0" ]; then chown -R postgres "$base"; fi
     if ! as_pg "$(pgbin pg_ctl)" -D "$data" status >/dev/null 2>&1; then
-        as_pg "$(pgbin pg_ctl)" -D "$data" -l "$root/.data/pg.log" -w -t 60 \
+        as_pg "$(pgbin pg_ctl)" -D "$data" -l "$base/pg.log" -w -t 60 \
             -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
             start >/dev/null
     fi
