@@ -39,7 +39,7 @@ pgbin() {
 # initdb and pg_ctl refuse to run as root: run them as the postgres user then.
 as_pg() {
     if [ "$(id -u)" = "0" ]; then
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
