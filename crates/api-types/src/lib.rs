@@ -1,6 +1,8 @@
 //! The wire format of `/api/v1`. Every type here is what a client sends or receives; the server
 //! converts them into domain types at the edge.
 
+pub mod audit;
+pub mod auth;
 pub mod dev;
 pub mod pagination;
 pub mod problem;

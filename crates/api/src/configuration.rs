@@ -48,6 +48,28 @@ pub struct Settings {
     pub email: EmailSettings,
     pub jobs: JobSettings,
     pub log: LogSettings,
+    pub auth: AuthSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    /// Ed25519 private key (PKCS#8 PEM) that signs access tokens. Secret: set it with
+    /// RXGATE__AUTH__JWT_PRIVATE_KEY_PEM in production.
+    pub jwt_private_key_pem: SecretString,
+    /// Key id published in the JWKS and put in each token's header (rotate by changing both).
+    pub jwt_key_id: String,
+    pub issuer: String,
+    pub audience: String,
+    pub access_token_minutes: i64,
+    pub refresh_token_days: i64,
+    /// Sessions of staff (every role but patient) end after this long without activity.
+    pub staff_idle_minutes: i64,
+    pub patient_idle_minutes: i64,
+    /// Send the refresh cookie with `Secure` (off only for plain-HTTP local development).
+    pub secure_cookies: bool,
+    /// Clinic that patients join when signing up without a clinic or referral.
+    pub default_clinic_slug: String,
+    pub email_token_hours: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -173,6 +195,14 @@ impl Settings {
         if self.email.transport == EmailTransport::Smtp && self.email.smtp.is_none() {
             return Err(SettingsError::Invalid(
                 "email.transport = \"smtp\" needs an [email.smtp] section".into(),
+            ));
+        }
+        if self.environment == Environment::Production
+            && (self.auth.jwt_key_id.starts_with("dev-") || !self.auth.secure_cookies)
+        {
+            return Err(SettingsError::Invalid(
+                "production needs its own auth.jwt_private_key_pem / jwt_key_id and secure cookies"
+                    .into(),
             ));
         }
         if self.jobs.concurrency == 0 || self.jobs.lease_secs <= 0 {

@@ -30,6 +30,23 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("not found")]
     NotFound,
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The refresh token or session can no longer be used (`code` says why).
+    #[error("session ended: {code}")]
+    SessionEnded { code: &'static str, detail: String },
+    #[error("forbidden: {code}")]
+    Forbidden { code: &'static str, detail: String },
+    #[error("account locked")]
+    Locked { retry_after_secs: i64 },
+    /// An emailed link that is unknown, used or expired.
+    #[error("invalid token")]
+    InvalidToken { expired: bool },
+    /// The request is well-formed but breaks a rule (`code` names the rule).
+    #[error("unprocessable: {code}")]
+    Rule { code: &'static str, detail: String },
     #[error("conflict: {code}")]
     Conflict { code: &'static str, detail: String },
     #[error("service unavailable")]
@@ -55,6 +72,14 @@ impl ApiError {
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::NotFound => "NOT_FOUND",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::SessionEnded { code, .. }
+            | Self::Forbidden { code, .. }
+            | Self::Rule { code, .. } => code,
+            Self::Locked { .. } => "ACCOUNT_LOCKED",
+            Self::InvalidToken { expired: true } => "TOKEN_EXPIRED",
+            Self::InvalidToken { expired: false } => "INVALID_TOKEN",
             Self::Conflict { code, .. } => code,
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_ERROR",
@@ -73,6 +98,23 @@ impl ApiError {
                 Some(format!("The body is larger than {limit} bytes."))
             }
             Self::NotFound => Some("The resource does not exist.".into()),
+            Self::Unauthenticated => {
+                Some("Sign in and send the access token as `Authorization: Bearer …`.".into())
+            }
+            Self::InvalidCredentials => Some("The email or password is wrong.".into()),
+            Self::SessionEnded { detail, .. }
+            | Self::Forbidden { detail, .. }
+            | Self::Rule { detail, .. } => Some(detail.clone()),
+            Self::Locked { retry_after_secs } => Some(format!(
+                "Too many failed sign-ins. Try again in {} minute(s), or reset your password.",
+                (retry_after_secs + 59) / 60
+            )),
+            Self::InvalidToken { expired: true } => {
+                Some("This link has expired. Ask for a new one.".into())
+            }
+            Self::InvalidToken { expired: false } => {
+                Some("This link is not valid or has already been used.".into())
+            }
             Self::Conflict { detail, .. } => Some(detail.clone()),
             Self::Unavailable(d) => Some(d.clone()),
             Self::Internal(_) => None,
@@ -109,6 +151,13 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unauthenticated | Self::InvalidCredentials | Self::SessionEnded { .. } => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Locked { .. } => StatusCode::LOCKED,
+            Self::InvalidToken { .. } => StatusCode::BAD_REQUEST,
+            Self::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -119,7 +168,22 @@ impl ResponseError for ApiError {
         if let Self::Internal(cause) = self {
             tracing::error!(error.cause_chain = %error_chain(cause.as_ref()), "internal error");
         }
-        problem_response(&self.to_problem())
+        let mut res = problem_response(&self.to_problem());
+        match self {
+            Self::Unauthenticated | Self::SessionEnded { .. } => {
+                res.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"rxgate\""),
+                );
+            }
+            Self::Locked { retry_after_secs } => {
+                if let Ok(v) = HeaderValue::from_str(&(*retry_after_secs).max(1).to_string()) {
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            _ => {}
+        }
+        res
     }
 }
 

@@ -1,7 +1,10 @@
 //! Rxgate's HTTP layer: configuration, the actix-web application, `/api/v1` routes,
 //! problem+json errors, the OpenAPI document and the background job worker.
 
+pub mod audit;
+pub mod auth;
 pub mod configuration;
+pub mod emails;
 pub mod error;
 pub mod extract;
 pub mod jobs;
@@ -9,6 +12,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;
+pub mod seed;
 pub mod spa;
 pub mod startup;
 pub mod state;

@@ -2,7 +2,8 @@
 //! `#[utoipa::path]` through utoipa-actix-web.
 
 use actix_web::App;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 #[derive(OpenApi)]
@@ -14,13 +15,36 @@ use utoipa_actix_web::AppExt;
             (`cursor`, `limit`, `next_cursor`); every response carries `X-Request-Id`.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
+    modifiers(&BearerAuth),
     tags(
+        (name = "auth", description = "Sign-up, sign-in, tokens, password reset"),
+        (name = "me", description = "The signed-in person: profile, consents, sessions"),
+        (name = "audit", description = "The tamper-evident audit log (information officer)"),
         (name = "system", description = "Liveness and readiness"),
         (name = "dev", description = "Developer tools of the local environment"),
     ),
     components(schemas(rxgate_api_types::Problem, rxgate_api_types::FieldError)),
 )]
 struct ApiDoc;
+
+/// Access tokens from `/auth/login` or `/auth/refresh`, sent as `Authorization: Bearer …`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("EdDSA-signed access token, valid 15 minutes; keys at /api/v1/.well-known/jwks.json"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The top-level document before paths are collected.
 fn base() -> utoipa::openapi::OpenApi {

@@ -18,6 +18,7 @@ use tokio::task::JoinHandle;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::JwtKeys;
 use crate::configuration::{EmailTransport, Environment, Settings};
 use crate::extract;
 use crate::jobs::{self, Registry, Worker, WorkerConfig};
@@ -38,6 +39,8 @@ pub enum StartupError {
     Email(#[from] MailError),
     #[error("email.transport = \"smtp\" needs an [email.smtp] section")]
     MissingSmtp,
+    #[error(transparent)]
+    Keys(#[from] crate::auth::keys::KeyError),
 }
 
 /// The handlers every worker process runs.
@@ -100,10 +103,12 @@ impl Application {
             None
         };
 
+        let keys = Arc::new(JwtKeys::from_settings(&settings.auth)?);
         let settings = Arc::new(settings);
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             db,
+            keys,
         });
         let metrics_data = web::Data::from(metrics);
         // Collected once from the handlers' annotations (the same routes as registered below).

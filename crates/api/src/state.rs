@@ -5,6 +5,7 @@ use std::sync::Arc;
 use rxgate_persistence::{Db, RlsContext};
 use sqlx::{Postgres, Transaction};
 
+use crate::auth::{JwtKeys, Principal};
 use crate::configuration::Settings;
 use crate::error::ApiError;
 use crate::middleware::request_id::current_request_id;
@@ -13,6 +14,7 @@ use crate::middleware::request_id::current_request_id;
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Db,
+    pub keys: Arc<JwtKeys>,
 }
 
 impl AppState {
@@ -22,6 +24,14 @@ impl AppState {
             .db
             .begin(&RlsContext::anonymous(current_request_id()))
             .await?)
+    }
+
+    /// Opens the request's transaction acting as the signed-in caller.
+    pub async fn begin_as(
+        &self,
+        principal: &Principal,
+    ) -> Result<Transaction<'static, Postgres>, ApiError> {
+        Ok(self.db.begin(&principal.rls()).await?)
     }
 
     /// Opens a transaction acting as the platform itself. Only for developer tools and

@@ -1,4 +1,5 @@
 //! Rxgate's pure business rules. Nothing in this crate performs IO or reads the clock:
 //! the current time is always a parameter so every rule is testable.
 
+pub mod identity;
 pub mod jobs;

@@ -2,11 +2,17 @@
 //! row-level-security context, and one repository module per aggregate. No HTTP types here;
 //! repository functions take `&mut PgConnection` and the caller owns the transaction.
 
+pub mod audit;
+pub mod consents;
 pub mod db;
+pub mod email_tokens;
 pub mod error;
 pub mod jobs;
 pub mod mailbox;
+pub mod organisations;
 pub mod pagination;
+pub mod sessions;
+pub mod users;
 
 pub use db::{Db, RlsContext};
 pub use error::RepoError;

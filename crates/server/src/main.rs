@@ -1,7 +1,5 @@
 //! `rxgate`: one binary for every process of a deployment.
 
-mod seed;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -70,7 +68,7 @@ enum CliError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error(transparent)]
-    Seed(#[from] seed::SeedError),
+    Seed(#[from] rxgate_api::seed::SeedError),
     #[error("{0}")]
     Message(String),
 }
@@ -130,7 +128,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 ));
             }
             let db = Db::connect_lazy(settings.database.connect_options()?, 2);
-            seed::run(&db, &settings).await?;
+            rxgate_api::seed::run(&db, &settings).await?;
+            eprintln!("demo data ready\n{}", rxgate_api::seed::accounts_banner());
             Ok(())
         }
     }

@@ -1,7 +1,10 @@
 //! `/api/v1`: one endpoint per file, registered through utoipa-actix-web so each route is
 //! written once and appears in the OpenAPI document from its `#[utoipa::path]`.
 
+pub mod audit;
+pub mod auth;
 pub mod dev;
+pub mod me;
 pub mod system;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -13,5 +16,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(system::platform::platform)
         .service(dev::list_mailbox::list_mailbox)
         .service(dev::get_mailbox_message::get_mailbox_message)
-        .service(dev::send_test_email::send_test_email);
+        .service(dev::send_test_email::send_test_email)
+        .service(auth::jwks::jwks)
+        .service(auth::signup::signup)
+        .service(auth::verify_email::verify_email)
+        .service(auth::login::login)
+        .service(auth::refresh::refresh)
+        .service(auth::logout::logout)
+        .service(auth::logout_all::logout_all)
+        .service(auth::password_reset_request::password_reset_request)
+        .service(auth::password_reset_confirm::password_reset_confirm)
+        .service(me::get_me::get_me)
+        .service(me::list_consents::list_consents)
+        .service(me::record_consent::record_consent)
+        .service(me::list_sessions::list_sessions)
+        .service(me::revoke_session::revoke_session)
+        .service(audit::list_events::list_events)
+        .service(audit::verify_chain::verify_chain);
 }

@@ -26,6 +26,50 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// Loads the demo organisations and accounts (see `rxgate_api::seed`).
+    pub async fn seed(&self) {
+        let settings = test_settings("postgres://unused/none");
+        rxgate_api::seed::run(&Db::from_pool(self.owner.clone()), &settings)
+            .await
+            .unwrap();
+    }
+
+    pub async fn login_raw(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Signs in and returns the token response (asserting success).
+    pub async fn login(&self, email: &str, password: &str) -> serde_json::Value {
+        let res = self.login_raw(email, password).await;
+        assert_eq!(res.status(), 200, "login of {email}");
+        res.json().await.unwrap()
+    }
+
+    /// Signs in as a native client: the refresh token comes in the body.
+    pub async fn login_native(&self, email: &str) -> serde_json::Value {
+        let res = self
+            .post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({"email": email, "password": rxgate_api::seed::DEMO_PASSWORD, "refresh_token_in_body": true}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    pub async fn get_auth(&self, path: &str, session: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(session["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
         self.client
             .post(self.url(path))

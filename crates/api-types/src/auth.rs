@@ -1,0 +1,178 @@
+//! Sign-up, sign-in, tokens, the signed-in user, consents.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+#[cfg(feature = "server")]
+use validator::Validate;
+
+/// A consent given at sign-up or later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct ConsentInput {
+    /// e.g. `terms`, `privacy`, `health_data_processing`, `marketing`.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 40)))]
+    pub purpose: String,
+    /// Version of the policy text the person saw, e.g. `2026-11`.
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 40)))]
+    pub policy_version: String,
+    pub granted: bool,
+}
+
+/// Licence details a doctor registers with (checked by a platform admin before approval).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct DoctorRegistration {
+    #[cfg_attr(feature = "server", validate(length(min = 3, max = 40)))]
+    pub licence_number: String,
+    /// Issuing body, e.g. `HPCSA` or `NPI`.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 40)))]
+    pub licence_body: String,
+    /// Where the licence is valid, e.g. `ZA` or `US-CA`.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 40)))]
+    pub licence_region: String,
+    pub licence_expires_on: NaiveDate,
+    #[serde(default)]
+    pub specialties: Vec<String>,
+    /// IANA time zone, e.g. `Africa/Johannesburg`.
+    #[cfg_attr(feature = "server", validate(length(min = 3, max = 64)))]
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SignupKind {
+    Patient,
+    Doctor,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct SignupRequest {
+    pub kind: SignupKind,
+    #[cfg_attr(feature = "server", validate(length(min = 3, max = 254)))]
+    pub email: String,
+    /// At least 12 characters, not a common password.
+    pub password: String,
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
+    pub display_name: String,
+    /// The clinic the person signs up with (its slug); defaults to the demo/default clinic.
+    pub clinic_slug: Option<String>,
+    /// A doctor's referral code: links the new patient to that doctor.
+    pub referral_code: Option<String>,
+    /// Required when `kind` is `doctor`.
+    #[cfg_attr(feature = "server", validate(nested))]
+    pub doctor: Option<DoctorRegistration>,
+    /// Must include `terms`, `privacy` and `health_data_processing`, granted.
+    #[cfg_attr(feature = "server", validate(nested))]
+    pub consents: Vec<ConsentInput>,
+}
+
+/// Sign-up always answers the same, whether or not the address already has an account (the
+/// owner of an existing account is told by email instead): nobody can probe who is a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SignupAccepted {
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TokenInput {
+    /// The token from the emailed link.
+    pub token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct EmailInput {
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PasswordResetConfirm {
+    pub token: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+    /// Native apps ask for the refresh token in the body; browsers get an HttpOnly cookie.
+    #[serde(default)]
+    pub refresh_token_in_body: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RefreshRequest {
+    /// Only for native clients; browsers send the cookie.
+    pub refresh_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TokenResponse {
+    /// Bearer token for `Authorization`, valid `expires_in` seconds.
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+    /// Present only when asked for (`refresh_token_in_body`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub user: Me,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MembershipView {
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    /// `platform`, `clinic` or `pharmacy`.
+    pub organisation_kind: String,
+    pub role: String,
+}
+
+/// The signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub email_verified: bool,
+    pub roles: Vec<String>,
+    pub memberships: Vec<MembershipView>,
+    /// `pending`, `approved`, `rejected` or `suspended` for doctors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doctor_status: Option<String>,
+    /// The doctor's referral code, to share with patients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ConsentView {
+    pub id: Uuid,
+    pub purpose: String,
+    pub policy_version: String,
+    pub granted: bool,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    /// The session this request belongs to.
+    pub current: bool,
+}

@@ -1,0 +1,13 @@
+//! Authentication: token signing and verification, the `Principal` of a request, password
+//! hashing, opaque tokens, and what every request contributes to the audit log.
+
+pub mod keys;
+pub mod meta;
+pub mod passwords;
+pub mod principal;
+pub mod session;
+pub mod tokens;
+
+pub use keys::{AccessClaims, JwtKeys};
+pub use meta::RequestMeta;
+pub use principal::Principal;

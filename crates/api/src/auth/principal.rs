@@ -1,0 +1,96 @@
+//! The authenticated caller of a request, from its bearer token.
+
+use std::future::{Ready, ready};
+use std::str::FromStr;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use rxgate_domain::identity::Role;
+use rxgate_persistence::RlsContext;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::middleware::request_id::current_request_id;
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub roles: Vec<Role>,
+    pub clinic_ids: Vec<Uuid>,
+    pub pharmacy_ids: Vec<Uuid>,
+    pub mfa: bool,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Refuses callers without `role` (403: the endpoint exists, the caller may not use it).
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.has(role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                code: "FORBIDDEN",
+                detail: format!("This needs the {role} role."),
+            })
+        }
+    }
+
+    /// The role recorded as acting in audit events: the most privileged one held.
+    pub fn acting_role(&self) -> Option<String> {
+        self.roles.iter().max().map(|r| r.as_str().to_owned())
+    }
+
+    pub fn rls(&self) -> RlsContext {
+        RlsContext {
+            user_id: Some(self.user_id),
+            roles: self.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            clinic_ids: self.clinic_ids.clone(),
+            pharmacy_ids: self.pharmacy_ids.clone(),
+            system: false,
+            request_id: current_request_id(),
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<&str> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+impl FromRequest for Principal {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = (|| {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or(ApiError::Unauthenticated)?;
+            let token = bearer(req).ok_or(ApiError::Unauthenticated)?;
+            let claims = state.keys.verify(token).ok_or(ApiError::Unauthenticated)?;
+            Ok::<_, ApiError>(Principal {
+                user_id: claims.sub,
+                session_id: claims.sid,
+                roles: claims
+                    .roles
+                    .iter()
+                    .filter_map(|r| Role::from_str(r).ok())
+                    .collect(),
+                clinic_ids: claims.clinics,
+                pharmacy_ids: claims.pharmacies,
+                mfa: claims.mfa,
+            })
+        })();
+        ready(result.map_err(Into::into))
+    }
+}

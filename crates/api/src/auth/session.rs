@@ -1,0 +1,150 @@
+//! Issuing a session: who the user is now (roles from memberships), a refresh token stored
+//! hashed, an access token, and the cookie that carries the refresh token in browsers.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use chrono::{DateTime, TimeDelta, Utc};
+use rxgate_api_types::auth::{Me, MembershipView, TokenResponse};
+use rxgate_persistence::{sessions, users};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::auth::tokens;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const REFRESH_COOKIE: &str = "rxgate_refresh";
+pub const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+
+/// The user as the API shows them, and the facts that go into their access token.
+pub struct Identity {
+    pub me: Me,
+    pub roles: Vec<String>,
+    pub clinics: Vec<Uuid>,
+    pub pharmacies: Vec<Uuid>,
+}
+
+/// Loads the user, memberships and doctor status (three queries, whatever the memberships).
+/// A doctor holds the `doctor` role only once approved.
+pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Identity, ApiError> {
+    let user = users::find(conn, user_id).await?;
+    let memberships = users::memberships(conn, user_id).await?;
+    let doctor = users::doctor_profile(conn, user_id).await?;
+    let doctor_approved = doctor.as_ref().is_some_and(|d| d.status == "approved");
+    let mut roles: Vec<String> = memberships
+        .iter()
+        .filter(|m| m.role != "doctor" || doctor_approved)
+        .map(|m| m.role.clone())
+        .collect();
+    roles.sort();
+    roles.dedup();
+    let pick = |kind: &str| -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = memberships
+            .iter()
+            .filter(|m| m.organisation_kind == kind)
+            .map(|m| m.organisation_id)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let clinics = pick("clinic");
+    let pharmacies = pick("pharmacy");
+    Ok(Identity {
+        me: Me {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            email_verified: user.email_verified_at.is_some(),
+            roles: roles.clone(),
+            memberships: memberships
+                .into_iter()
+                .map(|m| MembershipView {
+                    organisation_id: m.organisation_id,
+                    organisation_name: m.organisation_name,
+                    organisation_kind: m.organisation_kind,
+                    role: m.role,
+                })
+                .collect(),
+            doctor_status: doctor.as_ref().map(|d| d.status.clone()),
+            referral_code: doctor.map(|d| d.referral_code),
+        },
+        roles,
+        clinics,
+        pharmacies,
+    })
+}
+
+/// A new refresh token for `session_id`; returns the token to hand out.
+pub async fn new_refresh_token(
+    conn: &mut PgConnection,
+    state: &AppState,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let (token, hash) = tokens::new_token();
+    let expires = now + TimeDelta::days(state.settings.auth.refresh_token_days);
+    sessions::insert_refresh_token(conn, session_id, &hash, expires).await?;
+    Ok(token)
+}
+
+pub fn token_response(
+    state: &AppState,
+    identity: Identity,
+    session_id: Uuid,
+    mfa: bool,
+    refresh_in_body: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<TokenResponse, ApiError> {
+    let access = state
+        .keys
+        .issue(
+            identity.me.id,
+            session_id,
+            identity.roles,
+            identity.clinics,
+            identity.pharmacies,
+            mfa,
+            now,
+        )
+        .map_err(ApiError::internal)?;
+    Ok(TokenResponse {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: state.keys.ttl().num_seconds(),
+        refresh_token: refresh_in_body,
+        user: identity.me,
+    })
+}
+
+/// The HttpOnly cookie carrying the refresh token (scoped to the auth endpoints only).
+pub fn refresh_cookie(state: &AppState, token: &str) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, token.to_owned())
+        .path(REFRESH_COOKIE_PATH)
+        .http_only(true)
+        .secure(state.settings.auth.secure_cookies)
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::days(state.settings.auth.refresh_token_days))
+        .finish()
+}
+
+pub fn clear_refresh_cookie(state: &AppState) -> Cookie<'static> {
+    let mut cookie = refresh_cookie(state, "");
+    cookie.make_removal();
+    cookie
+}
+
+/// Whether a session with these roles has been idle too long at `now`.
+pub fn idle_expired(
+    state: &AppState,
+    roles: &[String],
+    last_seen: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    let staff = roles.iter().any(|r| r != "patient");
+    let minutes = if staff {
+        state.settings.auth.staff_idle_minutes
+    } else {
+        state.settings.auth.patient_idle_minutes
+    };
+    now - last_seen > TimeDelta::minutes(minutes)
+}

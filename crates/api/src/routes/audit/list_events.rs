@@ -1,0 +1,80 @@
+use actix_web::{HttpResponse, get, web};
+use rxgate_api_types::audit::{AuditEventView, AuditQuery};
+use rxgate_api_types::{CursorPage, Problem};
+use rxgate_domain::identity::Role;
+use rxgate_persistence::audit::{self as repo, AuditFilter};
+use rxgate_persistence::pagination::page_size;
+
+use crate::audit::{self, Event};
+use crate::auth::{Principal, RequestMeta};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Audit events, newest first, filtered by actor, entity, action and time (information
+/// officer only). Reading the log is itself audited.
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = [])),
+    params(AuditQuery),
+    responses(
+        (status = OK, body = CursorPage<AuditEventView>),
+        (status = BAD_REQUEST, body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit-events")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Role::InformationOfficer)?;
+    let before_seq = match &query.cursor {
+        Some(c) => Some(c.parse::<i64>().map_err(|_| ApiError::InvalidCursor)?),
+        None => None,
+    };
+    let filter = AuditFilter {
+        actor_id: query.actor_id,
+        entity_type: query.entity_type.clone(),
+        entity_id: query.entity_id.clone(),
+        action: query.action.clone(),
+        from: query.from,
+        to: query.to,
+        before_seq,
+    };
+    let mut tx = state.begin_as(&principal).await?;
+    let (rows, next) = repo::list(&mut tx, &filter, page_size(query.limit)).await?;
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("read", "audit_events", "query").risk("medium"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(CursorPage {
+        items: rows
+            .into_iter()
+            .map(|r| AuditEventView {
+                seq: r.seq,
+                id: r.id,
+                occurred_at: r.occurred_at,
+                actor_id: r.actor_id,
+                acting_role: r.acting_role,
+                action: r.action,
+                entity_type: r.entity_type,
+                entity_id: r.entity_id,
+                clinic_id: r.clinic_id,
+                ip: r.ip,
+                user_agent: r.user_agent,
+                request_id: r.request_id,
+                risk: r.risk,
+                hash: r.hash.iter().map(|b| format!("{b:02x}")).collect(),
+            })
+            .collect(),
+        next_cursor: next.map(|s| s.to_string()),
+    }))
+}

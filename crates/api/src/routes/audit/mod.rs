@@ -1,0 +1,4 @@
+//! The audit log, for the information officer.
+
+pub mod list_events;
+pub mod verify_chain;

@@ -1,0 +1,124 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use rxgate_api_types::Problem;
+use rxgate_api_types::auth::{LoginRequest, TokenResponse};
+use rxgate_domain::identity::lockout_until;
+use rxgate_persistence::{sessions, users};
+
+use crate::audit::{self, Event};
+use crate::auth::session::{load_identity, new_refresh_token, refresh_cookie, token_response};
+use crate::auth::{RequestMeta, passwords};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Signs in with email and password. Browsers receive the refresh token as an HttpOnly
+/// cookie; native apps may ask for it in the body.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = OK, body = TokenResponse),
+        (status = UNAUTHORIZED, description = "`INVALID_CREDENTIALS` (unknown email and wrong password look the same)",
+            body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`EMAIL_NOT_VERIFIED` or `ACCOUNT_SUSPENDED`", body = Problem, content_type = "application/problem+json"),
+        (status = LOCKED, description = "`ACCOUNT_LOCKED` after repeated failures; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let email = body.email.trim().to_lowercase();
+    let mut tx = state.begin_system().await?;
+    let user = users::find_by_email(&mut tx, &email).await?;
+
+    if let Some((id, until)) = user
+        .as_ref()
+        .and_then(|u| u.locked_until.filter(|t| *t > now).map(|t| (u.id, t)))
+    {
+        audit::record(
+            &mut tx,
+            None,
+            Some(id),
+            &meta,
+            Event::new("login_refused_locked", "user", id).risk("medium"),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(ApiError::Locked {
+            retry_after_secs: (until - now).num_seconds(),
+        });
+    }
+    let ok = passwords::verify(
+        body.password.clone(),
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+    )
+    .await?;
+    let user = match user {
+        Some(u) if ok => u,
+        user => {
+            if let Some(u) = &user {
+                let failures = u.failed_logins + 1;
+                users::record_login_failure(&mut tx, u.id, failures, lockout_until(failures, now))
+                    .await?;
+            }
+            audit::record(
+                &mut tx,
+                None,
+                user.as_ref().map(|u| u.id),
+                &meta,
+                Event::new(
+                    "login_failed",
+                    "user",
+                    user.as_ref().map(|u| u.id.to_string()).unwrap_or_default(),
+                )
+                .risk("medium"),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(ApiError::InvalidCredentials);
+        }
+    };
+    if user.status == "suspended" {
+        tx.rollback().await?;
+        return Err(ApiError::Forbidden {
+            code: "ACCOUNT_SUSPENDED",
+            detail: "This account is suspended.".into(),
+        });
+    }
+    if user.email_verified_at.is_none() {
+        tx.rollback().await?;
+        return Err(ApiError::Forbidden {
+            code: "EMAIL_NOT_VERIFIED",
+            detail: "Verify your email address first: open the link we sent you.".into(),
+        });
+    }
+    users::record_login_success(&mut tx, user.id).await?;
+    let session_id = sessions::create(
+        &mut tx,
+        user.id,
+        meta.ip.as_deref(),
+        meta.user_agent.as_deref(),
+    )
+    .await?;
+    let refresh = new_refresh_token(&mut tx, &state, session_id, now).await?;
+    let identity = load_identity(&mut tx, user.id).await?;
+    audit::record(
+        &mut tx,
+        None,
+        Some(user.id),
+        &meta,
+        Event::new("login", "session", session_id),
+    )
+    .await?;
+    tx.commit().await?;
+
+    let cookie = refresh_cookie(&state, &refresh);
+    let body_token = body.refresh_token_in_body.then_some(refresh);
+    let response = token_response(&state, identity, session_id, false, body_token, now)?;
+    Ok(HttpResponse::Ok().cookie(cookie).json(response))
+}

@@ -1,0 +1,41 @@
+use actix_web::{HttpResponse, post, web};
+use rxgate_api_types::Problem;
+use rxgate_persistence::sessions;
+
+use crate::audit::{self, Event};
+use crate::auth::session::clear_refresh_cookie;
+use crate::auth::{Principal, RequestMeta};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Signs out every session of the caller, on every device.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = NO_CONTENT, description = "Every session signed out"),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout-all")]
+pub async fn logout_all(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+) -> Result<HttpResponse, ApiError> {
+    let mut tx = state.begin_as(&principal).await?;
+    let n = sessions::revoke_all(&mut tx, principal.user_id, "logout everywhere").await?;
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("logout_all", "user", principal.user_id)
+            .details(serde_json::json!({ "sessions": n })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(clear_refresh_cookie(&state))
+        .finish())
+}

@@ -1,0 +1,56 @@
+//! Organisations: the platform, clinics (tenants) and pharmacies.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::RepoError;
+
+/// The platform organisation every installation has (created by the identity migration).
+pub const PLATFORM_ID: Uuid = Uuid::from_u128(0x0000_0000_0000_7000_8000_0000_0000_0001);
+
+#[derive(Debug, Clone)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub kind: String,
+    pub name: String,
+    pub slug: String,
+}
+
+pub async fn find_by_slug(
+    conn: &mut PgConnection,
+    kind: &str,
+    slug: &str,
+) -> Result<Option<Organisation>, RepoError> {
+    let row = sqlx::query_as!(
+        Organisation,
+        r#"SELECT id, kind::text AS "kind!", name, slug::text AS "slug!"
+             FROM organisations WHERE slug = $1::text::citext AND kind = $2::text::organisation_kind"#,
+        slug,
+        kind,
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}
+
+/// Creates an organisation, or returns the existing one with the same slug (idempotent).
+pub async fn ensure(
+    conn: &mut PgConnection,
+    kind: &str,
+    name: &str,
+    slug: &str,
+) -> Result<Uuid, RepoError> {
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO organisations (id, kind, name, slug)
+           VALUES ($1, $2::text::organisation_kind, $3, $4::text::citext)
+           ON CONFLICT (slug) DO UPDATE SET name = organisations.name
+           RETURNING id"#,
+        Uuid::now_v7(),
+        kind,
+        name,
+        slug,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}

@@ -1,0 +1,335 @@
+//! Users, their memberships and profiles.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::RepoError;
+
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub email_verified_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+pub async fn find_by_email(
+    conn: &mut PgConnection,
+    email: &str,
+) -> Result<Option<UserRow>, RepoError> {
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"SELECT id, email::text AS "email!", display_name, password_hash, email_verified_at,
+                  status::text AS "status!", failed_logins, locked_until
+             FROM users WHERE email = $1::text::citext"#,
+        email
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}
+
+pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<UserRow, RepoError> {
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"SELECT id, email::text AS "email!", display_name, password_hash, email_verified_at,
+                  status::text AS "status!", failed_logins, locked_until
+             FROM users WHERE id = $1"#,
+        id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(row)
+}
+
+pub async fn insert(
+    conn: &mut PgConnection,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<Uuid, RepoError> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        r#"INSERT INTO users (id, email, display_name, password_hash)
+           VALUES ($1, $2::text::citext, $3, $4)"#,
+        id,
+        email,
+        display_name,
+        password_hash,
+    )
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn add_membership(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    organisation_id: Uuid,
+    role: &str,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        r#"INSERT INTO memberships (id, user_id, organisation_id, role)
+           VALUES ($1, $2, $3, $4::text::app_role)
+           ON CONFLICT (user_id, organisation_id, role) DO NOTHING"#,
+        Uuid::now_v7(),
+        user_id,
+        organisation_id,
+        role,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct MembershipRow {
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub organisation_kind: String,
+    pub role: String,
+}
+
+/// One query for all of a user's memberships with their organisations.
+pub async fn memberships(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<Vec<MembershipRow>, RepoError> {
+    let rows = sqlx::query_as!(
+        MembershipRow,
+        r#"SELECT m.organisation_id, o.name AS organisation_name,
+                  o.kind::text AS "organisation_kind!", m.role::text AS "role!"
+             FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+            WHERE m.user_id = $1
+            ORDER BY o.kind, o.name, m.role"#,
+        user_id
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+pub async fn insert_patient_profile(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        "INSERT INTO patient_profiles (user_id) VALUES ($1) ON CONFLICT DO NOTHING",
+        user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDoctor<'a> {
+    pub user_id: Uuid,
+    pub licence_number: &'a str,
+    pub licence_body: &'a str,
+    pub licence_region: &'a str,
+    pub licence_expires_on: NaiveDate,
+    pub specialties: &'a [String],
+    pub time_zone: &'a str,
+    pub referral_code: &'a str,
+}
+
+pub async fn insert_doctor_profile(
+    conn: &mut PgConnection,
+    d: &NewDoctor<'_>,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        r#"INSERT INTO doctor_profiles (user_id, licence_number, licence_body, licence_region,
+               licence_expires_on, specialties, time_zone, referral_code)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::citext)"#,
+        d.user_id,
+        d.licence_number,
+        d.licence_body,
+        d.licence_region,
+        d.licence_expires_on,
+        d.specialties,
+        d.time_zone,
+        d.referral_code,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct DoctorSummary {
+    pub status: String,
+    pub referral_code: String,
+}
+
+pub async fn doctor_profile(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<Option<DoctorSummary>, RepoError> {
+    let row = sqlx::query_as!(
+        DoctorSummary,
+        r#"SELECT status::text AS "status!", referral_code::text AS "referral_code!"
+             FROM doctor_profiles WHERE user_id = $1"#,
+        user_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}
+
+/// The approved doctor behind a referral code, with the clinic they practise in.
+pub async fn doctor_by_referral(
+    conn: &mut PgConnection,
+    code: &str,
+) -> Result<Option<(Uuid, Uuid)>, RepoError> {
+    let row = sqlx::query!(
+        r#"SELECT d.user_id, m.organisation_id
+             FROM doctor_profiles d
+             JOIN memberships m ON m.user_id = d.user_id AND m.role = 'doctor'
+            WHERE d.referral_code = $1::text::citext AND d.status = 'approved'
+            ORDER BY m.created_at LIMIT 1"#,
+        code
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.user_id, r.organisation_id)))
+}
+
+pub async fn link_doctor_patient(
+    conn: &mut PgConnection,
+    doctor_id: Uuid,
+    patient_id: Uuid,
+    source: &str,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        r#"INSERT INTO doctor_patient_links (doctor_id, patient_id, source)
+           VALUES ($1, $2, $3::text::care_link_source) ON CONFLICT DO NOTHING"#,
+        doctor_id,
+        patient_id,
+        source,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_login_failure(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    failures: i32,
+    locked_until: Option<DateTime<Utc>>,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        "UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1",
+        user_id,
+        failures,
+        locked_until,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_login_success(conn: &mut PgConnection, user_id: Uuid) -> Result<(), RepoError> {
+    sqlx::query!(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
+        user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_email_verified(conn: &mut PgConnection, user_id: Uuid) -> Result<(), RepoError> {
+    sqlx::query!(
+        "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1",
+        user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    hash: &str,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1",
+        user_id,
+        hash
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_doctor_status(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    status: &str,
+    reason: Option<&str>,
+    decided_by: Option<Uuid>,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        r#"UPDATE doctor_profiles
+              SET status = $2::text::doctor_status, status_reason = $3, decided_by = $4,
+                  decided_at = now()
+            WHERE user_id = $1"#,
+        user_id,
+        status,
+        reason,
+        decided_by,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_email_verified_now(
+    conn: &mut PgConnection,
+    email: &str,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE email = $1::text::citext",
+        email
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether PostgreSQL knows this IANA time zone name (the list slot maths will use).
+pub async fn time_zone_exists(conn: &mut PgConnection, name: &str) -> Result<bool, RepoError> {
+    let exists = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS "exists!""#,
+        name
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(exists)
+}
+
+pub async fn insert_pharmacist_profile(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    registration_number: &str,
+    pharmacy_id: Uuid,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        r#"INSERT INTO pharmacist_profiles (user_id, registration_number, pharmacy_id)
+           VALUES ($1, $2, $3)"#,
+        user_id,
+        registration_number,
+        pharmacy_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

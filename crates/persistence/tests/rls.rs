@@ -1,0 +1,218 @@
+//! Row-level security proven in the database itself: with user A's context, queries without
+//! any WHERE clause see none of user B's rows, and writes to B's rows fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use rxgate_persistence::{Db, RlsContext, consents, organisations, sessions, users};
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+async fn as_app(pool: &PgPool, ctx: &RlsContext) -> Transaction<'static, Postgres> {
+    let mut tx = Db::from_pool(pool.clone()).begin(ctx).await.unwrap();
+    sqlx::query("SET LOCAL ROLE rxgate_app")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx
+}
+
+fn user(id: Uuid, roles: &[&str], clinics: Vec<Uuid>) -> RlsContext {
+    RlsContext {
+        user_id: Some(id),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        clinic_ids: clinics,
+        ..RlsContext::default()
+    }
+}
+
+struct World {
+    clinic_a: Uuid,
+    clinic_b: Uuid,
+    alice: Uuid,
+    bob: Uuid,
+    doctor: Uuid,
+    admin_a: Uuid,
+}
+
+/// Two clinics; Alice (clinic A, linked to the doctor), Bob (clinic B), a clinic admin of A.
+async fn world(pool: &PgPool) -> World {
+    let mut tx = Db::from_pool(pool.clone())
+        .begin(&RlsContext::system())
+        .await
+        .unwrap();
+    let clinic_a = organisations::ensure(&mut tx, "clinic", "Clinic A", "clinic-a")
+        .await
+        .unwrap();
+    let clinic_b = organisations::ensure(&mut tx, "clinic", "Clinic B", "clinic-b")
+        .await
+        .unwrap();
+    let mut make = async |email: &str, org: Uuid, role: &str| {
+        let id = users::insert(&mut tx, email, email, "x").await.unwrap();
+        users::add_membership(&mut tx, id, org, role).await.unwrap();
+        consents::record(&mut tx, id, "terms", "1", true, None, None)
+            .await
+            .unwrap();
+        sessions::create(&mut tx, id, Some("127.0.0.1"), None)
+            .await
+            .unwrap();
+        id
+    };
+    let alice = make("alice@example.org", clinic_a, "patient").await;
+    let bob = make("bob@example.org", clinic_b, "patient").await;
+    let doctor = make("doc@example.org", clinic_a, "doctor").await;
+    let admin_a = make("admin@example.org", clinic_a, "clinic_admin").await;
+    users::link_doctor_patient(&mut tx, doctor, alice, "consult")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    World {
+        clinic_a,
+        clinic_b,
+        alice,
+        bob,
+        doctor,
+        admin_a,
+    }
+}
+
+async fn ids(tx: &mut Transaction<'static, Postgres>, sql: &str) -> Vec<Uuid> {
+    let mut v: Vec<Uuid> = sqlx::query_scalar(sql).fetch_all(&mut **tx).await.unwrap();
+    v.sort();
+    v
+}
+
+fn sorted(mut v: Vec<Uuid>) -> Vec<Uuid> {
+    v.sort();
+    v
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_patient_sees_only_their_own_rows(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut tx = as_app(&pool, &user(w.alice, &["patient"], vec![w.clinic_a])).await;
+    assert_eq!(ids(&mut tx, "SELECT id FROM users").await, vec![w.alice]);
+    assert_eq!(
+        ids(&mut tx, "SELECT user_id FROM consents").await,
+        vec![w.alice]
+    );
+    assert_eq!(
+        ids(&mut tx, "SELECT user_id FROM sessions").await,
+        vec![w.alice]
+    );
+    assert_eq!(
+        ids(&mut tx, "SELECT user_id FROM memberships").await,
+        vec![w.alice]
+    );
+    assert!(ids(&mut tx, "SELECT id FROM audit_events").await.is_empty());
+    assert!(
+        ids(&mut tx, "SELECT id FROM refresh_tokens")
+            .await
+            .is_empty()
+    );
+    assert!(ids(&mut tx, "SELECT id FROM email_tokens").await.is_empty());
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_patient_cannot_change_or_create_another_patients_rows(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut tx = as_app(&pool, &user(w.alice, &["patient"], vec![w.clinic_a])).await;
+    let updated = sqlx::query("UPDATE users SET display_name = 'hacked' WHERE id = $1")
+        .bind(w.bob)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(updated, 0);
+    let updated = sqlx::query("UPDATE sessions SET revoked_at = now()")
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(updated, 1, "only her own session");
+    let err = consents::record(&mut tx, w.bob, "terms", "1", false, None, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, rxgate_persistence::RepoError::Forbidden),
+        "{err:?}"
+    );
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_doctor_sees_linked_patients_only(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut tx = as_app(&pool, &user(w.doctor, &["doctor"], vec![w.clinic_a])).await;
+    assert_eq!(
+        ids(&mut tx, "SELECT id FROM users").await,
+        sorted(vec![w.alice, w.doctor])
+    );
+    assert!(
+        ids(
+            &mut tx,
+            "SELECT user_id FROM consents WHERE user_id <> app_user_id()"
+        )
+        .await
+        .is_empty()
+    );
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn the_doctor_role_claim_alone_does_not_open_patients(pool: PgPool) {
+    let w = world(&pool).await;
+    // Bob claims the doctor role in his context: he is linked to no one.
+    let mut tx = as_app(&pool, &user(w.bob, &["doctor"], vec![w.clinic_b])).await;
+    assert_eq!(ids(&mut tx, "SELECT id FROM users").await, vec![w.bob]);
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_clinic_admin_sees_their_clinics_people_but_not_another_clinics(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut tx = as_app(&pool, &user(w.admin_a, &["clinic_admin"], vec![w.clinic_a])).await;
+    let seen = ids(&mut tx, "SELECT id FROM users").await;
+    assert_eq!(seen, sorted(vec![w.alice, w.doctor, w.admin_a]));
+    assert!(!seen.contains(&w.bob));
+    assert!(
+        ids(
+            &mut tx,
+            "SELECT user_id FROM consents WHERE user_id <> app_user_id()"
+        )
+        .await
+        .is_empty(),
+        "no consents of others"
+    );
+    assert!(
+        ids(
+            &mut tx,
+            "SELECT user_id FROM sessions WHERE user_id <> app_user_id()"
+        )
+        .await
+        .is_empty()
+    );
+    let _ = w.clinic_b;
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn an_anonymous_context_sees_no_people(pool: PgPool) {
+    world(&pool).await;
+    let mut tx = as_app(&pool, &RlsContext::anonymous(None)).await;
+    assert!(ids(&mut tx, "SELECT id FROM users").await.is_empty());
+    assert!(ids(&mut tx, "SELECT id FROM consents").await.is_empty());
+    assert!(ids(&mut tx, "SELECT id FROM sessions").await.is_empty());
+    // Organisation names are public.
+    assert_eq!(ids(&mut tx, "SELECT id FROM organisations").await.len(), 3);
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn memberships_must_match_the_organisation_kind(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut tx = Db::from_pool(pool.clone())
+        .begin(&RlsContext::system())
+        .await
+        .unwrap();
+    let err = users::add_membership(&mut tx, w.alice, organisations::PLATFORM_ID, "patient")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, rxgate_persistence::RepoError::Conflict { ref constraint } if constraint == "memberships_role_kind"),
+        "{err:?}"
+    );
+}
