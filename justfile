@@ -57,10 +57,15 @@ serve:
       Rxgate is starting on http://$host:$port
       API docs:          http://$host:$port/api/docs/
       Developer mailbox: http://$host:$port/dev/mailbox
+      Demo accounts:     listed above by the seed step (password: rxgate-demo-password)
       Stop with Ctrl-C; the database keeps running (just db-stop).
 
     BANNER
     exec {{rxgate}} serve
+
+# Print the current second-factor code of the demo staff accounts.
+totp: build
+    {{rxgate}} demo-totp
 
 # Write openapi/openapi.json from the code.
 openapi: build

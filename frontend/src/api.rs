@@ -1,13 +1,40 @@
-//! The typed client of `/api/v1`, built on the shared `api-types`. Errors arrive as RFC 9457
-//! problems and are kept whole so screens can show `detail` and per-field messages.
+//! The typed client of `/api/v1`, built on the shared `api-types`: the only place that knows the
+//! API's URLs. Errors arrive as RFC 9457 problems and are kept whole so screens can show `detail`
+//! and per-field messages.
+//!
+//! The access token of the signed-in person is attached to every request as
+//! `Authorization: Bearer …`. It is handed over by the auth context (`contexts::auth`), which is
+//! its only writer, and lives in memory only: never in `localStorage` or `sessionStorage`. The
+//! refresh token never reaches this code at all: it is an HttpOnly cookie the browser sends to
+//! `/api/v1/auth/*` on its own (same-origin requests carry cookies).
 
-use gloo_net::http::{Request, Response};
+use std::cell::RefCell;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use rxgate_api_types::audit::{AuditEventView, AuditQuery, ChainVerification};
+use rxgate_api_types::auth::{
+    ConsentInput, ConsentView, EmailInput, LoginRequest, Me, PasswordResetConfirm, RefreshRequest,
+    SessionView, SignupAccepted, SignupRequest, TokenInput, TokenResponse,
+};
 use rxgate_api_types::dev::{MailboxMessage, Queued, SendTestEmail};
 use rxgate_api_types::system::{Health, PlatformInfo};
 use rxgate_api_types::{CursorPage, Problem};
 use serde::de::DeserializeOwned;
 
 const BASE: &str = "/api/v1";
+
+/// Header the API requires on cookie-authenticated calls (refresh, logout): a cross-site form
+/// cannot set it, so it defeats CSRF on top of the cookie's `SameSite=Strict`.
+const CSRF_HEADER: &str = "X-Rxgate-Csrf";
+
+thread_local! {
+    static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Sets (or forgets) the bearer token sent with every request. Only the auth context calls this.
+pub fn set_access_token(token: Option<String>) {
+    ACCESS_TOKEN.with(|t| *t.borrow_mut() = token);
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -40,43 +67,118 @@ impl ApiError {
             Self::Network(_) => None,
         }
     }
-}
 
-async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
-    if res.ok() {
-        res.json::<T>()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))
-    } else {
-        match res.json::<Problem>().await {
-            Ok(p) => Err(ApiError::Problem(p)),
-            Err(_) => Err(ApiError::Network(format!("HTTP {}", res.status()))),
+    /// The problem's stable code (`INVALID_CREDENTIALS`, `TOKEN_EXPIRED`, …), if the server
+    /// answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Problem(p) => Some(&p.code),
+            Self::Network(_) => None,
+        }
+    }
+
+    /// True when the problem is about one of `fields`: the form shows it next to the field, so
+    /// the general error area can stay quiet.
+    pub fn is_about_fields(&self, fields: &[&str]) -> bool {
+        match self {
+            Self::Problem(p) => {
+                !p.errors.is_empty() && p.errors.iter().all(|e| fields.contains(&e.field.as_str()))
+            }
+            Self::Network(_) => false,
         }
     }
 }
 
+fn network(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Network(e.to_string())
+}
+
+fn request(builder: RequestBuilder) -> RequestBuilder {
+    let builder = builder.header("Accept", "application/json");
+    match ACCESS_TOKEN.with(|t| t.borrow().clone()) {
+        Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+        None => builder,
+    }
+}
+
+async fn problem(res: Response) -> ApiError {
+    match res.json::<Problem>().await {
+        Ok(p) => ApiError::Problem(p),
+        Err(_) => ApiError::Network(format!("HTTP {}", res.status())),
+    }
+}
+
+async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+    if res.ok() {
+        res.json::<T>().await.map_err(network)
+    } else {
+        Err(problem(res).await)
+    }
+}
+
+/// For answers without a body we need (`204 No Content`, `202 Accepted`).
+async fn no_content(res: Response) -> Result<(), ApiError> {
+    if res.ok() {
+        Ok(())
+    } else {
+        Err(problem(res).await)
+    }
+}
+
+fn url(path: &str) -> String {
+    format!("{BASE}{path}")
+}
+
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let res = Request::get(&format!("{BASE}{path}"))
-        .header("Accept", "application/json")
+    let res = request(Request::get(&url(path)))
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(network)?;
     decode(res).await
+}
+
+async fn send_json<B: serde::Serialize>(
+    builder: RequestBuilder,
+    body: &B,
+) -> Result<Response, ApiError> {
+    request(builder)
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)
 }
 
 async fn post<B: serde::Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiError> {
-    let res = Request::post(&format!("{BASE}{path}"))
-        .header("Accept", "application/json")
-        .json(body)
-        .map_err(|e| ApiError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(res).await
+    decode(send_json(Request::post(&url(path)), body).await?).await
 }
+
+async fn post_no_content<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    no_content(send_json(Request::post(&url(path)), body).await?).await
+}
+
+/// Query string from `(name, value)` pairs, leaving out absent values.
+fn query(pairs: &[(&str, Option<String>)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{name}={}", String::from(js_sys::encode_uri_component(v))))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+// --- System and developer tools --------------------------------------------------------------
 
 pub async fn health() -> Result<Health, ApiError> {
     get("/health").await
@@ -87,12 +189,131 @@ pub async fn platform() -> Result<PlatformInfo, ApiError> {
 }
 
 pub async fn mailbox(cursor: Option<String>) -> Result<CursorPage<MailboxMessage>, ApiError> {
-    match cursor {
-        Some(c) => get(&format!("/dev/mailbox?limit=20&cursor={c}")).await,
-        None => get("/dev/mailbox?limit=20").await,
-    }
+    get(&format!(
+        "/dev/mailbox{}",
+        query(&[("limit", Some("20".into())), ("cursor", cursor)])
+    ))
+    .await
 }
 
 pub async fn send_test_email(body: &SendTestEmail) -> Result<Queued, ApiError> {
     post("/dev/mailbox", body).await
+}
+
+// --- Sign-up, sign-in, tokens ----------------------------------------------------------------
+
+/// `202`: the same answer whether or not the address already has an account.
+pub async fn signup(body: &SignupRequest) -> Result<SignupAccepted, ApiError> {
+    post("/auth/signup", body).await
+}
+
+pub async fn verify_email(body: &TokenInput) -> Result<(), ApiError> {
+    post_no_content("/auth/verify-email", body).await
+}
+
+/// Also sets the HttpOnly refresh cookie (path `/api/v1/auth`).
+pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
+    post("/auth/login", body).await
+}
+
+/// A new access token from the refresh cookie; `401` when there is no valid session.
+pub async fn refresh() -> Result<TokenResponse, ApiError> {
+    let builder = Request::post(&url("/auth/refresh")).header(CSRF_HEADER, "1");
+    decode(
+        send_json(
+            builder,
+            &RefreshRequest {
+                refresh_token: None,
+            },
+        )
+        .await?,
+    )
+    .await
+}
+
+/// Ends the session of `access_token` and clears the refresh cookie. The token is passed in
+/// because the auth context forgets it before the answer arrives.
+pub async fn logout(access_token: &str) -> Result<(), ApiError> {
+    let res = Request::post(&url("/auth/logout"))
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {access_token}"))
+        .header(CSRF_HEADER, "1")
+        .send()
+        .await
+        .map_err(network)?;
+    no_content(res).await
+}
+
+/// Ends every session of the signed-in person.
+pub async fn logout_all() -> Result<(), ApiError> {
+    let res = request(Request::post(&url("/auth/logout-all")))
+        .header(CSRF_HEADER, "1")
+        .send()
+        .await
+        .map_err(network)?;
+    no_content(res).await
+}
+
+/// `202` whether or not the address has an account.
+pub async fn request_password_reset(body: &EmailInput) -> Result<(), ApiError> {
+    post_no_content("/auth/password-reset", body).await
+}
+
+pub async fn confirm_password_reset(body: &PasswordResetConfirm) -> Result<(), ApiError> {
+    post_no_content("/auth/password-reset/confirm", body).await
+}
+
+// --- The signed-in person --------------------------------------------------------------------
+
+pub async fn me() -> Result<Me, ApiError> {
+    get("/me").await
+}
+
+pub async fn my_consents() -> Result<Vec<ConsentView>, ApiError> {
+    get("/me/consents").await
+}
+
+/// Records a grant or a withdrawal.
+pub async fn record_consent(body: &ConsentInput) -> Result<ConsentView, ApiError> {
+    post("/me/consents", body).await
+}
+
+pub async fn my_sessions() -> Result<Vec<SessionView>, ApiError> {
+    get("/me/sessions").await
+}
+
+pub async fn revoke_session(id: &str) -> Result<(), ApiError> {
+    let path = format!(
+        "/me/sessions/{}",
+        String::from(js_sys::encode_uri_component(id))
+    );
+    let res = request(Request::delete(&url(&path)))
+        .send()
+        .await
+        .map_err(network)?;
+    no_content(res).await
+}
+
+// --- Audit log (information officer) ---------------------------------------------------------
+
+pub async fn audit_events(q: &AuditQuery) -> Result<CursorPage<AuditEventView>, ApiError> {
+    let qs = query(&[
+        ("actor_id", q.actor_id.map(|id| id.to_string())),
+        ("entity_type", q.entity_type.clone()),
+        ("entity_id", q.entity_id.clone()),
+        ("action", q.action.clone()),
+        ("from", q.from.map(|t| t.to_rfc3339())),
+        ("to", q.to.map(|t| t.to_rfc3339())),
+        ("cursor", q.cursor.clone()),
+        ("limit", q.limit.map(|l| l.to_string())),
+    ]);
+    get(&format!("/audit-events{qs}")).await
+}
+
+pub async fn verify_audit_chain() -> Result<ChainVerification, ApiError> {
+    let res = request(Request::post(&url("/audit-events/verify")))
+        .send()
+        .await
+        .map_err(network)?;
+    decode(res).await
 }

@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod components;
+mod contexts;
 mod format;
 mod pages;
 mod routes;

@@ -4,6 +4,18 @@
 pub enum Page {
     Home,
     DevMailbox,
+    SignIn,
+    SignUp,
+    VerifyEmail,
+    ForgotPassword,
+    ResetPassword,
+    Account,
+    PatientHome,
+    DoctorHome,
+    PharmacistHome,
+    ClinicAdminHome,
+    PlatformAdminHome,
+    AuditLog,
 }
 
 impl Page {
@@ -11,13 +23,73 @@ impl Page {
         match self {
             Self::Home => "/",
             Self::DevMailbox => "/dev/mailbox",
+            Self::SignIn => "/signin",
+            Self::SignUp => "/signup",
+            Self::VerifyEmail => "/verify-email",
+            Self::ForgotPassword => "/forgot-password",
+            Self::ResetPassword => "/reset-password",
+            Self::Account => "/account",
+            Self::PatientHome => "/patient",
+            Self::DoctorHome => "/doctor",
+            Self::PharmacistHome => "/pharmacist",
+            Self::ClinicAdminHome => "/clinic",
+            Self::PlatformAdminHome => "/admin",
+            Self::AuditLog => "/officer/audit",
         }
     }
 
+    /// The name of the page in navigation.
     pub fn label(self) -> &'static str {
         match self {
             Self::Home => "Home",
             Self::DevMailbox => "Developer mailbox",
+            Self::SignIn => "Sign in",
+            Self::SignUp => "Create account",
+            Self::VerifyEmail => "Verify email",
+            Self::ForgotPassword => "Forgot password",
+            Self::ResetPassword => "Reset password",
+            Self::Account => "Account",
+            Self::PatientHome => "Patient",
+            Self::DoctorHome => "Doctor",
+            Self::PharmacistHome => "Pharmacy",
+            Self::ClinicAdminHome => "Clinic",
+            Self::PlatformAdminHome => "Administration",
+            Self::AuditLog => "Audit log",
         }
     }
+
+    /// A decorative glyph next to the label in navigation.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Self::Home => "⌂",
+            Self::DevMailbox => "✉",
+            Self::SignIn => "→",
+            Self::SignUp => "+",
+            Self::VerifyEmail | Self::ForgotPassword | Self::ResetPassword => "✓",
+            Self::Account => "◉",
+            Self::PatientHome => "♡",
+            Self::DoctorHome => "⚕",
+            Self::PharmacistHome => "⚗",
+            Self::ClinicAdminHome => "▦",
+            Self::PlatformAdminHome => "⚙",
+            Self::AuditLog => "☰",
+        }
+    }
+
+    /// The link to this page with a query string, e.g. `/signin?next=%2Fdoctor`.
+    pub fn with_query(self, name: &str, value: &str) -> String {
+        format!(
+            "{}?{name}={}",
+            self.path(),
+            String::from(js_sys::encode_uri_component(value))
+        )
+    }
+}
+
+/// A path the app may go to after signing in: only paths inside the app (`/…`, never `//host`
+/// or a backslash trick that some browsers read as another origin), and never back to the
+/// sign-in page itself.
+pub fn safe_next(next: &str) -> Option<&str> {
+    let inside = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    (inside && !next.starts_with(Page::SignIn.path())).then_some(next)
 }

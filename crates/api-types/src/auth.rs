@@ -125,6 +125,10 @@ pub struct TokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub user: Me,
+    /// `satisfied`, `not_required`, `required` (enter a code: `POST /auth/mfa/verify`) or
+    /// `enrolment_required` (staff without a second factor: `POST /me/mfa/totp`). Until it is
+    /// `satisfied` or `not_required`, only the MFA, profile and sign-out endpoints answer.
+    pub mfa: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +157,9 @@ pub struct Me {
     /// The doctor's referral code, to share with patients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
+    /// Whether a TOTP second factor is set up.
+    #[serde(default)]
+    pub mfa_enrolled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,4 +182,41 @@ pub struct SessionView {
     pub ip: Option<String>,
     /// The session this request belongs to.
     pub current: bool,
+}
+
+/// A TOTP enrolment in progress: add the secret to an authenticator app, then confirm a code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TotpEnrolment {
+    /// Base32 secret for manual entry.
+    pub secret: String,
+    /// `otpauth://` URL (what the QR code holds).
+    pub otpauth_url: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CodeInput {
+    /// A 6-digit code from the authenticator app.
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MfaVerifyRequest {
+    /// A 6-digit code from the authenticator app…
+    pub code: Option<String>,
+    /// …or one of the single-use recovery codes.
+    pub recovery_code: Option<String>,
+}
+
+/// Enrolment finished: the recovery codes are shown once and never again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MfaEnrolled {
+    pub recovery_codes: Vec<String>,
+    /// Tokens for this session, now with the second factor satisfied.
+    pub tokens: TokenResponse,
 }

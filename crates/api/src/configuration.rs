@@ -49,6 +49,16 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub log: LogSettings,
     pub auth: AuthSettings,
+    pub security: SecuritySettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecuritySettings {
+    /// 32 random bytes, base64: the AES-256-GCM key for secrets and clinical text at rest.
+    /// Set RXGATE__SECURITY__DATA_KEY in production.
+    pub data_key: SecretString,
+    /// Stored beside every sealed value so keys can be rotated.
+    pub data_key_id: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,6 +72,9 @@ pub struct AuthSettings {
     pub audience: String,
     pub access_token_minutes: i64,
     pub refresh_token_days: i64,
+    /// A used refresh token presented again within this many seconds is a second browser tab
+    /// racing the first, not theft.
+    pub refresh_reuse_grace_secs: i64,
     /// Sessions of staff (every role but patient) end after this long without activity.
     pub staff_idle_minutes: i64,
     pub patient_idle_minutes: i64,
@@ -198,7 +211,9 @@ impl Settings {
             ));
         }
         if self.environment == Environment::Production
-            && (self.auth.jwt_key_id.starts_with("dev-") || !self.auth.secure_cookies)
+            && (self.auth.jwt_key_id.starts_with("dev-")
+                || self.security.data_key_id.starts_with("dev-")
+                || !self.auth.secure_cookies)
         {
             return Err(SettingsError::Invalid(
                 "production needs its own auth.jwt_private_key_pem / jwt_key_id and secure cookies"

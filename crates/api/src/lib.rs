@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod configuration;
+pub mod crypto;
 pub mod emails;
 pub mod error;
 pub mod extract;

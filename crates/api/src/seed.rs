@@ -3,12 +3,13 @@
 
 use rxgate_integrations::email::OutgoingEmail;
 use rxgate_persistence::jobs::{self, NewJob};
-use rxgate_persistence::{Db, RepoError, RlsContext, organisations, users};
+use rxgate_persistence::{Db, RepoError, RlsContext, mfa, organisations, users};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Settings;
 use crate::auth::passwords;
+use crate::crypto::DataKeys;
 use crate::jobs::email;
 
 /// Every demo account signs in with this password.
@@ -16,6 +17,11 @@ pub const DEMO_PASSWORD: &str = "rxgate-demo-password";
 pub const DEMO_CLINIC_SLUG: &str = "demo-clinic";
 pub const DEMO_PHARMACY_SLUG: &str = "demo-pharmacy";
 pub const DEMO_REFERRAL_CODE: &str = "DEMODOCTOR";
+
+/// Staff must use a second factor: every demo staff account has this TOTP secret
+/// (base32 `DEMO_TOTP_SECRET_BASE32`; add it to any authenticator app).
+pub const DEMO_TOTP_SECRET: &[u8; 20] = b"rxgate-demo-totp-key";
+pub const DEMO_TOTP_SECRET_BASE32: &str = "OJ4GOYLUMUWWIZLNN4WXI33UOAWWWZLZ";
 
 /// The demo accounts: (email, name, role).
 pub const DEMO_ACCOUNTS: [(&str, &str, &str); 7] = [
@@ -56,14 +62,19 @@ pub struct DemoIds {
 }
 
 pub async fn run(db: &Db, settings: &Settings) -> Result<DemoIds, SeedError> {
+    let keys =
+        DataKeys::from_settings(&settings.security).map_err(|e| SeedError::Api(e.to_string()))?;
     let mut tx = db.begin(&RlsContext::system()).await?;
     welcome_mail(&mut tx, settings).await?;
-    let ids = organisations_and_accounts(&mut tx).await?;
+    let ids = organisations_and_accounts(&mut tx, &keys).await?;
     tx.commit().await?;
     Ok(ids)
 }
 
-async fn organisations_and_accounts(conn: &mut PgConnection) -> Result<DemoIds, SeedError> {
+async fn organisations_and_accounts(
+    conn: &mut PgConnection,
+    keys: &DataKeys,
+) -> Result<DemoIds, SeedError> {
     let clinic = organisations::ensure(conn, "clinic", "Demo Clinic", DEMO_CLINIC_SLUG).await?;
     let pharmacy =
         organisations::ensure(conn, "pharmacy", "Demo Pharmacy", DEMO_PHARMACY_SLUG).await?;
@@ -84,6 +95,13 @@ async fn organisations_and_accounts(conn: &mut PgConnection) -> Result<DemoIds, 
             _ => clinic,
         };
         users::add_membership(conn, id, org, role).await?;
+        if role != "patient" && email != "pending.doctor@rxgate.test" {
+            let sealed = keys
+                .seal(DEMO_TOTP_SECRET, id.as_bytes())
+                .map_err(|e| SeedError::Api(e.to_string()))?;
+            mfa::start_totp(conn, id, &sealed, keys.current_id()).await?;
+            mfa::confirm_totp(conn, id, 0).await?;
+        }
         match (role, email) {
             ("patient", _) => {
                 users::insert_patient_profile(conn, id).await?;
@@ -160,6 +178,10 @@ pub fn accounts_banner() -> String {
     for (email, name, role) in DEMO_ACCOUNTS {
         out.push_str(&format!("  {role:<20} {email:<30} {name}\n"));
     }
+    out.push_str(&format!(
+        "  Staff sign in with a second factor: add the TOTP secret {DEMO_TOTP_SECRET_BASE32}\n  \
+         to an authenticator app, or run `just totp` for the current code.\n"
+    ));
     out.push_str(&format!(
         "  Doctor referral link: /signup?ref={DEMO_REFERRAL_CODE}\n"
     ));

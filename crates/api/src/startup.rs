@@ -20,6 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::JwtKeys;
 use crate::configuration::{EmailTransport, Environment, Settings};
+use crate::crypto::DataKeys;
 use crate::extract;
 use crate::jobs::{self, Registry, Worker, WorkerConfig};
 use crate::metrics::Metrics;
@@ -41,6 +42,8 @@ pub enum StartupError {
     MissingSmtp,
     #[error(transparent)]
     Keys(#[from] crate::auth::keys::KeyError),
+    #[error(transparent)]
+    DataKeys(#[from] crate::crypto::CryptoError),
 }
 
 /// The handlers every worker process runs.
@@ -104,11 +107,13 @@ impl Application {
         };
 
         let keys = Arc::new(JwtKeys::from_settings(&settings.auth)?);
+        let data_keys = Arc::new(DataKeys::from_settings(&settings.security)?);
         let settings = Arc::new(settings);
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             db,
             keys,
+            data_keys,
         });
         let metrics_data = web::Data::from(metrics);
         // Collected once from the handlers' annotations (the same routes as registered below).

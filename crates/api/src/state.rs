@@ -7,6 +7,7 @@ use sqlx::{Postgres, Transaction};
 
 use crate::auth::{JwtKeys, Principal};
 use crate::configuration::Settings;
+use crate::crypto::DataKeys;
 use crate::error::ApiError;
 use crate::middleware::request_id::current_request_id;
 
@@ -15,6 +16,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Db,
     pub keys: Arc<JwtKeys>,
+    pub data_keys: Arc<DataKeys>,
 }
 
 impl AppState {

@@ -240,6 +240,46 @@ impl DoctorStatus {
     }
 }
 
+/// Where a session stands with its second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MfaStatus {
+    /// The session passed a second factor.
+    Satisfied,
+    /// A patient without a second factor: optional for them.
+    NotRequired,
+    /// A second factor is set up but this session has not passed it yet.
+    Required,
+    /// Staff must set up a second factor before anything else.
+    EnrolmentRequired,
+}
+
+impl MfaStatus {
+    /// MFA is mandatory for every role but patient, and for anyone who enrolled.
+    pub fn of(roles: &[Role], enrolled: bool, passed: bool) -> Self {
+        let staff = roles.iter().any(|r| r.is_staff());
+        match (passed, enrolled, staff) {
+            (true, _, _) => Self::Satisfied,
+            (false, true, _) => Self::Required,
+            (false, false, true) => Self::EnrolmentRequired,
+            (false, false, false) => Self::NotRequired,
+        }
+    }
+
+    /// Whether the session may use the API beyond the MFA and sign-out endpoints.
+    pub fn allows_access(self) -> bool {
+        matches!(self, Self::Satisfied | Self::NotRequired)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Satisfied => "satisfied",
+            Self::NotRequired => "not_required",
+            Self::Required => "required",
+            Self::EnrolmentRequired => "enrolment_required",
+        }
+    }
+}
+
 /// Failed sign-ins allowed before the account locks.
 pub const FREE_LOGIN_FAILURES: i32 = 5;
 
@@ -367,6 +407,25 @@ mod tests {
         }
         assert!(S::Approved.may_practise());
         assert!(!S::Pending.may_practise() && !S::Suspended.may_practise());
+    }
+
+    #[test]
+    fn mfa_is_mandatory_for_staff_and_for_the_enrolled() {
+        use MfaStatus as M;
+        let patient = [Role::Patient];
+        let doctor = [Role::Doctor];
+        let both = [Role::Patient, Role::Pharmacist];
+        assert_eq!(M::of(&patient, false, false), M::NotRequired);
+        assert_eq!(M::of(&patient, true, false), M::Required);
+        assert_eq!(M::of(&patient, true, true), M::Satisfied);
+        assert_eq!(M::of(&doctor, false, false), M::EnrolmentRequired);
+        assert_eq!(M::of(&doctor, true, false), M::Required);
+        assert_eq!(M::of(&both, false, false), M::EnrolmentRequired);
+        assert_eq!(M::of(&[], false, false), M::NotRequired);
+        for s in [M::Required, M::EnrolmentRequired] {
+            assert!(!s.allows_access());
+        }
+        assert!(M::Satisfied.allows_access() && M::NotRequired.allows_access());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod email_tokens;
 pub mod error;
 pub mod jobs;
 pub mod mailbox;
+pub mod mfa;
 pub mod organisations;
 pub mod pagination;
 pub mod sessions;

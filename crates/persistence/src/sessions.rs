@@ -54,6 +54,7 @@ pub struct PresentedToken {
     pub expires_at: DateTime<Utc>,
     pub session_revoked_at: Option<DateTime<Utc>>,
     pub last_seen_at: DateTime<Utc>,
+    pub mfa_at: Option<DateTime<Utc>>,
 }
 
 /// The token with this hash and its session, locked for the rotation that follows.
@@ -64,7 +65,7 @@ pub async fn find_refresh_token(
     let row = sqlx::query_as!(
         PresentedToken,
         r#"SELECT t.id AS token_id, t.session_id, s.user_id, t.used_at, t.expires_at,
-                  s.revoked_at AS session_revoked_at, s.last_seen_at
+                  s.revoked_at AS session_revoked_at, s.last_seen_at, s.mfa_at
              FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
             WHERE t.token_hash = $1
             FOR UPDATE OF t, s"#,
@@ -80,7 +81,7 @@ pub async fn mark_refresh_token_used(
     token_id: Uuid,
 ) -> Result<(), RepoError> {
     sqlx::query!(
-        "UPDATE refresh_tokens SET used_at = now() WHERE id = $1",
+        "UPDATE refresh_tokens SET used_at = coalesce(used_at, now()) WHERE id = $1",
         token_id
     )
     .execute(conn)

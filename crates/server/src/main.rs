@@ -45,6 +45,8 @@ enum Command {
     },
     /// Load demo data (idempotent; refused in production).
     Seed,
+    /// Print the current code of the demo staff accounts' second factor (local only).
+    DemoTotp,
     /// Write the OpenAPI document.
     Openapi {
         #[arg(long, default_value = "openapi/openapi.json")]
@@ -117,6 +119,23 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             tracing::info!("stopping: finishing running jobs");
             let _ = stop.send(true);
             worker.await.map_err(|e| CliError::Message(e.to_string()))?;
+            Ok(())
+        }
+        Command::DemoTotp => {
+            let settings = Settings::load(&cli.config_dir)?;
+            if settings.environment == Environment::Production {
+                return Err(CliError::Message(
+                    "demo accounts do not exist in production".into(),
+                ));
+            }
+            let code = rxgate_api::auth::totp::code_at(
+                rxgate_api::seed::DEMO_TOTP_SECRET,
+                chrono::Utc::now(),
+            )
+            .ok_or_else(|| CliError::Message("cannot compute the code".into()))?;
+            // The code alone on stdout, for scripts.
+            use std::io::Write;
+            writeln!(std::io::stdout(), "{code}")?;
             Ok(())
         }
         Command::Seed => {

@@ -1,15 +1,32 @@
 //! The frame of every screen: header, navigation (a side bar on wide screens, a bar at the
-//! bottom on phones) and the main region.
+//! bottom on phones) and the main region. The navigation follows who is signed in.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::theme::ThemeToggle;
+use crate::contexts::auth::{Role, use_auth};
 use crate::routes::Page;
 
 #[component]
+fn NavLink(page: Page) -> impl IntoView {
+    view! {
+        <li>
+            <A href=page.path()>
+                <span aria-hidden="true">{page.icon()}</span>
+                <span>{page.label()}</span>
+            </A>
+        </li>
+    }
+}
+
+#[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
     let platform = LocalResource::new(api::platform);
     let dev_tools = move || {
         platform
@@ -17,6 +34,20 @@ pub fn Layout(children: Children) -> impl IntoView {
             .and_then(|p| p.ok())
             .is_some_and(|p| p.dev_tools)
     };
+    let sign_out = move |_| {
+        navigate(Page::SignIn.path(), NavigateOptions::default());
+        auth.sign_out();
+    };
+    // One link per portal the person may use, highest role first.
+    let portal_links = move || {
+        auth.user().map(|me| {
+            Role::of(&me)
+                .into_iter()
+                .map(|role| view! { <NavLink page=role.home() /> })
+                .collect_view()
+        })
+    };
+
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <div class="shell">
@@ -26,23 +57,50 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span>"Rxgate"</span>
                 </A>
                 <div class="topbar-actions">
+                    {move || {
+                        auth.user()
+                            .map(|me| {
+                                view! {
+                                    <span class="topbar-user" data-testid="signed-in-user">
+                                        <span class="visually-hidden">"Signed in as "</span>
+                                        {me.display_name}
+                                    </span>
+                                }
+                            })
+                    }}
                     <ThemeToggle />
                 </div>
             </header>
             <nav class="sidenav" aria-label="Main">
                 <ul>
-                    <li>
-                        <A href=Page::Home.path()>
-                            <span aria-hidden="true">"⌂"</span>
-                            <span>{Page::Home.label()}</span>
-                        </A>
-                    </li>
+                    {move || match auth.signed_in() {
+                        Some(true) => {
+                            view! {
+                                {portal_links}
+                                <NavLink page=Page::Account />
+                            }
+                                .into_any()
+                        }
+                        Some(false) => {
+                            view! {
+                                <NavLink page=Page::Home />
+                                <NavLink page=Page::SignIn />
+                                <NavLink page=Page::SignUp />
+                            }
+                                .into_any()
+                        }
+                        // Still restoring the session: do not flash the signed-out links.
+                        None => view! { <NavLink page=Page::Home /> }.into_any(),
+                    }}
                     <Show when=dev_tools>
+                        <NavLink page=Page::DevMailbox />
+                    </Show>
+                    <Show when=move || auth.signed_in() == Some(true)>
                         <li>
-                            <A href=Page::DevMailbox.path()>
-                                <span aria-hidden="true">"✉"</span>
-                                <span>{Page::DevMailbox.label()}</span>
-                            </A>
+                            <button class="nav-button" type="button" on:click=sign_out.clone()>
+                                <span aria-hidden="true">"⎋"</span>
+                                <span>"Sign out"</span>
+                            </button>
                         </li>
                     </Show>
                 </ul>

@@ -1,6 +1,8 @@
 //! Building blocks shared by every portal.
 
 pub mod error_view;
+pub mod form;
+pub mod guard;
 pub mod layout;
 pub mod skeleton;
 pub mod theme;

@@ -1,4 +1,8 @@
 //! Screens, one folder per portal.
 
+pub mod account;
+pub mod auth;
 pub mod dev;
+pub mod officer;
+pub mod portal;
 pub mod public;

@@ -20,10 +20,25 @@ pub struct AccessClaims {
     pub pharmacies: Vec<Uuid>,
     /// Whether the session passed a second factor.
     pub mfa: bool,
+    /// Whether the user has a second factor set up.
+    #[serde(default)]
+    pub mfa_enrolled: bool,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
+}
+
+/// What goes into an access token.
+#[derive(Debug, Clone, Default)]
+pub struct TokenFacts {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub roles: Vec<String>,
+    pub clinics: Vec<Uuid>,
+    pub pharmacies: Vec<Uuid>,
+    pub mfa: bool,
+    pub mfa_enrolled: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,24 +98,19 @@ impl JwtKeys {
     }
 
     /// Signs a token for the given facts, valid from `now` for the configured lifetime.
-    #[allow(clippy::too_many_arguments)]
     pub fn issue(
         &self,
-        user_id: Uuid,
-        session_id: Uuid,
-        roles: Vec<String>,
-        clinics: Vec<Uuid>,
-        pharmacies: Vec<Uuid>,
-        mfa: bool,
+        facts: TokenFacts,
         now: DateTime<Utc>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = AccessClaims {
-            sub: user_id,
-            sid: session_id,
-            roles,
-            clinics,
-            pharmacies,
-            mfa,
+            sub: facts.user_id,
+            sid: facts.session_id,
+            roles: facts.roles,
+            clinics: facts.clinics,
+            pharmacies: facts.pharmacies,
+            mfa: facts.mfa,
+            mfa_enrolled: facts.mfa_enrolled,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now.timestamp(),

@@ -7,7 +7,8 @@ pub mod passwords;
 pub mod principal;
 pub mod session;
 pub mod tokens;
+pub mod totp;
 
-pub use keys::{AccessClaims, JwtKeys};
+pub use keys::{AccessClaims, JwtKeys, TokenFacts};
 pub use meta::RequestMeta;
-pub use principal::Principal;
+pub use principal::{PartialPrincipal, Principal};

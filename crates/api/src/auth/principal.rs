@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use rxgate_domain::identity::Role;
+use rxgate_domain::identity::{MfaStatus, Role};
 use rxgate_persistence::RlsContext;
 use uuid::Uuid;
 
@@ -13,6 +13,9 @@ use crate::error::ApiError;
 use crate::middleware::request_id::current_request_id;
 use crate::state::AppState;
 
+/// A caller with a valid token who has passed every required factor. Staff without a second
+/// factor, and people who set one up but have not entered it this session, are refused with
+/// 403 `MFA_ENROLMENT_REQUIRED` / `MFA_REQUIRED`.
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub user_id: Uuid,
@@ -21,6 +24,18 @@ pub struct Principal {
     pub clinic_ids: Vec<Uuid>,
     pub pharmacy_ids: Vec<Uuid>,
     pub mfa: bool,
+    pub mfa_enrolled: bool,
+}
+
+/// A caller with a valid token, second factor or not: only for the endpoints that set up or
+/// check the second factor, show the caller's own profile, or sign out.
+#[derive(Debug, Clone)]
+pub struct PartialPrincipal(pub Principal);
+
+impl PartialPrincipal {
+    pub fn mfa_status(&self) -> MfaStatus {
+        MfaStatus::of(&self.0.roles, self.0.mfa_enrolled, self.0.mfa)
+    }
 }
 
 impl Principal {
@@ -72,25 +87,52 @@ impl FromRequest for Principal {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = (|| {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or(ApiError::Unauthenticated)?;
-            let token = bearer(req).ok_or(ApiError::Unauthenticated)?;
-            let claims = state.keys.verify(token).ok_or(ApiError::Unauthenticated)?;
-            Ok::<_, ApiError>(Principal {
-                user_id: claims.sub,
-                session_id: claims.sid,
-                roles: claims
-                    .roles
-                    .iter()
-                    .filter_map(|r| Role::from_str(r).ok())
-                    .collect(),
-                clinic_ids: claims.clinics,
-                pharmacy_ids: claims.pharmacies,
-                mfa: claims.mfa,
-            })
-        })();
+        let result = from_token(req).and_then(|p| {
+            let partial = PartialPrincipal(p);
+            match partial.mfa_status() {
+                MfaStatus::EnrolmentRequired => Err(ApiError::Forbidden {
+                    code: "MFA_ENROLMENT_REQUIRED",
+                    detail: "Set up a second factor (an authenticator app) to continue.".into(),
+                }),
+                MfaStatus::Required => Err(ApiError::Forbidden {
+                    code: "MFA_REQUIRED",
+                    detail: "Enter the code from your authenticator app to continue.".into(),
+                }),
+                MfaStatus::Satisfied | MfaStatus::NotRequired => Ok(partial.0),
+            }
+        });
         ready(result.map_err(Into::into))
     }
+}
+
+impl FromRequest for PartialPrincipal {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(from_token(req).map(PartialPrincipal).map_err(Into::into))
+    }
+}
+
+fn from_token(req: &HttpRequest) -> Result<Principal, ApiError> {
+    (|| {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .ok_or(ApiError::Unauthenticated)?;
+        let token = bearer(req).ok_or(ApiError::Unauthenticated)?;
+        let claims = state.keys.verify(token).ok_or(ApiError::Unauthenticated)?;
+        Ok::<_, ApiError>(Principal {
+            user_id: claims.sub,
+            session_id: claims.sid,
+            roles: claims
+                .roles
+                .iter()
+                .filter_map(|r| Role::from_str(r).ok())
+                .collect(),
+            clinic_ids: claims.clinics,
+            pharmacy_ids: claims.pharmacies,
+            mfa: claims.mfa,
+            mfa_enrolled: claims.mfa_enrolled,
+        })
+    })()
 }

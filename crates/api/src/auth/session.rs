@@ -4,11 +4,12 @@
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use chrono::{DateTime, TimeDelta, Utc};
 use rxgate_api_types::auth::{Me, MembershipView, TokenResponse};
-use rxgate_persistence::{sessions, users};
+use rxgate_domain::identity::{MfaStatus, Role};
+use rxgate_persistence::{mfa, sessions, users};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::auth::tokens;
+use crate::auth::{TokenFacts, tokens};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -21,6 +22,7 @@ pub struct Identity {
     pub roles: Vec<String>,
     pub clinics: Vec<Uuid>,
     pub pharmacies: Vec<Uuid>,
+    pub mfa_enrolled: bool,
 }
 
 /// Loads the user, memberships and doctor status (three queries, whatever the memberships).
@@ -29,6 +31,7 @@ pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Ide
     let user = users::find(conn, user_id).await?;
     let memberships = users::memberships(conn, user_id).await?;
     let doctor = users::doctor_profile(conn, user_id).await?;
+    let mfa_enrolled = mfa::enrolled(conn, user_id).await?;
     let doctor_approved = doctor.as_ref().is_some_and(|d| d.status == "approved");
     let mut roles: Vec<String> = memberships
         .iter()
@@ -67,10 +70,12 @@ pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Ide
                 .collect(),
             doctor_status: doctor.as_ref().map(|d| d.status.clone()),
             referral_code: doctor.map(|d| d.referral_code),
+            mfa_enrolled,
         },
         roles,
         clinics,
         pharmacies,
+        mfa_enrolled,
     })
 }
 
@@ -95,15 +100,24 @@ pub fn token_response(
     refresh_in_body: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<TokenResponse, ApiError> {
+    let roles: Vec<Role> = identity
+        .roles
+        .iter()
+        .filter_map(|r| r.parse().ok())
+        .collect();
+    let status = MfaStatus::of(&roles, identity.mfa_enrolled, mfa);
     let access = state
         .keys
         .issue(
-            identity.me.id,
-            session_id,
-            identity.roles,
-            identity.clinics,
-            identity.pharmacies,
-            mfa,
+            TokenFacts {
+                user_id: identity.me.id,
+                session_id,
+                roles: identity.roles,
+                clinics: identity.clinics,
+                pharmacies: identity.pharmacies,
+                mfa,
+                mfa_enrolled: identity.mfa_enrolled,
+            },
             now,
         )
         .map_err(ApiError::internal)?;
@@ -113,6 +127,7 @@ pub fn token_response(
         expires_in: state.keys.ttl().num_seconds(),
         refresh_token: refresh_in_body,
         user: identity.me,
+        mfa: status.as_str().to_owned(),
     })
 }
 

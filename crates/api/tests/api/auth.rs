@@ -1,7 +1,7 @@
 //! Identity and access through the API: sign-up, verification, sign-in, tokens, lockout,
 //! sessions, consents, the audit log. Hostile cases included.
 use chrono::Utc;
-use rxgate_api::auth::JwtKeys;
+use rxgate_api::auth::{JwtKeys, TokenFacts};
 use rxgate_api::seed::{DEMO_PASSWORD, DEMO_REFERRAL_CODE};
 use serde_json::{Value, json};
 
@@ -360,16 +360,14 @@ async fn tampered_expired_and_foreign_tokens_are_refused() {
     expired.access_token_minutes = -10;
     let keys = JwtKeys::from_settings(&expired).unwrap();
     let user = uuid::Uuid::parse_str(session["user"]["id"].as_str().unwrap()).unwrap();
+    let facts = |roles: Vec<String>| TokenFacts {
+        user_id: user,
+        session_id: uuid::Uuid::now_v7(),
+        roles,
+        ..TokenFacts::default()
+    };
     let old = keys
-        .issue(
-            user,
-            uuid::Uuid::now_v7(),
-            vec!["patient".into()],
-            vec![],
-            vec![],
-            false,
-            Utc::now(),
-        )
+        .issue(facts(vec!["patient".into()]), Utc::now())
         .unwrap();
     assert_problem(bearer(old).await, 401, "UNAUTHENTICATED").await;
 
@@ -378,12 +376,10 @@ async fn tampered_expired_and_foreign_tokens_are_refused() {
     let keys = JwtKeys::from_settings(&foreign).unwrap();
     let other = keys
         .issue(
-            user,
-            uuid::Uuid::now_v7(),
-            vec!["platform_admin".into()],
-            vec![],
-            vec![],
-            true,
+            TokenFacts {
+                mfa: true,
+                ..facts(vec!["platform_admin".into()])
+            },
             Utc::now(),
         )
         .unwrap();

@@ -42,11 +42,38 @@ impl TestApp {
         .await
     }
 
-    /// Signs in and returns the token response (asserting success).
+    /// Signs in and returns the token response (asserting success), passing the demo second
+    /// factor when the account has one.
     pub async fn login(&self, email: &str, password: &str) -> serde_json::Value {
         let res = self.login_raw(email, password).await;
         assert_eq!(res.status(), 200, "login of {email}");
-        res.json().await.unwrap()
+        let body: serde_json::Value = res.json().await.unwrap();
+        if body["mfa"] == "required" {
+            return self.pass_mfa(&body).await;
+        }
+        body
+    }
+
+    /// Enters the demo TOTP code for this session. A code works once, so when the current
+    /// one was used already (a second sign-in within 30 seconds) the next step's code is used.
+    pub async fn pass_mfa(&self, session: &serde_json::Value) -> serde_json::Value {
+        for offset in [0, 30] {
+            let at = chrono::Utc::now() + chrono::TimeDelta::seconds(offset);
+            let code =
+                rxgate_api::auth::totp::code_at(rxgate_api::seed::DEMO_TOTP_SECRET, at).unwrap();
+            let res = self
+                .client
+                .post(self.url("/api/v1/auth/mfa/verify"))
+                .bearer_auth(session["access_token"].as_str().unwrap())
+                .json(&serde_json::json!({ "code": code }))
+                .send()
+                .await
+                .unwrap();
+            if res.status() == 200 {
+                return res.json().await.unwrap();
+            }
+        }
+        panic!("the demo second factor was refused");
     }
 
     /// Signs in as a native client: the refresh token comes in the body.
@@ -124,6 +151,8 @@ pub fn test_settings(app_db_url: &str) -> Settings {
     settings.database.url = SecretString::from(app_db_url.to_owned());
     settings.database.max_connections = 5;
     settings.jobs.poll_interval_ms = 100;
+    // Reuse of a refresh token is tested without the two-tab grace period.
+    settings.auth.refresh_reuse_grace_secs = 0;
     settings
 }
 

@@ -7,6 +7,7 @@ mod dev_mailbox;
 mod errors;
 mod helpers;
 mod jobs;
+mod mfa;
 mod openapi;
 mod spa;
 mod system;

@@ -4,7 +4,7 @@ use rxgate_persistence::sessions;
 
 use crate::audit::{self, Event};
 use crate::auth::session::clear_refresh_cookie;
-use crate::auth::{Principal, RequestMeta};
+use crate::auth::{PartialPrincipal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -20,7 +20,7 @@ use crate::state::AppState;
 #[post("/auth/logout-all")]
 pub async fn logout_all(
     state: web::Data<AppState>,
-    principal: Principal,
+    PartialPrincipal(principal): PartialPrincipal,
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     let mut tx = state.begin_as(&principal).await?;

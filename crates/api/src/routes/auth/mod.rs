@@ -4,6 +4,7 @@ pub mod jwks;
 pub mod login;
 pub mod logout;
 pub mod logout_all;
+pub mod mfa_verify;
 pub mod password_reset_confirm;
 pub mod password_reset_request;
 pub mod refresh;

@@ -1,5 +1,5 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::Utc;
+use chrono::{TimeDelta, Utc};
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{RefreshRequest, TokenResponse};
 use rxgate_persistence::sessions;
@@ -58,8 +58,11 @@ pub async fn refresh(
         code,
         detail: detail.into(),
     };
-    if found.used_at.is_some() {
-        // Reuse: someone else holds a copy. End the session for everyone who has it.
+    // A used token presented again means someone else holds a copy: end the session for
+    // everyone who has it. Within a few seconds of its use it is a second tab of the same
+    // browser that sent the old cookie before the new one arrived, and it gets tokens too.
+    let grace = TimeDelta::seconds(state.settings.auth.refresh_reuse_grace_secs);
+    if found.used_at.is_some_and(|used| now - used > grace) {
         sessions::revoke(
             &mut tx,
             found.user_id,
@@ -116,7 +119,7 @@ pub async fn refresh(
         &state,
         identity,
         found.session_id,
-        false,
+        found.mfa_at.is_some(),
         (!via_cookie).then(|| next.clone()),
         now,
     )?;

@@ -4,7 +4,7 @@ use rxgate_api_types::auth::Me;
 
 use crate::audit::{self, Event};
 use crate::auth::session::load_identity;
-use crate::auth::{Principal, RequestMeta};
+use crate::auth::{PartialPrincipal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -20,7 +20,7 @@ use crate::state::AppState;
 #[get("/me")]
 pub async fn get_me(
     state: web::Data<AppState>,
-    principal: Principal,
+    PartialPrincipal(principal): PartialPrincipal,
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     let mut tx = state.begin_as(&principal).await?;

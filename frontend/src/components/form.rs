@@ -1,0 +1,142 @@
+//! Form building blocks: labelled fields whose error messages come from the API's problem
+//! `errors` (matched by field name), and the general error area of a form.
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+/// The error of an action's last run, if it failed.
+pub fn last_error<I, O>(action: Action<I, Result<O, ApiError>>) -> Memo<Option<ApiError>>
+where
+    I: 'static,
+    O: Send + Sync + 'static,
+{
+    let value = action.value();
+    Memo::new(move |_| value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
+}
+
+/// The message for the field `name` (the API's name, e.g. `doctor.licence_number`).
+pub fn field_error(error: Memo<Option<ApiError>>, name: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(name))))
+}
+
+/// What the form's general error area says: the problem's detail, unless every field it names
+/// already shows its own message; messages about fields the form does not have are listed too.
+pub fn general_error(
+    error: Memo<Option<ApiError>>,
+    fields: &'static [&'static str],
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        error.with(|e| {
+            let e = e.as_ref()?;
+            if e.is_about_fields(fields) {
+                return None;
+            }
+            let mut text = e.to_string();
+            if let ApiError::Problem(p) = e {
+                for f in p
+                    .errors
+                    .iter()
+                    .filter(|f| !fields.contains(&f.field.as_str()))
+                {
+                    text.push_str(&format!(
+                        " {}: {}.",
+                        f.field,
+                        f.message.trim_end_matches('.')
+                    ));
+                }
+            }
+            Some(text)
+        })
+    })
+}
+
+/// Turns an API field name into an element id (`doctor.licence_number` → `f-doctor-licence_number`).
+fn field_id(name: &str) -> String {
+    format!("f-{}", name.replace(['.', '[', ']'], "-"))
+}
+
+/// A labelled input. The label is its accessible name; the hint and the error message are tied
+/// to it with `aria-describedby`, and an error marks it `aria-invalid`.
+#[component]
+pub fn TextField(
+    /// The visible label.
+    label: &'static str,
+    /// The API's name of the field; also the input's `name`.
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    /// The input's `type`.
+    #[prop(default = "text")]
+    kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] minlength: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] list: Option<&'static str>,
+) -> impl IntoView {
+    let id = field_id(name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
+    view! {
+        <div class="field">
+            <label>
+                {label}
+                <input
+                    id=id
+                    type=kind
+                    name=name
+                    required=required
+                    minlength=minlength
+                    autocomplete=autocomplete
+                    placeholder=placeholder
+                    list=list
+                    aria-describedby=described_by
+                    aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
+                    prop:value=value
+                    on:input:target=move |ev| value.set(ev.target().value())
+                />
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A labelled checkbox.
+#[component]
+pub fn CheckField(
+    label: &'static str,
+    name: &'static str,
+    checked: RwSignal<bool>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                name=name
+                required=required
+                prop:checked=checked
+                on:change:target=move |ev| checked.set(ev.target().checked())
+            />
+            <span>{label}</span>
+        </label>
+    }
+}
+
+/// The general error area of a form. The live region is always present, so screen readers
+/// announce a message as soon as it appears.
+#[component]
+pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="form-alert" role="alert">
+            {move || message.get().map(|m| view! { <p class="notice notice-error">{m}</p> })}
+        </div>
+    }
+}

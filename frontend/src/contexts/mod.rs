@@ -1,0 +1,3 @@
+//! Application-wide state, provided once at the root.
+
+pub mod auth;

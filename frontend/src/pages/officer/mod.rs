@@ -1,0 +1,3 @@
+//! The information officer's portal.
+
+pub mod audit;

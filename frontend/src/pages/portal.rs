@@ -1,0 +1,87 @@
+//! The home of each portal. Simple for now: who is signed in, and for doctors their approval
+//! status and referral link.
+
+use leptos::prelude::*;
+use rxgate_api_types::auth::Me;
+
+use crate::contexts::auth::{Role, use_auth};
+use crate::routes::Page;
+
+#[component]
+pub fn PortalHome(role: Role) -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <section class="page">
+            <h1>{format!("{} portal", role.title())}</h1>
+            {move || {
+                auth.user()
+                    .map(|me| {
+                        view! {
+                            <p class="lead">"Welcome, " {me.display_name.clone()} "."</p>
+                            {(role == Role::Doctor).then(|| view! { <DoctorStatus me /> })}
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+/// The badge of a doctor's approval status.
+pub fn doctor_status_badge(status: &str) -> impl IntoView + use<> {
+    let (class, text) = match status {
+        "pending" => ("badge badge-warn", "Awaiting approval".to_owned()),
+        "approved" => ("badge badge-ok", "Approved".to_owned()),
+        "rejected" => ("badge badge-danger", "Not approved".to_owned()),
+        "suspended" => ("badge badge-danger", "Suspended".to_owned()),
+        other => ("badge", other.replace('_', " ")),
+    };
+    view! { <span class=class data-testid="doctor-status">{text}</span> }
+}
+
+#[component]
+fn DoctorStatus(me: Me) -> impl IntoView {
+    let pending = me.doctor_status.as_deref() == Some("pending");
+    let origin = window().location().origin().unwrap_or_default();
+    let link = me
+        .referral_code
+        .as_deref()
+        .map(|code| format!("{origin}{}", Page::SignUp.with_query("ref", code)));
+    view! {
+        <div class="card">
+            <h2>"Your practice"</h2>
+            <dl class="facts">
+                <dt>"Status"</dt>
+                <dd>{me.doctor_status.as_deref().map(doctor_status_badge)}</dd>
+            </dl>
+            {pending
+                .then(|| {
+                    view! {
+                        <p class="muted">
+                            "A platform administrator checks your licence details. You can "
+                            "consult patients once your account is approved."
+                        </p>
+                    }
+                })}
+        </div>
+        {link
+            .map(|link| {
+                view! {
+                    <div class="card form">
+                        <h2>"Referral link"</h2>
+                        <p class="muted">
+                            "Patients who sign up through this link are connected to you."
+                        </p>
+                        <label>
+                            "Your referral link"
+                            <input
+                                type="text"
+                                readonly
+                                prop:value=link
+                                on:focus:target=move |ev| ev.target().select()
+                            />
+                        </label>
+                    </div>
+                }
+            })}
+    }
+}
