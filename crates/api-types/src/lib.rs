@@ -1,6 +1,7 @@
 //! The wire format of `/api/v1`. Every type here is what a client sends or receives; the server
 //! converts them into domain types at the edge.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod dev;

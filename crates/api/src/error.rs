@@ -232,6 +232,8 @@ impl From<sqlx::Error> for ApiError {
 fn conflict_for_constraint(constraint: &str) -> ApiError {
     let code = match constraint {
         "jobs_dedupe_key" => "DUPLICATE_JOB",
+        "organisations_slug_key" => "SLUG_TAKEN",
+        "users_email_key" => "EMAIL_TAKEN",
         _ => "CONFLICT",
     };
     ApiError::Conflict {

@@ -19,6 +19,7 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = "auth", description = "Sign-up, sign-in, tokens, password reset"),
         (name = "me", description = "The signed-in person: profile, consents, sessions"),
+        (name = "admin", description = "Platform administration: doctor approvals, suspensions, organisations"),
         (name = "audit", description = "The tamper-evident audit log (information officer)"),
         (name = "system", description = "Liveness and readiness"),
         (name = "dev", description = "Developer tools of the local environment"),

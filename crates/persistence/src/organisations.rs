@@ -54,3 +54,56 @@ pub async fn ensure(
     .await?;
     Ok(id)
 }
+
+#[derive(Debug, Clone)]
+pub struct OrganisationRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub name: String,
+    pub slug: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub async fn create(
+    conn: &mut PgConnection,
+    kind: &str,
+    name: &str,
+    slug: &str,
+) -> Result<OrganisationRow, RepoError> {
+    let row = sqlx::query_as!(
+        OrganisationRow,
+        r#"INSERT INTO organisations (id, kind, name, slug)
+           VALUES ($1, $2::text::organisation_kind, $3, $4::text::citext)
+           RETURNING id, kind::text AS "kind!", name, slug::text AS "slug!", created_at"#,
+        Uuid::now_v7(),
+        kind,
+        name,
+        slug,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(row)
+}
+
+/// Clinics and pharmacies in the order they were created (the platform is not listed).
+pub async fn list(
+    conn: &mut PgConnection,
+    after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<OrganisationRow>, RepoError> {
+    let (after_at, after_id) = after.unzip();
+    let rows = sqlx::query_as!(
+        OrganisationRow,
+        r#"SELECT id, kind::text AS "kind!", name, slug::text AS "slug!", created_at
+             FROM organisations
+            WHERE kind <> 'platform'
+              AND ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2::uuid))
+            ORDER BY created_at, id LIMIT $3"#,
+        after_at,
+        after_id,
+        limit
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}

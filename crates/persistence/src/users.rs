@@ -333,3 +333,81 @@ pub async fn insert_pharmacist_profile(
     .await?;
     Ok(())
 }
+
+#[derive(Debug, Clone)]
+pub struct DoctorApplicationRow {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub licence_number: String,
+    pub licence_body: String,
+    pub licence_region: String,
+    pub licence_expires_on: NaiveDate,
+    pub specialties: Vec<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Doctors with `status`, oldest application first (a queue), one query per page.
+pub async fn list_doctors(
+    conn: &mut PgConnection,
+    status: &str,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<DoctorApplicationRow>, RepoError> {
+    let (after_at, after_id) = after.unzip();
+    let rows = sqlx::query_as!(
+        DoctorApplicationRow,
+        r#"SELECT d.user_id, u.display_name, u.email::text AS "email!", d.licence_number,
+                  d.licence_body, d.licence_region, d.licence_expires_on, d.specialties,
+                  d.status::text AS "status!", d.status_reason, d.created_at
+             FROM doctor_profiles d JOIN users u ON u.id = d.user_id
+            WHERE d.status = $1::text::doctor_status
+              AND ($2::timestamptz IS NULL OR (d.created_at, d.user_id) > ($2, $3::uuid))
+            ORDER BY d.created_at, d.user_id
+            LIMIT $4"#,
+        status,
+        after_at,
+        after_id,
+        limit,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+pub async fn find_doctor(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<DoctorApplicationRow, RepoError> {
+    let row = sqlx::query_as!(
+        DoctorApplicationRow,
+        r#"SELECT d.user_id, u.display_name, u.email::text AS "email!", d.licence_number,
+                  d.licence_body, d.licence_region, d.licence_expires_on, d.specialties,
+                  d.status::text AS "status!", d.status_reason, d.created_at
+             FROM doctor_profiles d JOIN users u ON u.id = d.user_id
+            WHERE d.user_id = $1
+            FOR UPDATE OF d"#,
+        user_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(row)
+}
+
+pub async fn set_user_status(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    status: &str,
+) -> Result<bool, RepoError> {
+    let n = sqlx::query!(
+        "UPDATE users SET status = $2::text::user_status WHERE id = $1",
+        user_id,
+        status
+    )
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

@@ -1,6 +1,7 @@
 //! `/api/v1`: one endpoint per file, registered through utoipa-actix-web so each route is
 //! written once and appears in the OpenAPI document from its `#[utoipa::path]`.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod dev;
@@ -35,5 +36,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me::list_sessions::list_sessions)
         .service(me::revoke_session::revoke_session)
         .service(audit::list_events::list_events)
-        .service(audit::verify_chain::verify_chain);
+        .service(audit::verify_chain::verify_chain)
+        .service(admin::list_doctors::list_doctors)
+        .service(admin::decide_doctor::decide_doctor)
+        .service(admin::suspend_user::suspend_user)
+        .service(admin::reinstate_user::reinstate_user)
+        .service(admin::create_organisation::create_organisation)
+        .service(admin::list_organisations::list_organisations);
 }

@@ -88,6 +88,14 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// A native sign-in (refresh token in the body) that also passes the demo second factor.
+    pub async fn login_native_mfa(&self, email: &str) -> serde_json::Value {
+        let session = self.login_native(email).await;
+        let mut passed = self.pass_mfa(&session).await;
+        passed["refresh_token"] = session["refresh_token"].clone();
+        passed
+    }
+
     pub async fn get_auth(&self, path: &str, session: &serde_json::Value) -> reqwest::Response {
         self.client
             .get(self.url(path))

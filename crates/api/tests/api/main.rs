@@ -2,6 +2,7 @@
 //! own freshly migrated database, connecting as the application role like production does.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod auth;
 mod dev_mailbox;
 mod errors;

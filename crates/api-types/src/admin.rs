@@ -1,0 +1,84 @@
+//! Platform administration: doctor approvals, suspensions, organisations.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DoctorApplication {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub licence_number: String,
+    pub licence_body: String,
+    pub licence_region: String,
+    pub licence_expires_on: NaiveDate,
+    pub specialties: Vec<String>,
+    /// `pending`, `approved`, `rejected` or `suspended`.
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct DoctorQuery {
+    /// `pending` (default), `approved`, `rejected` or `suspended`.
+    pub status: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DoctorDecisionKind {
+    Approve,
+    Reject,
+    Suspend,
+    Reinstate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DoctorDecisionRequest {
+    pub decision: DoctorDecisionKind,
+    /// Required to reject or suspend; shown to the doctor.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ReasonInput {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct UserStatusView {
+    pub user_id: Uuid,
+    /// `active` or `suspended`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewOrganisation {
+    /// `clinic` or `pharmacy`.
+    pub kind: String,
+    pub name: String,
+    /// Lower-case letters, digits and single dashes; used in URLs.
+    pub slug: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OrganisationView {
+    pub id: Uuid,
+    pub kind: String,
+    pub name: String,
+    pub slug: String,
+    pub created_at: DateTime<Utc>,
+}

@@ -1,0 +1,74 @@
+use actix_web::{HttpResponse, get, web};
+use rxgate_api_types::admin::{DoctorApplication, DoctorQuery};
+use rxgate_api_types::{CursorPage, Problem};
+use rxgate_domain::identity::Role;
+use rxgate_persistence::pagination::{TimeCursor, page_size};
+use rxgate_persistence::users;
+
+use super::to_view;
+use crate::audit::{self, Event};
+use crate::auth::{Principal, RequestMeta};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Doctors by registration status, oldest first: the approval queue.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(DoctorQuery),
+    responses(
+        (status = OK, body = CursorPage<DoctorApplication>),
+        (status = BAD_REQUEST, body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/doctors")]
+pub async fn list_doctors(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    query: web::Query<DoctorQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Role::PlatformAdmin)?;
+    let status = query.status.as_deref().unwrap_or("pending");
+    if !["pending", "approved", "rejected", "suspended"].contains(&status) {
+        return Err(ApiError::InvalidQuery(
+            "status must be pending, approved, rejected or suspended".into(),
+        ));
+    }
+    let after = query
+        .cursor
+        .as_deref()
+        .map(TimeCursor::decode)
+        .transpose()?
+        .map(|c| (c.at, c.id));
+    let limit = page_size(query.limit);
+    let mut tx = state.begin_as(&principal).await?;
+    let mut rows = users::list_doctors(&mut tx, status, after, limit + 1).await?;
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("read", "doctor_profiles", status),
+    )
+    .await?;
+    tx.commit().await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        rows.last().map(|r| {
+            TimeCursor {
+                at: r.created_at,
+                id: r.user_id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(CursorPage {
+        items: rows.into_iter().map(to_view).collect(),
+        next_cursor: next,
+    }))
+}

@@ -1,0 +1,281 @@
+//! Platform administration: doctor approvals, suspensions, organisations; only for platform
+//! admins.
+use rxgate_api::seed::DEMO_PASSWORD;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, spawn_app};
+
+async fn seeded() -> TestApp {
+    let app = spawn_app().await;
+    app.seed().await;
+    app
+}
+
+async fn post(app: &TestApp, session: &Value, path: &str, body: Value) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .bearer_auth(session["access_token"].as_str().unwrap())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn pending_doctor_id(app: &TestApp) -> String {
+    sqlx::query_scalar::<_, uuid::Uuid>(
+        "SELECT id FROM users WHERE email = 'pending.doctor@rxgate.test'",
+    )
+    .fetch_one(&app.owner)
+    .await
+    .unwrap()
+    .to_string()
+}
+
+#[tokio::test]
+async fn the_admin_approves_a_pending_doctor_who_then_holds_the_doctor_role() {
+    let app = seeded().await;
+    let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
+    let queue: Value = app
+        .get_auth("/api/v1/admin/doctors", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue["items"].as_array().unwrap().len(), 1);
+    assert_eq!(queue["items"][0]["email"], "pending.doctor@rxgate.test");
+    let id = pending_doctor_id(&app).await;
+
+    let res = post(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/doctors/{id}/decision"),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let decided: Value = res.json().await.unwrap();
+    assert_eq!(decided["status"], "approved");
+
+    // The doctor's next sign-in carries the role (and, as staff, needs a second factor).
+    let doctor: Value = app
+        .login_raw("pending.doctor@rxgate.test", DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doctor["user"]["roles"], json!(["doctor"]));
+    assert_eq!(doctor["mfa"], "enrolment_required");
+    let emailed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM jobs WHERE payload->>'to' = 'pending.doctor@rxgate.test' AND payload->>'subject' = 'Your Rxgate doctor registration'",
+    )
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert_eq!(emailed, 1);
+
+    // Approving twice is not a valid transition.
+    let again = post(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/doctors/{id}/decision"),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    assert_problem(again, 409, "INVALID_TRANSITION").await;
+}
+
+#[tokio::test]
+async fn rejecting_needs_a_reason_and_is_final() {
+    let app = seeded().await;
+    let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
+    let id = pending_doctor_id(&app).await;
+    let path = format!("/api/v1/admin/doctors/{id}/decision");
+    let res = post(&app, &admin, &path, json!({"decision": "reject"})).await;
+    let problem = assert_problem(res, 422, "VALIDATION_FAILED").await;
+    assert_eq!(problem["errors"][0]["field"], "reason");
+    let res = post(
+        &app,
+        &admin,
+        &path,
+        json!({"decision": "reject", "reason": "Licence number not found in the HPCSA register"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = post(&app, &admin, &path, json!({"decision": "approve"})).await;
+    assert_problem(res, 409, "INVALID_TRANSITION").await;
+    let rejected: Value = app
+        .get_auth("/api/v1/admin/doctors?status=rejected", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        rejected["items"][0]["status_reason"],
+        "Licence number not found in the HPCSA register"
+    );
+}
+
+#[tokio::test]
+async fn suspending_a_doctor_ends_their_sessions() {
+    let app = seeded().await;
+    let doctor = app.login_native_mfa("doctor@rxgate.test").await;
+    let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
+    let id = doctor["user"]["id"].as_str().unwrap();
+    let res = post(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/doctors/{id}/decision"),
+        json!({"decision": "suspend", "reason": "Licence under review"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": doctor["refresh_token"]}),
+        )
+        .await;
+    assert_problem(res, 401, "SESSION_REVOKED").await;
+    let res = post(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/doctors/{id}/decision"),
+        json!({"decision": "reinstate"}),
+    )
+    .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "approved");
+}
+
+#[tokio::test]
+async fn a_suspended_account_cannot_sign_in_until_reinstated() {
+    let app = seeded().await;
+    let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
+    let patient = app.login_native("patient@rxgate.test").await;
+    let id = patient["user"]["id"].as_str().unwrap();
+    let res = post(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/users/{id}/suspend"),
+        json!({"reason": "Fraud investigation"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_problem(
+        app.login_raw("patient@rxgate.test", DEMO_PASSWORD).await,
+        403,
+        "ACCOUNT_SUSPENDED",
+    )
+    .await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": patient["refresh_token"]}),
+        )
+        .await;
+    assert_problem(res, 401, "SESSION_REVOKED").await;
+    let res = post(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/users/{id}/reinstate"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+
+    let own = admin["user"]["id"].as_str().unwrap();
+    let res = post(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/users/{own}/suspend"),
+        json!({"reason": "testing myself"}),
+    )
+    .await;
+    assert_problem(res, 422, "CANNOT_SUSPEND_SELF").await;
+    let res = post(
+        &app,
+        &admin,
+        "/api/v1/admin/users/0192f5a0-0000-7000-8000-000000000000/suspend",
+        json!({"reason": "nobody at all"}),
+    )
+    .await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn organisations_are_created_with_unique_slugs() {
+    let app = seeded().await;
+    let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
+    let res = post(
+        &app,
+        &admin,
+        "/api/v1/admin/organisations",
+        json!({"kind": "clinic", "name": "Sea Point Clinic", "slug": "sea-point"}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let res = post(
+        &app,
+        &admin,
+        "/api/v1/admin/organisations",
+        json!({"kind": "pharmacy", "name": "Other", "slug": "sea-point"}),
+    )
+    .await;
+    assert_problem(res, 409, "SLUG_TAKEN").await;
+    let res = post(
+        &app,
+        &admin,
+        "/api/v1/admin/organisations",
+        json!({"kind": "platform", "name": "", "slug": "Bad Slug"}),
+    )
+    .await;
+    let problem = assert_problem(res, 422, "VALIDATION_FAILED").await;
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 3);
+    let page: Value = app
+        .get_auth("/api/v1/admin/organisations?limit=2", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let rest: Value = app
+        .get_auth(
+            &format!("/api/v1/admin/organisations?limit=2&cursor={cursor}"),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rest["items"][0]["slug"], "sea-point");
+}
+
+#[tokio::test]
+async fn only_platform_admins_may_administer() {
+    let app = seeded().await;
+    let officer = app.login("officer@rxgate.test", DEMO_PASSWORD).await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    for session in [&officer, &patient] {
+        assert_problem(
+            app.get_auth("/api/v1/admin/doctors", session).await,
+            403,
+            "FORBIDDEN",
+        )
+        .await;
+        let id = pending_doctor_id(&app).await;
+        let res = post(
+            &app,
+            session,
+            &format!("/api/v1/admin/doctors/{id}/decision"),
+            json!({"decision": "approve"}),
+        )
+        .await;
+        assert_problem(res, 403, "FORBIDDEN").await;
+    }
+    let status: String = sqlx::query_scalar("SELECT d.status::text FROM doctor_profiles d JOIN users u ON u.id = d.user_id WHERE u.email = 'pending.doctor@rxgate.test'")
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    assert_eq!(status, "pending");
+}
