@@ -83,6 +83,9 @@ pub struct AuthSettings {
     /// Clinic that patients join when signing up without a clinic or referral.
     pub default_clinic_slug: String,
     pub email_token_hours: i64,
+    /// Requests per minute one client address may make to `/auth/*` (after the burst).
+    pub rate_limit_per_minute: u32,
+    pub rate_limit_burst: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -57,7 +57,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let (_, api) = App::new()
         .into_utoipa_app()
         .openapi(base())
-        .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::configure))
+        .service(utoipa_actix_web::scope("/api/v1").configure(|cfg| {
+            crate::routes::configure(cfg, &crate::routes::auth_rate_limit(60, 10))
+        }))
         .split_for_parts();
     api
 }

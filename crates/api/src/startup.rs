@@ -134,6 +134,10 @@ impl Application {
             origins.push(settings.application.public_url.clone());
         }
         let production = settings.environment == Environment::Production;
+        let auth_limit = crate::routes::auth_rate_limit(
+            settings.auth.rate_limit_per_minute,
+            settings.auth.rate_limit_burst,
+        );
 
         let mut server = HttpServer::new(move || {
             let cors = origins.iter().fold(
@@ -165,7 +169,10 @@ impl Application {
                 .app_data(extract::payload_config(body_limit))
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
-                .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::configure))
+                .service(
+                    utoipa_actix_web::scope("/api/v1")
+                        .configure(|cfg| crate::routes::configure(cfg, &auth_limit)),
+                )
                 .into_app();
             let mut app = app.route("/metrics", web::get().to(render_metrics));
             if let Some(dir) = &spa_dir {

@@ -8,10 +8,26 @@ pub mod dev;
 pub mod me;
 pub mod system;
 
+use actix_governor::governor::middleware::NoOpMiddleware;
+use actix_governor::{Governor, GovernorConfig, GovernorConfigBuilder, PeerIpKeyExtractor};
+use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+/// Per-client-address limits on the sign-in endpoints (brute force, credential stuffing,
+/// email flooding). Shared by every HTTP worker of the process.
+pub type AuthRateLimit = GovernorConfig<PeerIpKeyExtractor, NoOpMiddleware>;
+
+pub fn auth_rate_limit(per_minute: u32, burst: u32) -> AuthRateLimit {
+    let per_request_ms = 60_000 / u64::from(per_minute.max(1));
+    GovernorConfigBuilder::default()
+        .milliseconds_per_request(per_request_ms.max(1))
+        .burst_size(burst.max(1))
+        .finish()
+        .unwrap_or_default()
+}
+
 /// Registers every `/api/v1` endpoint (paths relative to the `/api/v1` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
     cfg.service(system::health::health)
         .service(system::ready::ready)
         .service(system::platform::platform)
@@ -19,17 +35,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(dev::get_mailbox_message::get_mailbox_message)
         .service(dev::send_test_email::send_test_email)
         .service(auth::jwks::jwks)
-        .service(auth::signup::signup)
-        .service(auth::verify_email::verify_email)
-        .service(auth::login::login)
-        .service(auth::refresh::refresh)
-        .service(auth::logout::logout)
-        .service(auth::logout_all::logout_all)
-        .service(auth::mfa_verify::mfa_verify)
+        .service(
+            scope("/auth")
+                .wrap(Governor::new(limit))
+                .service(auth::signup::signup)
+                .service(auth::verify_email::verify_email)
+                .service(auth::login::login)
+                .service(auth::refresh::refresh)
+                .service(auth::logout::logout)
+                .service(auth::logout_all::logout_all)
+                .service(auth::mfa_verify::mfa_verify)
+                .service(auth::password_reset_request::password_reset_request)
+                .service(auth::password_reset_confirm::password_reset_confirm),
+        )
         .service(me::start_totp::start_totp)
         .service(me::confirm_totp::confirm_totp)
-        .service(auth::password_reset_request::password_reset_request)
-        .service(auth::password_reset_confirm::password_reset_confirm)
         .service(me::get_me::get_me)
         .service(me::list_consents::list_consents)
         .service(me::record_consent::record_consent)

@@ -161,6 +161,9 @@ pub fn test_settings(app_db_url: &str) -> Settings {
     settings.jobs.poll_interval_ms = 100;
     // Reuse of a refresh token is tested without the two-tab grace period.
     settings.auth.refresh_reuse_grace_secs = 0;
+    // Every test client is 127.0.0.1: one test checks the limit with its own settings.
+    settings.auth.rate_limit_per_minute = 10_000;
+    settings.auth.rate_limit_burst = 1_000;
     settings
 }
 

@@ -161,3 +161,27 @@ async fn metrics_count_requests_by_route_pattern() {
     assert!(!text.contains("0192f5a0"), "{text}");
     assert!(text.contains("rxgate_http_request_duration_seconds_bucket"));
 }
+
+#[tokio::test]
+async fn auth_endpoints_are_rate_limited_per_client_with_retry_after() {
+    let app = spawn_app_with(|s| {
+        s.auth.rate_limit_per_minute = 1;
+        s.auth.rate_limit_burst = 3;
+    })
+    .await;
+    let body = serde_json::json!({"email": "nobody@example.org"});
+    for _ in 0..3 {
+        let res = app.post_json("/api/v1/auth/password-reset", &body).await;
+        assert_eq!(res.status(), 202);
+    }
+    let res = app.post_json("/api/v1/auth/password-reset", &body).await;
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry >= 1, "{retry}");
+    assert_problem(res, 429, "RATE_LIMITED").await;
+    // Other endpoints are not limited.
+    assert_eq!(app.get("/api/v1/health").await.status(), 200);
+}

@@ -25,7 +25,7 @@ use crate::state::AppState;
         (status = TOO_MANY_REQUESTS, body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/login")]
+#[post("/login")]
 pub async fn login(
     state: web::Data<AppState>,
     meta: RequestMeta,

@@ -17,7 +17,7 @@ use crate::state::AppState;
         (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/logout")]
+#[post("/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
     PartialPrincipal(principal): PartialPrincipal,

@@ -17,7 +17,7 @@ use crate::state::AppState;
         (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/logout-all")]
+#[post("/logout-all")]
 pub async fn logout_all(
     state: web::Data<AppState>,
     PartialPrincipal(principal): PartialPrincipal,

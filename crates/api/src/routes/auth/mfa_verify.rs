@@ -25,7 +25,7 @@ use crate::state::AppState;
         (status = LOCKED, body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/mfa/verify")]
+#[post("/mfa/verify")]
 pub async fn mfa_verify(
     state: web::Data<AppState>,
     PartialPrincipal(principal): PartialPrincipal,

@@ -23,7 +23,7 @@ use crate::state::AppState;
         (status = UNPROCESSABLE_ENTITY, description = "Password breaks the policy", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/password-reset/confirm")]
+#[post("/password-reset/confirm")]
 pub async fn password_reset_confirm(
     state: web::Data<AppState>,
     meta: RequestMeta,

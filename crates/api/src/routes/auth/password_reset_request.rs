@@ -19,7 +19,7 @@ use crate::state::AppState;
         (status = TOO_MANY_REQUESTS, body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/password-reset")]
+#[post("/password-reset")]
 pub async fn password_reset_request(
     state: web::Data<AppState>,
     meta: RequestMeta,

@@ -28,7 +28,7 @@ use crate::state::AppState;
         (status = FORBIDDEN, description = "`CSRF_HEADER_MISSING`", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/refresh")]
+#[post("/refresh")]
 pub async fn refresh(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -35,7 +35,7 @@ fn field(field: &str, code: &str, message: impl Into<String>) -> FieldError {
         (status = TOO_MANY_REQUESTS, body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/signup")]
+#[post("/signup")]
 pub async fn signup(
     state: web::Data<AppState>,
     meta: RequestMeta,

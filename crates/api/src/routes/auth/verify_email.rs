@@ -19,7 +19,7 @@ use crate::state::AppState;
         (status = BAD_REQUEST, description = "`INVALID_TOKEN` or `TOKEN_EXPIRED`", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/verify-email")]
+#[post("/verify-email")]
 pub async fn verify_email(
     state: web::Data<AppState>,
     meta: RequestMeta,
