@@ -82,3 +82,49 @@ pub struct OrganisationView {
     pub slug: String,
     pub created_at: DateTime<Utc>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewInvitation {
+    pub email: String,
+    /// `clinic_admin` (clinic), `pharmacist` (pharmacy), `information_officer` or
+    /// `platform_admin` (the platform organisation).
+    pub role: String,
+    pub organisation_id: Uuid,
+    /// SAPC registration number; required for pharmacists.
+    pub registration_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct InvitationView {
+    pub id: Uuid,
+    pub email: String,
+    pub role: String,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    /// `open`, `accepted`, `expired` or `revoked`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AcceptInvitation {
+    pub token: String,
+    /// For a new account; ignored when the address already has one.
+    pub display_name: Option<String>,
+    /// For a new account (at least 12 characters); ignored when the address already has one.
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct InvitationAccepted {
+    pub email: String,
+    pub role: String,
+    pub organisation_name: String,
+    /// True when a new account was created (false: the role was added to an existing one).
+    pub new_account: bool,
+}

@@ -7,6 +7,7 @@ pub mod consents;
 pub mod db;
 pub mod email_tokens;
 pub mod error;
+pub mod invitations;
 pub mod jobs;
 pub mod mailbox;
 pub mod mfa;

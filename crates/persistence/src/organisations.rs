@@ -107,3 +107,14 @@ pub async fn list(
     .await?;
     Ok(rows)
 }
+
+/// `platform`, `clinic` or `pharmacy`; `None` when there is no such organisation.
+pub async fn kind_of(conn: &mut PgConnection, id: Uuid) -> Result<Option<String>, RepoError> {
+    let kind = sqlx::query_scalar!(
+        r#"SELECT kind::text AS "kind!" FROM organisations WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(kind)
+}

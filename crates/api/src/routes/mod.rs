@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
             scope("/auth")
                 .wrap(Governor::new(limit))
                 .service(auth::signup::signup)
+                .service(auth::accept_invitation::accept_invitation)
                 .service(auth::verify_email::verify_email)
                 .service(auth::login::login)
                 .service(auth::refresh::refresh)
@@ -62,5 +63,7 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
         .service(admin::suspend_user::suspend_user)
         .service(admin::reinstate_user::reinstate_user)
         .service(admin::create_organisation::create_organisation)
-        .service(admin::list_organisations::list_organisations);
+        .service(admin::list_organisations::list_organisations)
+        .service(admin::create_invitation::create_invitation)
+        .service(admin::list_invitations::list_invitations);
 }

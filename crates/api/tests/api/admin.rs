@@ -279,3 +279,104 @@ async fn only_platform_admins_may_administer() {
         .unwrap();
     assert_eq!(status, "pending");
 }
+
+async fn invitation_token(app: &TestApp, to: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT payload->>'body_text' FROM jobs WHERE kind = 'email.send' AND payload->>'to' = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(to)
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    let start = body.find("#token=").unwrap() + 7;
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_invited_pharmacist_accepts_and_signs_in_to_their_pharmacy() {
+    let app = seeded().await;
+    let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
+    let pharmacy: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE slug = 'demo-pharmacy'")
+            .fetch_one(&app.owner)
+            .await
+            .unwrap();
+    let clinic: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE slug = 'demo-clinic'")
+            .fetch_one(&app.owner)
+            .await
+            .unwrap();
+
+    // A pharmacist belongs to a pharmacy and comes with a registration number.
+    let res = post(
+        &app,
+        &admin,
+        "/api/v1/admin/invitations",
+        json!({"email": "new.pharm@example.org", "role": "pharmacist", "organisation_id": clinic}),
+    )
+    .await;
+    let problem = assert_problem(res, 422, "VALIDATION_FAILED").await;
+    assert_eq!(problem["errors"][0]["field"], "registration_number");
+    let res = post(&app, &admin, "/api/v1/admin/invitations", json!({"email": "new.pharm@example.org", "role": "pharmacist", "organisation_id": clinic, "registration_number": "SAPC-P777"})).await;
+    let problem = assert_problem(res, 422, "VALIDATION_FAILED").await;
+    assert_eq!(problem["errors"][0]["field"], "organisation_id");
+    let res = post(
+        &app,
+        &admin,
+        "/api/v1/admin/invitations",
+        json!({"email": "new.pharm@example.org", "role": "patient", "organisation_id": clinic}),
+    )
+    .await;
+    assert_problem(res, 422, "VALIDATION_FAILED").await;
+
+    let res = post(&app, &admin, "/api/v1/admin/invitations", json!({"email": "new.pharm@example.org", "role": "pharmacist", "organisation_id": pharmacy, "registration_number": "SAPC-P777"})).await;
+    assert_eq!(res.status(), 201);
+    let invitation: Value = res.json().await.unwrap();
+    assert_eq!(invitation["status"], "open");
+
+    let token = invitation_token(&app, "new.pharm@example.org").await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/accept-invitation",
+            &json!({"token": token, "display_name": "New Pharm", "password": "short"}),
+        )
+        .await;
+    assert_problem(res, 422, "VALIDATION_FAILED").await;
+    let res = app.post_json("/api/v1/auth/accept-invitation", &json!({"token": token, "display_name": "New Pharm", "password": "a long pharmacist passphrase"})).await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.json::<Value>().await.unwrap()["new_account"], true);
+    let res = app
+        .post_json("/api/v1/auth/accept-invitation", &json!({"token": token}))
+        .await;
+    assert_problem(res, 400, "INVALID_TOKEN").await;
+
+    let session: Value = app
+        .login_raw("new.pharm@example.org", "a long pharmacist passphrase")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["user"]["roles"], json!(["pharmacist"]));
+    assert_eq!(
+        session["mfa"], "enrolment_required",
+        "staff set up a second factor first"
+    );
+    let list: Value = app
+        .get_auth("/api/v1/admin/invitations", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["status"], "accepted");
+
+    // Only platform admins invite.
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let res = post(
+        &app,
+        &patient,
+        "/api/v1/admin/invitations",
+        json!({"email": "x@example.org", "role": "platform_admin", "organisation_id": pharmacy}),
+    )
+    .await;
+    assert_problem(res, 403, "FORBIDDEN").await;
+}

@@ -1,15 +1,41 @@
 //! Platform administration (platform admins only): doctor approvals, suspensions,
 //! organisations.
 
+pub mod create_invitation;
 pub mod create_organisation;
 pub mod decide_doctor;
 pub mod list_doctors;
+pub mod list_invitations;
 pub mod list_organisations;
 pub mod reinstate_user;
 pub mod suspend_user;
 
-use rxgate_api_types::admin::DoctorApplication;
+use chrono::{DateTime, Utc};
+use rxgate_api_types::admin::{DoctorApplication, InvitationView};
+use rxgate_persistence::invitations::InvitationRow;
 use rxgate_persistence::users::DoctorApplicationRow;
+
+pub(crate) fn invitation_view(r: InvitationRow, now: DateTime<Utc>) -> InvitationView {
+    let status = if r.accepted_at.is_some() {
+        "accepted"
+    } else if r.revoked_at.is_some() {
+        "revoked"
+    } else if r.expires_at <= now {
+        "expired"
+    } else {
+        "open"
+    };
+    InvitationView {
+        id: r.id,
+        email: r.email,
+        role: r.role,
+        organisation_id: r.organisation_id,
+        organisation_name: r.organisation_name,
+        status: status.into(),
+        created_at: r.created_at,
+        expires_at: r.expires_at,
+    }
+}
 
 pub(crate) fn to_view(r: DoctorApplicationRow) -> DoctorApplication {
     DoctorApplication {

@@ -1,5 +1,6 @@
 //! Sign-up, email verification, sign-in, token refresh, sign-out, password reset, JWKS.
 
+pub mod accept_invitation;
 pub mod jwks;
 pub mod login;
 pub mod logout;

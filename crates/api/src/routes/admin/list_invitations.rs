@@ -1,0 +1,61 @@
+use actix_web::{HttpResponse, get, web};
+use chrono::Utc;
+use rxgate_api_types::admin::InvitationView;
+use rxgate_api_types::{CursorPage, PageQuery, Problem};
+use rxgate_domain::identity::Role;
+use rxgate_persistence::invitations;
+use rxgate_persistence::pagination::{TimeCursor, page_size};
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Invitations, newest first.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = OK, body = CursorPage<InvitationView>),
+        (status = BAD_REQUEST, body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/invitations")]
+pub async fn list_invitations(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Role::PlatformAdmin)?;
+    let before = query
+        .cursor
+        .as_deref()
+        .map(TimeCursor::decode)
+        .transpose()?;
+    let limit = page_size(query.limit);
+    let mut tx = state.begin_as(&principal).await?;
+    let mut rows = invitations::list(&mut tx, before, limit + 1).await?;
+    tx.commit().await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        rows.last().map(|r| {
+            TimeCursor {
+                at: r.created_at,
+                id: r.id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    let now = Utc::now();
+    Ok(HttpResponse::Ok().json(CursorPage {
+        items: rows
+            .into_iter()
+            .map(|r| super::invitation_view(r, now))
+            .collect(),
+        next_cursor: next,
+    }))
+}
