@@ -6,7 +6,8 @@ use rxgate_domain::identity::Role;
 use rxgate_persistence::invitations;
 use rxgate_persistence::pagination::{TimeCursor, page_size};
 
-use crate::auth::Principal;
+use crate::audit::{self, Event};
+use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -26,6 +27,7 @@ use crate::state::AppState;
 pub async fn list_invitations(
     state: web::Data<AppState>,
     principal: Principal,
+    meta: RequestMeta,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Role::PlatformAdmin)?;
@@ -37,6 +39,14 @@ pub async fn list_invitations(
     let limit = page_size(query.limit);
     let mut tx = state.begin_as(&principal).await?;
     let mut rows = invitations::list(&mut tx, before, limit + 1).await?;
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("read", "invitations", "list"),
+    )
+    .await?;
     tx.commit().await?;
     let next = if rows.len() as i64 > limit {
         rows.truncate(usize::try_from(limit).unwrap_or(0));

@@ -3,7 +3,8 @@ use rxgate_api_types::Problem;
 use rxgate_api_types::auth::SessionView;
 use rxgate_persistence::sessions;
 
-use crate::auth::Principal;
+use crate::audit::{self, Event};
+use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -20,9 +21,18 @@ use crate::state::AppState;
 pub async fn list_sessions(
     state: web::Data<AppState>,
     principal: Principal,
+    meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     let mut tx = state.begin_as(&principal).await?;
     let rows = sessions::list_live(&mut tx, principal.user_id).await?;
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("read", "sessions", principal.user_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
