@@ -85,7 +85,7 @@ cmd_up() {
     if [ "$(id -u)" = "0" ]; then chown -R postgres "$base"; fi
     if ! as_pg "$(pgbin pg_ctl)" -D "$data" status >/dev/null 2>&1; then
         as_pg "$(pgbin pg_ctl)" -D "$data" -l "$base/pg.log" -w -t 60 \
-            -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
             start >/dev/null
     fi
     psql_owner <<SQL

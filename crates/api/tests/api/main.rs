@@ -10,5 +10,6 @@ mod helpers;
 mod jobs;
 mod mfa;
 mod openapi;
+mod query_counts;
 mod spa;
 mod system;

@@ -1,0 +1,66 @@
+//! No N+1: a list endpoint's number of SQL statements does not grow with the page size.
+//! Counted by PostgreSQL itself (pg_stat_statements, per test database).
+use rxgate_api::seed::DEMO_PASSWORD;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, spawn_app_with};
+
+async fn statements(app: &TestApp) -> i64 {
+    sqlx::query_scalar(
+        "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .fetch_one(&app.owner)
+    .await
+    .expect("pg_stat_statements must be loaded (the local cluster of scripts/db.sh loads it)")
+}
+
+/// Statements run by one GET of `path` as `session`.
+async fn cost(app: &TestApp, session: &Value, path: &str) -> (i64, usize) {
+    let before = statements(app).await;
+    let page: Value = app.get_auth(path, session).await.json().await.unwrap();
+    let after = statements(app).await;
+    // The two counting queries themselves are in the delta once each.
+    (after - before, page["items"].as_array().map_or(0, Vec::len))
+}
+
+#[tokio::test]
+async fn list_endpoints_cost_the_same_for_one_row_and_fifty() {
+    let app = spawn_app_with(|s| s.jobs.run_in_process = false).await;
+    sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        .execute(&app.owner)
+        .await
+        .unwrap();
+    app.seed().await;
+    let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
+    // Enough rows for big pages: doctors, organisations and invitations.
+    sqlx::query(
+        "WITH u AS (INSERT INTO users (id, email, display_name)
+                    SELECT gen_random_uuid(), 'doc' || n || '@example.org', 'Doc ' || n FROM generate_series(1, 60) n
+                    RETURNING id, email)
+         INSERT INTO doctor_profiles (user_id, licence_number, licence_body, licence_region, licence_expires_on, time_zone, referral_code)
+         SELECT id, 'MP' || substr(md5(email), 1, 8), 'HPCSA', 'ZA', '2030-01-01', 'Africa/Johannesburg', upper(substr(md5(email), 1, 10)) FROM u",
+    )
+    .execute(&app.owner)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO organisations (id, kind, name, slug) SELECT gen_random_uuid(), 'clinic', 'Clinic ' || n, 'clinic-' || n FROM generate_series(1, 60) n")
+        .execute(&app.owner)
+        .await
+        .unwrap();
+    let officer = app.login("officer@rxgate.test", DEMO_PASSWORD).await;
+
+    for (session, path) in [
+        (&admin, "/api/v1/admin/doctors?limit="),
+        (&admin, "/api/v1/admin/organisations?limit="),
+        (&officer, "/api/v1/audit-events?limit="),
+    ] {
+        let (small, small_rows) = cost(&app, session, &format!("{path}1")).await;
+        let (large, large_rows) = cost(&app, session, &format!("{path}50")).await;
+        assert_eq!(small_rows, 1, "{path}");
+        assert!(large_rows >= 5, "{path}: only {large_rows} rows");
+        assert_eq!(
+            small, large,
+            "{path}: {small} statements for 1 row, {large} for {large_rows}"
+        );
+    }
+}
