@@ -143,8 +143,15 @@ cmd_env() {
     else
         url=$(owner_url "${db:-rxgate}")
     fi
+    local app
+    if [ -n "${RXGATE__DATABASE__URL:-}" ] && [ -n "$db" ]; then
+        # A configured application URL keeps its credentials and host; only the database changes.
+        app=$(python3 -c 'import sys,urllib.parse as u;p=u.urlsplit(sys.argv[1]);print(u.urlunsplit((p.scheme,p.netloc,"/"+sys.argv[2],p.query,"")))' "$RXGATE__DATABASE__URL" "$db")
+    else
+        app="${RXGATE__DATABASE__URL:-$(app_url_from "$url")}"
+    fi
     echo "export DATABASE_URL='$url'"
-    echo "export RXGATE__DATABASE__URL='${RXGATE__DATABASE__URL:-$(app_url_from "$url")}'"
+    echo "export RXGATE__DATABASE__URL='$app'"
 }
 
 case "${1:-}" in

@@ -11,14 +11,18 @@
 use std::cell::RefCell;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use rxgate_api_types::admin::{
+    DoctorApplication, DoctorDecisionRequest, DoctorQuery, NewOrganisation, OrganisationView,
+};
 use rxgate_api_types::audit::{AuditEventView, AuditQuery, ChainVerification};
 use rxgate_api_types::auth::{
-    ConsentInput, ConsentView, EmailInput, LoginRequest, Me, PasswordResetConfirm, RefreshRequest,
-    SessionView, SignupAccepted, SignupRequest, TokenInput, TokenResponse,
+    CodeInput, ConsentInput, ConsentView, EmailInput, LoginRequest, Me, MfaEnrolled,
+    MfaVerifyRequest, PasswordResetConfirm, RefreshRequest, SessionView, SignupAccepted,
+    SignupRequest, TokenInput, TokenResponse, TotpEnrolment,
 };
 use rxgate_api_types::dev::{MailboxMessage, Queued, SendTestEmail};
 use rxgate_api_types::system::{Health, PlatformInfo};
-use rxgate_api_types::{CursorPage, Problem};
+use rxgate_api_types::{CursorPage, PageQuery, Problem};
 use serde::de::DeserializeOwned;
 
 const BASE: &str = "/api/v1";
@@ -156,6 +160,20 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     decode(send_json(Request::post(&url(path)), body).await?).await
 }
 
+/// A `POST` without a body (the action is the whole request).
+async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let res = request(Request::post(&url(path)))
+        .send()
+        .await
+        .map_err(network)?;
+    decode(res).await
+}
+
+/// A path segment (an id) made safe for a URL.
+fn segment(value: &str) -> String {
+    String::from(js_sys::encode_uri_component(value))
+}
+
 async fn post_no_content<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
     no_content(send_json(Request::post(&url(path)), body).await?).await
 }
@@ -263,6 +281,25 @@ pub async fn confirm_password_reset(body: &PasswordResetConfirm) -> Result<(), A
     post_no_content("/auth/password-reset/confirm", body).await
 }
 
+// --- Second factor (TOTP) --------------------------------------------------------------------
+
+/// Passes the second factor of this session: `200` with tokens whose `mfa` is `satisfied`;
+/// `422` (field `code` or `recovery_code`) for a wrong or reused code; `423` when locked.
+pub async fn mfa_verify(body: &MfaVerifyRequest) -> Result<TokenResponse, ApiError> {
+    post("/auth/mfa/verify", body).await
+}
+
+/// Starts setting up an authenticator app (a new secret each time); `409
+/// MFA_ALREADY_ENROLLED` when one is set up already.
+pub async fn start_totp() -> Result<TotpEnrolment, ApiError> {
+    post_empty("/me/mfa/totp").await
+}
+
+/// Finishes the set-up with a current code: the recovery codes (shown once) and new tokens.
+pub async fn confirm_totp(body: &CodeInput) -> Result<MfaEnrolled, ApiError> {
+    post("/me/mfa/totp/confirm", body).await
+}
+
 // --- The signed-in person --------------------------------------------------------------------
 
 pub async fn me() -> Result<Me, ApiError> {
@@ -283,15 +320,46 @@ pub async fn my_sessions() -> Result<Vec<SessionView>, ApiError> {
 }
 
 pub async fn revoke_session(id: &str) -> Result<(), ApiError> {
-    let path = format!(
-        "/me/sessions/{}",
-        String::from(js_sys::encode_uri_component(id))
-    );
+    let path = format!("/me/sessions/{}", segment(id));
     let res = request(Request::delete(&url(&path)))
         .send()
         .await
         .map_err(network)?;
     no_content(res).await
+}
+
+// --- Platform administration (platform admin) -----------------------------------------------
+
+/// Doctors by registration status, oldest first.
+pub async fn admin_doctors(q: &DoctorQuery) -> Result<CursorPage<DoctorApplication>, ApiError> {
+    let qs = query(&[
+        ("status", q.status.clone()),
+        ("cursor", q.cursor.clone()),
+        ("limit", q.limit.map(|l| l.to_string())),
+    ]);
+    get(&format!("/admin/doctors{qs}")).await
+}
+
+/// Approves, rejects, suspends or reinstates the doctor with user id `id`.
+pub async fn decide_doctor(
+    id: &str,
+    body: &DoctorDecisionRequest,
+) -> Result<DoctorApplication, ApiError> {
+    post(&format!("/admin/doctors/{}/decision", segment(id)), body).await
+}
+
+/// Clinics and pharmacies, oldest first.
+pub async fn organisations(q: &PageQuery) -> Result<CursorPage<OrganisationView>, ApiError> {
+    let qs = query(&[
+        ("cursor", q.cursor.clone()),
+        ("limit", q.limit.map(|l| l.to_string())),
+    ]);
+    get(&format!("/admin/organisations{qs}")).await
+}
+
+/// `201` with the new organisation; `409 SLUG_TAKEN`; `422` for fields `kind`, `name`, `slug`.
+pub async fn create_organisation(body: &NewOrganisation) -> Result<OrganisationView, ApiError> {
+    post("/admin/organisations", body).await
 }
 
 // --- Audit log (information officer) ---------------------------------------------------------
@@ -311,9 +379,5 @@ pub async fn audit_events(q: &AuditQuery) -> Result<CursorPage<AuditEventView>, 
 }
 
 pub async fn verify_audit_chain() -> Result<ChainVerification, ApiError> {
-    let res = request(Request::post(&url("/audit-events/verify")))
-        .send()
-        .await
-        .map_err(network)?;
-    decode(res).await
+    post_empty("/audit-events/verify").await
 }

@@ -10,6 +10,10 @@ use crate::components::layout::Layout;
 use crate::components::skeleton::Skeleton;
 use crate::contexts::auth::{Role, provide_auth};
 use crate::pages::account::Account;
+use crate::pages::admin::doctors::DoctorApprovals;
+use crate::pages::admin::organisations::Organisations;
+use crate::pages::auth::mfa_setup::MfaSetup;
+use crate::pages::auth::mfa_verify::MfaVerify;
 use crate::pages::auth::forgot_password::ForgotPassword;
 use crate::pages::auth::reset_password::ResetPassword;
 use crate::pages::auth::signin::SignIn;
@@ -20,15 +24,39 @@ use crate::pages::officer::audit::AuditLog;
 use crate::pages::portal::PortalHome;
 use crate::pages::public::home::Home;
 use crate::pages::public::not_found::NotFound;
+use crate::routes::Page;
+
+/// Where a guard sends someone it does not let in, computed by `target` from the path they
+/// tried. A sign-out that takes the person to the sign-in page itself (the idle watch) can leave
+/// the guard of the page being left to fire after the address changed: it then stays put rather
+/// than replacing the sign-in page's `next` with the sign-in page.
+fn guard_target(target: impl Fn(&str) -> String) -> String {
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    if path == Page::SignIn.path() {
+        let search = location.search.get_untracked();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    } else {
+        target(&path)
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
     crate::components::theme::init_theme();
     let auth = provide_auth();
     // Guards: `None` (session still being restored) shows a skeleton, `Some(false)` sends the
-    // visitor to the sign-in page, and back here once signed in.
+    // visitor to the sign-in page, and back here once signed in. Pages that use the API need
+    // the second factor done too (`access`): until then they send the person to the pending
+    // step (`guard_redirect`). The second-factor pages themselves only need a session.
     let signed_in = move || auth.signed_in();
-    let to_sign_in = move || auth.sign_in_path(&use_location().pathname.get_untracked());
+    let access = move || auth.access();
+    let to_sign_in = move || guard_target(|from| auth.sign_in_path(from));
+    let redirect = move || guard_target(|from| auth.guard_redirect(from));
     let loading = || view! { <Skeleton lines=4 /> };
 
     view! {
@@ -38,6 +66,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/dev/mailbox") view=DevMailbox />
                     <Route path=path!("/signin") view=SignIn />
+                    <ProtectedRoute
+                        path=path!("/signin/verify")
+                        view=MfaVerify
+                        condition=signed_in
+                        redirect_path=to_sign_in
+                        fallback=loading
+                    />
                     <Route path=path!("/signup") view=SignUp />
                     <Route path=path!("/verify-email") view=VerifyEmail />
                     <Route path=path!("/forgot-password") view=ForgotPassword />
@@ -45,6 +80,13 @@ pub fn App() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/account")
                         view=Account
+                        condition=access
+                        redirect_path=redirect
+                        fallback=loading
+                    />
+                    <ProtectedRoute
+                        path=path!("/account/mfa/setup")
+                        view=MfaSetup
                         condition=signed_in
                         redirect_path=to_sign_in
                         fallback=loading
@@ -52,8 +94,8 @@ pub fn App() -> impl IntoView {
                     <ProtectedParentRoute
                         path=path!("/patient")
                         view=|| view! { <RoleGate role=Role::Patient /> }
-                        condition=signed_in
-                        redirect_path=to_sign_in
+                        condition=access
+                        redirect_path=redirect
                         fallback=loading
                     >
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::Patient /> } />
@@ -61,8 +103,8 @@ pub fn App() -> impl IntoView {
                     <ProtectedParentRoute
                         path=path!("/doctor")
                         view=|| view! { <RoleGate role=Role::Doctor /> }
-                        condition=signed_in
-                        redirect_path=to_sign_in
+                        condition=access
+                        redirect_path=redirect
                         fallback=loading
                     >
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::Doctor /> } />
@@ -70,8 +112,8 @@ pub fn App() -> impl IntoView {
                     <ProtectedParentRoute
                         path=path!("/pharmacist")
                         view=|| view! { <RoleGate role=Role::Pharmacist /> }
-                        condition=signed_in
-                        redirect_path=to_sign_in
+                        condition=access
+                        redirect_path=redirect
                         fallback=loading
                     >
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::Pharmacist /> } />
@@ -79,8 +121,8 @@ pub fn App() -> impl IntoView {
                     <ProtectedParentRoute
                         path=path!("/clinic")
                         view=|| view! { <RoleGate role=Role::ClinicAdmin /> }
-                        condition=signed_in
-                        redirect_path=to_sign_in
+                        condition=access
+                        redirect_path=redirect
                         fallback=loading
                     >
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::ClinicAdmin /> } />
@@ -88,17 +130,19 @@ pub fn App() -> impl IntoView {
                     <ProtectedParentRoute
                         path=path!("/admin")
                         view=|| view! { <RoleGate role=Role::PlatformAdmin /> }
-                        condition=signed_in
-                        redirect_path=to_sign_in
+                        condition=access
+                        redirect_path=redirect
                         fallback=loading
                     >
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::PlatformAdmin /> } />
+                        <Route path=path!("/doctors") view=DoctorApprovals />
+                        <Route path=path!("/organisations") view=Organisations />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/officer")
                         view=|| view! { <RoleGate role=Role::InformationOfficer /> }
-                        condition=signed_in
-                        redirect_path=to_sign_in
+                        condition=access
+                        redirect_path=redirect
                         fallback=loading
                     >
                         <Route path=path!("/audit") view=AuditLog />

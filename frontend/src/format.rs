@@ -1,6 +1,6 @@
 //! Dates and numbers in the viewer's locale and time zone.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// e.g. "22 Nov 2026, 14:05" in the browser's locale and zone.
 pub fn date_time(at: &DateTime<Utc>) -> String {
@@ -11,6 +11,21 @@ pub fn date_time(at: &DateTime<Utc>) -> String {
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
     let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
     date.to_locale_string("default", &options).into()
+}
+
+/// A calendar date, e.g. "22 Nov 2026" in the browser's locale (no time zone involved).
+pub fn date(day: &NaiveDate) -> String {
+    let (Ok(year), Ok(month), Ok(dom)) = (
+        u32::try_from(day.year()),
+        i32::try_from(day.month0()),
+        i32::try_from(day.day()),
+    ) else {
+        return day.to_string();
+    };
+    let date = js_sys::Date::new_with_year_month_day(year, month, dom);
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    date.to_locale_date_string("default", &options).into()
 }
 
 /// The browser's IANA time zone, e.g. `Africa/Johannesburg`.

@@ -234,6 +234,7 @@ fn conflict_for_constraint(constraint: &str) -> ApiError {
         "jobs_dedupe_key" => "DUPLICATE_JOB",
         "organisations_slug_key" => "SLUG_TAKEN",
         "users_email_key" => "EMAIL_TAKEN",
+        "doctor_profiles_licence_body_licence_number_key" => "LICENCE_TAKEN",
         _ => "CONFLICT",
     };
     ApiError::Conflict {

@@ -75,6 +75,13 @@ pub fn TextField(
     #[prop(optional)] minlength: Option<&'static str>,
     #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(optional)] list: Option<&'static str>,
+    /// The on-screen keyboard to offer, e.g. `numeric`.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<&'static str>,
+    /// To move the focus to the input.
+    #[prop(optional)]
+    input_ref: Option<NodeRef<leptos::html::Input>>,
 ) -> impl IntoView {
     let id = field_id(name);
     let error_id = format!("{id}-error");
@@ -96,6 +103,9 @@ pub fn TextField(
                     autocomplete=autocomplete
                     placeholder=placeholder
                     list=list
+                    inputmode=inputmode
+                    maxlength=maxlength
+                    node_ref=input_ref.unwrap_or_default()
                     aria-describedby=described_by
                     aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
                     prop:value=value
@@ -106,6 +116,58 @@ pub fn TextField(
             <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
         </div>
     }
+}
+
+/// A labelled drop-down list of `options` (`(value, label)` pairs).
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    /// The API's name of the field; also the select's `name`.
+    name: &'static str,
+    value: RwSignal<String>,
+    options: &'static [(&'static str, &'static str)],
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = field_id(name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
+    view! {
+        <div class="field">
+            <label>
+                {label}
+                <select
+                    id=id
+                    name=name
+                    aria-describedby=described_by
+                    aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
+                    on:change:target=move |ev| value.set(ev.target().value())
+                >
+                    {options
+                        .iter()
+                        .map(|(v, text)| {
+                            view! {
+                                <option value=*v prop:selected=move || value.with(|c| c == v)>
+                                    {*text}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A field that never shows an error (filters, choices the API does not check).
+pub fn no_error() -> Signal<Option<String>> {
+    Signal::derive(|| None)
 }
 
 /// A labelled checkbox.

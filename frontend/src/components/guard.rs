@@ -9,11 +9,12 @@ use leptos_router::components::Outlet;
 use crate::contexts::auth::{Role, use_auth};
 use crate::pages::public::not_found::NotFound;
 
-/// Shows the child route to people with `role`, and the not-found page to everyone else: a
-/// portal's pages are not advertised to people who may not use them.
+/// Shows the child route to people who may open the portal of `role` (see `Role::portals`),
+/// and the not-found page to everyone else: a portal's pages are not advertised to people who
+/// may not use them.
 #[component]
 pub fn RoleGate(role: Role) -> impl IntoView {
-    if use_auth().has_role_untracked(role) {
+    if use_auth().has_portal_untracked(role) {
         Either::Left(view! { <Outlet /> })
     } else {
         Either::Right(view! { <NotFound /> })

@@ -1,5 +1,6 @@
 //! The frame of every screen: header, navigation (a side bar on wide screens, a bar at the
-//! bottom on phones) and the main region. The navigation follows who is signed in.
+//! bottom on phones) and the main region. The navigation follows who is signed in; the idle
+//! watch signs out people who walked away.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -7,15 +8,18 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
+use crate::components::idle::IdleWatch;
 use crate::components::theme::ThemeToggle;
-use crate::contexts::auth::{Role, use_auth};
+use crate::contexts::auth::{Mfa, Role, use_auth};
 use crate::routes::Page;
 
 #[component]
 fn NavLink(page: Page) -> impl IntoView {
     view! {
         <li>
-            <A href=page.path()>
+            // Exact: a portal's home is not "current" on its other pages, which have their
+            // own links.
+            <A href=page.path() exact=true>
                 <span aria-hidden="true">{page.icon()}</span>
                 <span>{page.label()}</span>
             </A>
@@ -38,14 +42,26 @@ pub fn Layout(children: Children) -> impl IntoView {
         navigate(Page::SignIn.path(), NavigateOptions::default());
         auth.sign_out();
     };
-    // One link per portal the person may use, highest role first.
+    // The pages of each portal the person may use, highest role first, and their account;
+    // while the second factor is pending, only the page that completes it.
     let portal_links = move || {
-        auth.user().map(|me| {
-            Role::of(&me)
-                .into_iter()
-                .map(|role| view! { <NavLink page=role.home() /> })
-                .collect_view()
-        })
+        let me = auth.user()?;
+        let links = match auth.mfa().and_then(Mfa::pending_page) {
+            Some(page) => view! { <NavLink page /> }.into_any(),
+            None => {
+                let pages = Role::portals(&me)
+                    .into_iter()
+                    .flat_map(|role| role.pages().iter().copied())
+                    .map(|page| view! { <NavLink page /> })
+                    .collect_view();
+                view! {
+                    {pages}
+                    <NavLink page=Page::Account />
+                }
+                    .into_any()
+            }
+        };
+        Some(links)
     };
 
     view! {
@@ -74,13 +90,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav class="sidenav" aria-label="Main">
                 <ul>
                     {move || match auth.signed_in() {
-                        Some(true) => {
-                            view! {
-                                {portal_links}
-                                <NavLink page=Page::Account />
-                            }
-                                .into_any()
-                        }
+                        Some(true) => view! { {portal_links} }.into_any(),
                         Some(false) => {
                             view! {
                                 <NavLink page=Page::Home />
@@ -109,5 +119,6 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {children()}
             </main>
         </div>
+        <IdleWatch />
     }
 }

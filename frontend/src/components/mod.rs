@@ -3,6 +3,7 @@
 pub mod error_view;
 pub mod form;
 pub mod guard;
+pub mod idle;
 pub mod layout;
 pub mod skeleton;
 pub mod theme;

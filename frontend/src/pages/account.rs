@@ -1,9 +1,11 @@
-//! The signed-in person's account: profile, sessions (devices) and consents.
+//! The signed-in person's account: profile (with two-step verification), sessions (devices)
+//! and consents.
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use rxgate_api_types::auth::{ConsentInput, ConsentView, Me, SessionView};
 
@@ -75,6 +77,22 @@ fn ProfileFacts(me: Me) -> impl IntoView {
                 .doctor_status
                 .as_deref()
                 .map(|status| view! { <dt>"Doctor status"</dt><dd>{doctor_status_badge(status)}</dd> })}
+            <dt>"Two-step verification"</dt>
+            <dd data-testid="mfa-status">
+                {if me.mfa_enrolled {
+                    view! { <span class="badge badge-ok">"On"</span> }.into_any()
+                } else {
+                    view! {
+                        <span class="badge badge-warn">"Off"</span>
+                        " "
+                        <A href=Page::MfaSetup.with_query("next", Page::Account.path())>
+                            "Set up"
+                            <span class="visually-hidden">" two-step verification"</span>
+                        </A>
+                    }
+                        .into_any()
+                }}
+            </dd>
             {(!me.memberships.is_empty())
                 .then(|| view! { <dt>"Memberships"</dt><dd><ul class="plain">{memberships}</ul></dd> })}
         </dl>

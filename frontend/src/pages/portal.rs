@@ -1,7 +1,8 @@
-//! The home of each portal. Simple for now: who is signed in, and for doctors their approval
-//! status and referral link.
+//! The home of each portal. Simple for now: who is signed in, for doctors their approval
+//! status and referral link, and for platform admins the way to their tools.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use rxgate_api_types::auth::Me;
 
 use crate::contexts::auth::{Role, use_auth};
@@ -19,10 +20,36 @@ pub fn PortalHome(role: Role) -> impl IntoView {
                         view! {
                             <p class="lead">"Welcome, " {me.display_name.clone()} "."</p>
                             {(role == Role::Doctor).then(|| view! { <DoctorStatus me /> })}
+                            {(role == Role::PlatformAdmin).then(|| view! { <AdminTools /> })}
                         }
                     })
             }}
         </section>
+    }
+}
+
+#[component]
+fn AdminTools() -> impl IntoView {
+    view! {
+        <div class="tiles">
+            <div class="card stack">
+                <h2>{Page::AdminDoctors.label()}</h2>
+                <p class="muted">
+                    "Check the licence of each doctor who signed up, then approve or reject the "
+                    "registration. Suspend or reinstate approved doctors."
+                </p>
+                <p>
+                    <A href=Page::AdminDoctors.path()>"Review doctor registrations"</A>
+                </p>
+            </div>
+            <div class="card stack">
+                <h2>{Page::AdminOrganisations.label()}</h2>
+                <p class="muted">"The clinics and pharmacies on the platform; add new ones."</p>
+                <p>
+                    <A href=Page::AdminOrganisations.path()>"Manage organisations"</A>
+                </p>
+            </div>
+        </div>
     }
 }
 

@@ -647,3 +647,62 @@ async fn the_jwks_verifies_issued_tokens() {
     let header = jsonwebtoken::decode_header(token).unwrap();
     assert_eq!(header.kid.as_deref(), key["kid"].as_str());
 }
+
+#[tokio::test]
+async fn signing_out_with_only_the_cookie_ends_the_session() {
+    let app = seeded().await;
+    let res = app.login_raw("patient@rxgate.test", DEMO_PASSWORD).await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    let logout = |csrf: bool| {
+        let mut req = app
+            .client
+            .post(app.url("/api/v1/auth/logout"))
+            .header("cookie", &pair);
+        if csrf {
+            req = req.header("x-rxgate-csrf", "1");
+        }
+        req.send()
+    };
+    assert_problem(logout(false).await.unwrap(), 401, "UNAUTHENTICATED").await;
+    let res = logout(true).await.unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("cookie", &pair)
+        .header("x-rxgate-csrf", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "SESSION_REVOKED").await;
+}
+
+#[tokio::test]
+async fn registering_a_licence_twice_is_a_conflict() {
+    let app = seeded().await;
+    let doctor = |email: &str| {
+        json!({
+            "kind": "doctor", "email": email, "password": "a long and unusual passphrase",
+            "display_name": "Dr Twice", "consents": consents(),
+            "doctor": {"licence_number": "MP555555", "licence_body": "HPCSA", "licence_region": "ZA",
+                       "licence_expires_on": "2029-01-31", "specialties": [], "time_zone": "Africa/Johannesburg"}
+        })
+    };
+    assert_eq!(
+        app.post_json("/api/v1/auth/signup", &doctor("one@example.org"))
+            .await
+            .status(),
+        202
+    );
+    let res = app
+        .post_json("/api/v1/auth/signup", &doctor("two@example.org"))
+        .await;
+    assert_problem(res, 409, "LICENCE_TAKEN").await;
+}

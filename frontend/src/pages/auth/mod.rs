@@ -1,6 +1,9 @@
-//! Signing up, in, and the emailed links (verify an address, reset a password).
+//! Signing up, in (with the second factor), and the emailed links (verify an address, reset a
+//! password).
 
 pub mod forgot_password;
+pub mod mfa_setup;
+pub mod mfa_verify;
 pub mod reset_password;
 pub mod signin;
 pub mod signup;

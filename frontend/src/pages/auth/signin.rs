@@ -1,4 +1,5 @@
-//! Sign in with email and password; each role lands on its own portal home.
+//! Sign in with email and password; each role lands on its own portal home, through the
+//! second-factor step when the session needs one.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -7,8 +8,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::ApiError;
 use crate::components::form::{FormAlert, TextField, field_error, general_error, last_error};
-use crate::contexts::auth::{home_of, use_auth};
-use crate::routes::{Page, safe_next};
+use crate::contexts::auth::use_auth;
+use crate::routes::Page;
 
 const FIELDS: &[&str] = &["email", "password"];
 
@@ -25,12 +26,8 @@ pub fn SignIn() -> impl IntoView {
         let next = query.with_untracked(|q| q.get("next"));
         let navigate = navigate.clone();
         async move {
-            let me = auth.login(email, password).await?;
-            let to = next
-                .as_deref()
-                .and_then(safe_next)
-                .map_or_else(|| home_of(&me).path().to_owned(), str::to_owned);
-            navigate(&to, NavigateOptions::default());
+            auth.login(email, password).await?;
+            navigate(&auth.landing_path(next.as_deref()), NavigateOptions::default());
             Ok::<_, ApiError>(())
         }
     });
@@ -61,12 +58,24 @@ pub fn SignIn() -> impl IntoView {
         <section class="page narrow">
             <h1>"Sign in"</h1>
             {move || {
+                auth.notice()
+                    .map(|notice| {
+                        view! {
+                            <div class="notice notice-warn" role="status">
+                                <p>{notice}</p>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
                 auth.user()
                     .map(|me| {
+                        // Tracks the second factor too, so the link follows a verification.
+                        let to_portal = auth.mfa().map(|_| auth.landing_path(None));
                         view! {
                             <div class="notice notice-ok" role="status">
                                 <p>"You are signed in as " {me.display_name.clone()} "."</p>
-                                <A href=home_of(&me).path()>"Go to your portal"</A>
+                                <A href=to_portal.unwrap_or_default()>"Go to your portal"</A>
                             </div>
                         }
                     })

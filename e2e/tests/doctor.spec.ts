@@ -1,0 +1,175 @@
+import { createHmac } from 'node:crypto';
+import { expect, test, type Page } from '@playwright/test';
+
+const DEMO_PASSWORD = 'rxgate-demo-password';
+/** Every seeded staff account has this TOTP secret. */
+const DEMO_TOTP_SECRET = 'OJ4GOYLUMUWWIZLNN4WXI33UOAWWWZLZ';
+const STEP_MS = 30_000;
+
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of text.replace(/[\s=-]/g, '').toUpperCase()) {
+    const index = alphabet.indexOf(ch);
+    if (index < 0) throw new Error(`not base32: ${ch}`);
+    value = ((value << 5) | index) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238 (SHA-1, 6 digits, 30-second steps): the code of time step `step`. */
+function totp(secret: string, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
+}
+
+const currentStep = () => Math.floor(Date.now() / STEP_MS);
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/signin');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+async function signOut(page: Page) {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: 'Sign out' }).click();
+  await expect(nav.getByRole('link', { name: 'Sign in', exact: true })).toBeVisible();
+}
+
+/**
+ * Passes the two-step page with a code computed from `secret`. A code works once per account
+ * and 30-second step, and the server accepts the previous, current and next step: when an
+ * earlier sign-in of the same account (another test) used this step, the next one's code does.
+ */
+async function passTwoStepVerification(page: Page, secret: string) {
+  await expect(page).toHaveURL(/\/signin\/verify/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Two-step verification' })).toBeVisible();
+  const field = page.getByLabel('Authentication code', { exact: true });
+  let step = currentStep();
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    while (currentStep() < step - 1) await page.waitForTimeout(1_000);
+    await field.fill(totp(secret, step));
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/mfa/verify')),
+      page.getByRole('button', { name: 'Verify', exact: true }).click(),
+    ]);
+    if (response.ok()) return;
+    await expect(page.getByText('That code is not right, or was already used.')).toBeVisible();
+    step += 1;
+  }
+  throw new Error('no authenticator code was accepted');
+}
+
+/** Opens the verification link of the sign-up email to `email` from the developer mailbox. */
+async function verifyEmailThroughMailbox(page: Page, email: string) {
+  await page.goto('/dev/mailbox');
+  await expect(page.getByRole('heading', { name: 'Developer mailbox' })).toBeVisible();
+  const message = page
+    .getByRole('listitem')
+    .filter({ hasText: email })
+    .filter({ hasText: 'Verify your email' });
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(message.first()).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await message.first().locator('summary').click();
+  const body = message.first().locator('.message-body');
+  await expect(body).toBeVisible();
+  const link = (await body.textContent())
+    ?.match(/\/verify-email#token=[^\s"'<>)]+/)?.[0]
+    ?.replace(/[.,;:]+$/, '');
+  expect(link, 'the email holds a /verify-email#token=… link').toBeTruthy();
+  await page.goto(link!);
+  await expect(page.getByText('Your email address is verified.')).toBeVisible();
+}
+
+test('a doctor signs up, the admin approves, the doctor enrols TOTP and reaches the doctor portal', async ({
+  page,
+}) => {
+  // Three sign-ins, and possibly a wait for the next TOTP step.
+  test.setTimeout(150_000);
+  const unique = Date.now();
+  const email = `doctor-${unique}@example.org`;
+  const licence = `MP${unique % 10_000_000}`;
+  const password = 'correct horse battery staple';
+  const nav = page.getByRole('navigation', { name: 'Main' });
+
+  // Sign up as a doctor.
+  await page.goto('/signup');
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeVisible();
+  await page.getByLabel('A doctor', { exact: true }).check();
+  await page.getByLabel('Your name', { exact: true }).fill('Dana Doctor');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Licence number', { exact: true }).fill(licence);
+  await page.getByLabel('Licensing body', { exact: true }).fill('HPCSA');
+  await page.getByLabel('Licence region', { exact: true }).fill('ZA');
+  await page.getByLabel('Licence expiry date', { exact: true }).fill('2030-12-31');
+  await page.getByLabel('Specialties', { exact: true }).fill('General practice');
+  await page.getByLabel('Time zone', { exact: true }).fill('Africa/Johannesburg');
+  await page.getByLabel('I accept the terms of service', { exact: true }).check();
+  await page.getByLabel('I have read the privacy notice', { exact: true }).check();
+  await page
+    .getByLabel('I agree that Rxgate processes my health information to provide care', { exact: true })
+    .check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+
+  await verifyEmailThroughMailbox(page, email);
+
+  // A pending doctor (no roles yet) lands on the doctor portal, which says so.
+  await signIn(page, email, password);
+  await expect(page).toHaveURL(/\/doctor$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Doctor portal' })).toBeVisible();
+  await expect(page.getByTestId('doctor-status')).toHaveText('Awaiting approval');
+  await signOut(page);
+
+  // The platform admin passes the second factor and approves the registration.
+  await signIn(page, 'admin@rxgate.test', DEMO_PASSWORD);
+  await passTwoStepVerification(page, DEMO_TOTP_SECRET);
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Platform admin portal' })).toBeVisible();
+  await nav.getByRole('link', { name: 'Doctor approvals', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Doctor approvals' })).toBeVisible();
+  const row = page.getByRole('listitem').filter({ hasText: email });
+  await expect(row).toContainText(`HPCSA ${licence}`);
+  await row.getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Approved Dana Doctor.' })).toBeVisible();
+  await expect(row).toHaveCount(0);
+  // (getByLabel would read the option texts inside the label too.)
+  await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('approved');
+  await expect(row.getByRole('button', { name: 'Suspend', exact: true })).toBeVisible();
+  await signOut(page);
+
+  // Now a doctor, staff: sets up an authenticator app before anything else.
+  await signIn(page, email, password);
+  await expect(page).toHaveURL(/\/account\/mfa\/setup/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Set up two-step verification' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const secret = await page.getByLabel('Secret key', { exact: true }).inputValue();
+  expect(secret).toMatch(/^[A-Z2-7]{16,}=*$/);
+  await page.getByLabel('Authentication code', { exact: true }).fill(totp(secret, currentStep()));
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+
+  // Recovery codes, shown once; then the doctor portal.
+  await expect(page.getByRole('heading', { level: 1, name: 'Save your recovery codes' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
+  await page.getByRole('button', { name: 'I have saved these codes' }).click();
+  await expect(page).toHaveURL(/\/doctor$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Doctor portal' })).toBeVisible();
+  await expect(page.getByTestId('doctor-status')).toHaveText('Approved');
+  await nav.getByRole('link', { name: 'Account', exact: true }).click();
+  await expect(page.getByTestId('mfa-status')).toContainText('On');
+});

@@ -1,0 +1,32 @@
+//! Platform administration (platform admins): doctor approvals and organisations.
+
+pub mod doctors;
+pub mod organisations;
+
+use leptos::prelude::*;
+
+/// "Next page" and "First page" for a cursor-paginated list: `next` is the list's
+/// `next_cursor`, `at_start` whether this is its first page.
+#[component]
+pub fn Pager(
+    next: Option<String>,
+    at_start: bool,
+    on_next: impl Fn(String) + 'static,
+    on_first: impl Fn() + 'static,
+) -> impl IntoView {
+    let first = (!at_start).then(|| {
+        view! {
+            <button class="button secondary" type="button" on:click=move |_| on_first()>
+                "First page"
+            </button>
+        }
+    });
+    let more = next.map(|cursor| {
+        view! {
+            <button class="button secondary" type="button" on:click=move |_| on_next(cursor.clone())>
+                "Next page"
+            </button>
+        }
+    });
+    view! { <div class="form-actions">{first} {more}</div> }
+}
