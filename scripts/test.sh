@@ -63,6 +63,9 @@ e2e() {
         export RXGATE__APPLICATION__PORT="$e2e_port"
         export RXGATE__APPLICATION__PUBLIC_URL="http://127.0.0.1:$e2e_port"
         export RXGATE__JOBS__POLL_INTERVAL_MS=200
+        # Every browser test signs in from 127.0.0.1: lift the per-address auth limit.
+        export RXGATE__AUTH__RATE_LIMIT_PER_MINUTE=6000
+        export RXGATE__AUTH__RATE_LIMIT_BURST=1000
         "$rxgate" seed || exit 1
         "$rxgate" serve >"$root/target/e2e-server.log" 2>&1 &
         server=$!

@@ -79,7 +79,10 @@ fn IdleDialog(warning: RwSignal<Option<u32>>, stay: impl Fn() + Copy + 'static) 
     let previous = StoredValue::new_local(document().active_element());
     let on_stay = move |_| {
         previous.with_value(|el| {
-            if let Some(el) = el.as_ref().and_then(|el| el.dyn_ref::<web_sys::HtmlElement>()) {
+            if let Some(el) = el
+                .as_ref()
+                .and_then(|el| el.dyn_ref::<web_sys::HtmlElement>())
+            {
                 let _ = el.focus();
             }
         });

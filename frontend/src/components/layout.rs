@@ -58,7 +58,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {pages}
                     <NavLink page=Page::Account />
                 }
-                    .into_any()
+                .into_any()
             }
         };
         Some(links)

@@ -165,7 +165,9 @@ pub fn idle_minutes(me: &Me) -> u32 {
 
 /// Where `me` lands after signing in: the home of their highest portal.
 pub fn home_of(me: &Me) -> Page {
-    Role::portals(me).first().map_or(Page::Account, |r| r.home())
+    Role::portals(me)
+        .first()
+        .map_or(Page::Account, |r| r.home())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -306,8 +308,10 @@ impl Auth {
 
     /// Whether the signed-in person may open the portal of `role`.
     pub fn has_portal_untracked(self, role: Role) -> bool {
-        self.user
-            .with_untracked(|u| u.as_ref().is_some_and(|me| Role::portals(me).contains(&role)))
+        self.user.with_untracked(|u| {
+            u.as_ref()
+                .is_some_and(|me| Role::portals(me).contains(&role))
+        })
     }
 
     /// Where a guarded page sends someone who is not signed in: the sign-in page, coming back to

@@ -193,11 +193,12 @@ fn DoctorItem(doctor: DoctorApplication, shared: Shared) -> impl IntoView {
                 kind,
                 DoctorDecisionKind::Reject | DoctorDecisionKind::Suspend
             );
-            let class = if kind == DoctorDecisionKind::Approve || kind == DoctorDecisionKind::Reinstate {
-                "button"
-            } else {
-                "button secondary"
-            };
+            let class =
+                if kind == DoctorDecisionKind::Approve || kind == DoctorDecisionKind::Reinstate {
+                    "button"
+                } else {
+                    "button secondary"
+                };
             view! {
                 <button
                     class=class
@@ -223,9 +224,11 @@ fn DoctorItem(doctor: DoctorApplication, shared: Shared) -> impl IntoView {
     let asking_here = {
         let id = id.clone();
         Memo::new(move |_| {
-            shared
-                .asking
-                .with(|a| a.as_ref().filter(|(who, _)| *who == id).map(|(_, kind)| *kind))
+            shared.asking.with(|a| {
+                a.as_ref()
+                    .filter(|(who, _)| *who == id)
+                    .map(|(_, kind)| *kind)
+            })
         })
     };
 
@@ -291,7 +294,10 @@ fn ReasonForm(
     let pending = decide.pending();
     let (title, submit) = match kind {
         DoctorDecisionKind::Suspend => (format!("Suspend {name}"), "Suspend doctor"),
-        _ => (format!("Reject the registration of {name}"), "Reject registration"),
+        _ => (
+            format!("Reject the registration of {name}"),
+            "Reject registration",
+        ),
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -127,7 +127,13 @@ fn CreateOrganisation(reload: RwSignal<u32>) -> impl IntoView {
     let slug_field = field_error(error, "slug");
     let slug_error = Signal::derive(move || slug_field.get().or_else(slug_taken));
     let general = general_error(error, FIELDS);
-    let general = Signal::derive(move || if slug_taken().is_some() { None } else { general.get() });
+    let general = Signal::derive(move || {
+        if slug_taken().is_some() {
+            None
+        } else {
+            general.get()
+        }
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         created.set(None);

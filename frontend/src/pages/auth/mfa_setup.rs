@@ -198,7 +198,10 @@ fn RecoveryCodes(codes: Vec<String>, next: Option<String>) -> impl IntoView {
         }
     });
     let done = move |_| {
-        navigate(&auth.landing_path(next.as_deref()), NavigateOptions::default());
+        navigate(
+            &auth.landing_path(next.as_deref()),
+            NavigateOptions::default(),
+        );
     };
     view! {
         <section class="page narrow">

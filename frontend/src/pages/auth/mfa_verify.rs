@@ -51,7 +51,10 @@ fn VerifyForm(next: Option<String>) -> impl IntoView {
         let navigate = navigate.clone();
         async move {
             auth.verify_mfa(body).await?;
-            navigate(&auth.landing_path(next.as_deref()), NavigateOptions::default());
+            navigate(
+                &auth.landing_path(next.as_deref()),
+                NavigateOptions::default(),
+            );
             Ok::<_, ApiError>(())
         }
     });
@@ -88,7 +91,11 @@ fn VerifyForm(next: Option<String>) -> impl IntoView {
     Effect::new(move |first: Option<()>| {
         let recovery = use_recovery.get();
         if first.is_some() {
-            let input = if recovery { recovery_ref.get() } else { code_ref.get() };
+            let input = if recovery {
+                recovery_ref.get()
+            } else {
+                code_ref.get()
+            };
             if let Some(input) = input {
                 let _ = input.focus();
             }

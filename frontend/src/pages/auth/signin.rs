@@ -27,7 +27,10 @@ pub fn SignIn() -> impl IntoView {
         let navigate = navigate.clone();
         async move {
             auth.login(email, password).await?;
-            navigate(&auth.landing_path(next.as_deref()), NavigateOptions::default());
+            navigate(
+                &auth.landing_path(next.as_deref()),
+                NavigateOptions::default(),
+            );
             Ok::<_, ApiError>(())
         }
     });
