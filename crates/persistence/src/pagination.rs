@@ -66,3 +66,42 @@ mod tests {
         assert_eq!(page_size(Some(10_000)), 200);
     }
 }
+
+/// Turns `limit + 1` fetched rows into a page: keeps `limit` rows and, when there were more,
+/// the cursor of the last row kept. Fetching one extra row answers "is there a next page?"
+/// without a count query.
+pub fn finish_page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    cursor_of: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if rows.len() > limit {
+        rows.truncate(limit);
+        let next = rows.last().map(cursor_of);
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::finish_page;
+
+    #[test]
+    fn an_extra_row_means_a_next_page() {
+        assert_eq!(
+            finish_page(vec![1, 2, 3], 2, |n| n.to_string()),
+            (vec![1, 2], Some("2".into()))
+        );
+        assert_eq!(
+            finish_page(vec![1, 2], 2, |n| n.to_string()),
+            (vec![1, 2], None)
+        );
+        assert_eq!(
+            finish_page(Vec::<i32>::new(), 2, |n| n.to_string()),
+            (vec![], None)
+        );
+    }
+}

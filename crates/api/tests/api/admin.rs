@@ -11,16 +11,6 @@ async fn seeded() -> TestApp {
     app
 }
 
-async fn post(app: &TestApp, session: &Value, path: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(session["access_token"].as_str().unwrap())
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn pending_doctor_id(app: &TestApp) -> String {
     sqlx::query_scalar::<_, uuid::Uuid>(
         "SELECT id FROM users WHERE email = 'pending.doctor@rxgate.test'",
@@ -45,13 +35,13 @@ async fn the_admin_approves_a_pending_doctor_who_then_holds_the_doctor_role() {
     assert_eq!(queue["items"][0]["email"], "pending.doctor@rxgate.test");
     let id = pending_doctor_id(&app).await;
 
-    let res = post(
-        &app,
-        &admin,
-        &format!("/api/v1/admin/doctors/{id}/decision"),
-        json!({"decision": "approve"}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            &format!("/api/v1/admin/doctors/{id}/decision"),
+            &admin,
+            json!({"decision": "approve"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let decided: Value = res.json().await.unwrap();
     assert_eq!(decided["status"], "approved");
@@ -74,13 +64,13 @@ async fn the_admin_approves_a_pending_doctor_who_then_holds_the_doctor_role() {
     assert_eq!(emailed, 1);
 
     // Approving twice is not a valid transition.
-    let again = post(
-        &app,
-        &admin,
-        &format!("/api/v1/admin/doctors/{id}/decision"),
-        json!({"decision": "approve"}),
-    )
-    .await;
+    let again = app
+        .post_auth(
+            &format!("/api/v1/admin/doctors/{id}/decision"),
+            &admin,
+            json!({"decision": "approve"}),
+        )
+        .await;
     assert_problem(again, 409, "INVALID_TRANSITION").await;
 }
 
@@ -90,18 +80,18 @@ async fn rejecting_needs_a_reason_and_is_final() {
     let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
     let id = pending_doctor_id(&app).await;
     let path = format!("/api/v1/admin/doctors/{id}/decision");
-    let res = post(&app, &admin, &path, json!({"decision": "reject"})).await;
+    let res = app
+        .post_auth(&path, &admin, json!({"decision": "reject"}))
+        .await;
     let problem = assert_problem(res, 422, "VALIDATION_FAILED").await;
     assert_eq!(problem["errors"][0]["field"], "reason");
-    let res = post(
-        &app,
-        &admin,
-        &path,
-        json!({"decision": "reject", "reason": "Licence number not found in the HPCSA register"}),
+    let res = app.post_auth(&path, &admin, json!({"decision": "reject", "reason": "Licence number not found in the HPCSA register"}),
     )
     .await;
     assert_eq!(res.status(), 200);
-    let res = post(&app, &admin, &path, json!({"decision": "approve"})).await;
+    let res = app
+        .post_auth(&path, &admin, json!({"decision": "approve"}))
+        .await;
     assert_problem(res, 409, "INVALID_TRANSITION").await;
     let rejected: Value = app
         .get_auth("/api/v1/admin/doctors?status=rejected", &admin)
@@ -121,13 +111,13 @@ async fn suspending_a_doctor_ends_their_sessions() {
     let doctor = app.login_native_mfa("doctor@rxgate.test").await;
     let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
     let id = doctor["user"]["id"].as_str().unwrap();
-    let res = post(
-        &app,
-        &admin,
-        &format!("/api/v1/admin/doctors/{id}/decision"),
-        json!({"decision": "suspend", "reason": "Licence under review"}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            &format!("/api/v1/admin/doctors/{id}/decision"),
+            &admin,
+            json!({"decision": "suspend", "reason": "Licence under review"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let res = app
         .post_json(
@@ -136,13 +126,13 @@ async fn suspending_a_doctor_ends_their_sessions() {
         )
         .await;
     assert_problem(res, 401, "SESSION_REVOKED").await;
-    let res = post(
-        &app,
-        &admin,
-        &format!("/api/v1/admin/doctors/{id}/decision"),
-        json!({"decision": "reinstate"}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            &format!("/api/v1/admin/doctors/{id}/decision"),
+            &admin,
+            json!({"decision": "reinstate"}),
+        )
+        .await;
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "approved");
 }
 
@@ -152,13 +142,13 @@ async fn a_suspended_account_cannot_sign_in_until_reinstated() {
     let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
     let patient = app.login_native("patient@rxgate.test").await;
     let id = patient["user"]["id"].as_str().unwrap();
-    let res = post(
-        &app,
-        &admin,
-        &format!("/api/v1/admin/users/{id}/suspend"),
-        json!({"reason": "Fraud investigation"}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            &format!("/api/v1/admin/users/{id}/suspend"),
+            &admin,
+            json!({"reason": "Fraud investigation"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     assert_problem(
         app.login_raw("patient@rxgate.test", DEMO_PASSWORD).await,
@@ -173,32 +163,32 @@ async fn a_suspended_account_cannot_sign_in_until_reinstated() {
         )
         .await;
     assert_problem(res, 401, "SESSION_REVOKED").await;
-    let res = post(
-        &app,
-        &admin,
-        &format!("/api/v1/admin/users/{id}/reinstate"),
-        json!({}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            &format!("/api/v1/admin/users/{id}/reinstate"),
+            &admin,
+            json!({}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     app.login("patient@rxgate.test", DEMO_PASSWORD).await;
 
     let own = admin["user"]["id"].as_str().unwrap();
-    let res = post(
-        &app,
-        &admin,
-        &format!("/api/v1/admin/users/{own}/suspend"),
-        json!({"reason": "testing myself"}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            &format!("/api/v1/admin/users/{own}/suspend"),
+            &admin,
+            json!({"reason": "testing myself"}),
+        )
+        .await;
     assert_problem(res, 422, "CANNOT_SUSPEND_SELF").await;
-    let res = post(
-        &app,
-        &admin,
-        "/api/v1/admin/users/0192f5a0-0000-7000-8000-000000000000/suspend",
-        json!({"reason": "nobody at all"}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            "/api/v1/admin/users/0192f5a0-0000-7000-8000-000000000000/suspend",
+            &admin,
+            json!({"reason": "nobody at all"}),
+        )
+        .await;
     assert_problem(res, 404, "NOT_FOUND").await;
 }
 
@@ -206,29 +196,29 @@ async fn a_suspended_account_cannot_sign_in_until_reinstated() {
 async fn organisations_are_created_with_unique_slugs() {
     let app = seeded().await;
     let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
-    let res = post(
-        &app,
-        &admin,
-        "/api/v1/admin/organisations",
-        json!({"kind": "clinic", "name": "Sea Point Clinic", "slug": "sea-point"}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            "/api/v1/admin/organisations",
+            &admin,
+            json!({"kind": "clinic", "name": "Sea Point Clinic", "slug": "sea-point"}),
+        )
+        .await;
     assert_eq!(res.status(), 201);
-    let res = post(
-        &app,
-        &admin,
-        "/api/v1/admin/organisations",
-        json!({"kind": "pharmacy", "name": "Other", "slug": "sea-point"}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            "/api/v1/admin/organisations",
+            &admin,
+            json!({"kind": "pharmacy", "name": "Other", "slug": "sea-point"}),
+        )
+        .await;
     assert_problem(res, 409, "SLUG_TAKEN").await;
-    let res = post(
-        &app,
-        &admin,
-        "/api/v1/admin/organisations",
-        json!({"kind": "platform", "name": "", "slug": "Bad Slug"}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            "/api/v1/admin/organisations",
+            &admin,
+            json!({"kind": "platform", "name": "", "slug": "Bad Slug"}),
+        )
+        .await;
     let problem = assert_problem(res, 422, "VALIDATION_FAILED").await;
     assert_eq!(problem["errors"].as_array().unwrap().len(), 3);
     let page: Value = app
@@ -264,13 +254,13 @@ async fn only_platform_admins_may_administer() {
         )
         .await;
         let id = pending_doctor_id(&app).await;
-        let res = post(
-            &app,
-            session,
-            &format!("/api/v1/admin/doctors/{id}/decision"),
-            json!({"decision": "approve"}),
-        )
-        .await;
+        let res = app
+            .post_auth(
+                &format!("/api/v1/admin/doctors/{id}/decision"),
+                session,
+                json!({"decision": "approve"}),
+            )
+            .await;
         assert_problem(res, 403, "FORBIDDEN").await;
     }
     let status: String = sqlx::query_scalar("SELECT d.status::text FROM doctor_profiles d JOIN users u ON u.id = d.user_id WHERE u.email = 'pending.doctor@rxgate.test'")
@@ -278,18 +268,6 @@ async fn only_platform_admins_may_administer() {
         .await
         .unwrap();
     assert_eq!(status, "pending");
-}
-
-async fn invitation_token(app: &TestApp, to: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "SELECT payload->>'body_text' FROM jobs WHERE kind = 'email.send' AND payload->>'to' = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(to)
-    .fetch_one(&app.owner)
-    .await
-    .unwrap();
-    let start = body.find("#token=").unwrap() + 7;
-    body[start..].split_whitespace().next().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -308,33 +286,31 @@ async fn an_invited_pharmacist_accepts_and_signs_in_to_their_pharmacy() {
             .unwrap();
 
     // A pharmacist belongs to a pharmacy and comes with a registration number.
-    let res = post(
-        &app,
-        &admin,
-        "/api/v1/admin/invitations",
-        json!({"email": "new.pharm@example.org", "role": "pharmacist", "organisation_id": clinic}),
+    let res = app.post_auth("/api/v1/admin/invitations", &admin, json!({"email": "new.pharm@example.org", "role": "pharmacist", "organisation_id": clinic}),
     )
     .await;
     let problem = assert_problem(res, 422, "VALIDATION_FAILED").await;
     assert_eq!(problem["errors"][0]["field"], "registration_number");
-    let res = post(&app, &admin, "/api/v1/admin/invitations", json!({"email": "new.pharm@example.org", "role": "pharmacist", "organisation_id": clinic, "registration_number": "SAPC-P777"})).await;
+    let res = app.post_auth("/api/v1/admin/invitations", &admin, json!({"email": "new.pharm@example.org", "role": "pharmacist", "organisation_id": clinic, "registration_number": "SAPC-P777"})).await;
     let problem = assert_problem(res, 422, "VALIDATION_FAILED").await;
     assert_eq!(problem["errors"][0]["field"], "organisation_id");
-    let res = post(
-        &app,
-        &admin,
-        "/api/v1/admin/invitations",
-        json!({"email": "new.pharm@example.org", "role": "patient", "organisation_id": clinic}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            "/api/v1/admin/invitations",
+            &admin,
+            json!({"email": "new.pharm@example.org", "role": "patient", "organisation_id": clinic}),
+        )
+        .await;
     assert_problem(res, 422, "VALIDATION_FAILED").await;
 
-    let res = post(&app, &admin, "/api/v1/admin/invitations", json!({"email": "new.pharm@example.org", "role": "pharmacist", "organisation_id": pharmacy, "registration_number": "SAPC-P777"})).await;
+    let res = app.post_auth("/api/v1/admin/invitations", &admin, json!({"email": "new.pharm@example.org", "role": "pharmacist", "organisation_id": pharmacy, "registration_number": "SAPC-P777"})).await;
     assert_eq!(res.status(), 201);
     let invitation: Value = res.json().await.unwrap();
     assert_eq!(invitation["status"], "open");
 
-    let token = invitation_token(&app, "new.pharm@example.org").await;
+    let token = app
+        .emailed_token("new.pharm@example.org", "accept-invitation")
+        .await;
     let res = app
         .post_json(
             "/api/v1/auth/accept-invitation",
@@ -371,11 +347,7 @@ async fn an_invited_pharmacist_accepts_and_signs_in_to_their_pharmacy() {
 
     // Only platform admins invite.
     let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
-    let res = post(
-        &app,
-        &patient,
-        "/api/v1/admin/invitations",
-        json!({"email": "x@example.org", "role": "platform_admin", "organisation_id": pharmacy}),
+    let res = app.post_auth("/api/v1/admin/invitations", &patient, json!({"email": "x@example.org", "role": "platform_admin", "organisation_id": pharmacy}),
     )
     .await;
     assert_problem(res, 403, "FORBIDDEN").await;

@@ -28,23 +28,6 @@ fn patient_signup(email: &str) -> Value {
     })
 }
 
-/// The newest emailed link's token for `to` (read from the outbox, not waiting for delivery).
-async fn emailed_token(app: &TestApp, to: &str, page: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "SELECT payload->>'body_text' FROM jobs WHERE kind = 'email.send' AND payload->>'to' = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(to)
-    .fetch_one(&app.owner)
-    .await
-    .unwrap();
-    let marker = format!("/{page}#token=");
-    let start = body
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {page} link in: {body}"))
-        + marker.len();
-    body[start..].split_whitespace().next().unwrap().to_owned()
-}
-
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.owner).await.unwrap()
 }
@@ -62,7 +45,7 @@ async fn a_patient_signs_up_verifies_the_email_and_signs_in() {
         .await;
     assert_problem(res, 403, "EMAIL_NOT_VERIFIED").await;
 
-    let token = emailed_token(&app, "nomsa@example.org", "verify-email").await;
+    let token = app.emailed_token("nomsa@example.org", "verify-email").await;
     let res = app
         .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
         .await;
@@ -471,7 +454,9 @@ async fn a_password_reset_sets_a_new_password_and_signs_out_everywhere() {
         .await;
     assert_eq!(unknown.status(), 202, "no hint whether the address exists");
 
-    let token = emailed_token(&app, "patient@rxgate.test", "reset-password").await;
+    let token = app
+        .emailed_token("patient@rxgate.test", "reset-password")
+        .await;
     let res = app
         .post_json(
             "/api/v1/auth/password-reset/confirm",

@@ -96,6 +96,39 @@ impl TestApp {
         passed
     }
 
+    pub async fn post_auth(
+        &self,
+        path: &str,
+        session: &serde_json::Value,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(session["access_token"].as_str().unwrap())
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The token of the newest emailed link to `to` (`/<page>#token=…`), read from the outbox
+    /// rather than waiting for delivery.
+    pub async fn emailed_token(&self, to: &str, page: &str) -> String {
+        let body: String = sqlx::query_scalar(
+            "SELECT payload->>'body_text' FROM jobs WHERE kind = 'email.send' AND payload->>'to' = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(to)
+        .fetch_one(&self.owner)
+        .await
+        .unwrap();
+        let marker = format!("/{page}#token=");
+        let start = body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no {page} link in: {body}"))
+            + marker.len();
+        body[start..].split_whitespace().next().unwrap().to_owned()
+    }
+
     pub async fn get_auth(&self, path: &str, session: &serde_json::Value) -> reqwest::Response {
         self.client
             .get(self.url(path))

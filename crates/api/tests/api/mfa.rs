@@ -7,16 +7,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
-async fn post_auth(app: &TestApp, path: &str, session: &Value, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(session["access_token"].as_str().unwrap())
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 /// A pharmacist with no second factor yet (same password as the demo accounts).
 async fn new_staff(app: &TestApp) -> &'static str {
     sqlx::query(
@@ -56,7 +46,8 @@ async fn staff_without_a_second_factor_reach_only_the_enrolment() {
         "own profile is allowed"
     );
 
-    let enrolment: Value = post_auth(&app, "/api/v1/me/mfa/totp", &session, json!({}))
+    let enrolment: Value = app
+        .post_auth("/api/v1/me/mfa/totp", &session, json!({}))
         .await
         .json()
         .await
@@ -81,22 +72,22 @@ async fn staff_without_a_second_factor_reach_only_the_enrolment() {
         "secret is encrypted at rest"
     );
 
-    let wrong = post_auth(
-        &app,
-        "/api/v1/me/mfa/totp/confirm",
-        &session,
-        json!({"code": "000000"}),
-    )
-    .await;
+    let wrong = app
+        .post_auth(
+            "/api/v1/me/mfa/totp/confirm",
+            &session,
+            json!({"code": "000000"}),
+        )
+        .await;
     assert_problem(wrong, 422, "VALIDATION_FAILED").await;
     let code = totp::code_at(&secret, Utc::now()).unwrap();
-    let res = post_auth(
-        &app,
-        "/api/v1/me/mfa/totp/confirm",
-        &session,
-        json!({"code": code}),
-    )
-    .await;
+    let res = app
+        .post_auth(
+            "/api/v1/me/mfa/totp/confirm",
+            &session,
+            json!({"code": code}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let enrolled: Value = res.json().await.unwrap();
     assert_eq!(enrolled["recovery_codes"].as_array().unwrap().len(), 10);
@@ -108,7 +99,9 @@ async fn staff_without_a_second_factor_reach_only_the_enrolment() {
         200
     );
 
-    let again = post_auth(&app, "/api/v1/me/mfa/totp", &enrolled["tokens"], json!({})).await;
+    let again = app
+        .post_auth("/api/v1/me/mfa/totp", &enrolled["tokens"], json!({}))
+        .await;
     assert_problem(again, 409, "MFA_ALREADY_ENROLLED").await;
 }
 
@@ -131,13 +124,9 @@ async fn an_enrolled_account_must_pass_the_factor_each_session_and_codes_work_on
     .await;
 
     let code = totp::code_at(DEMO_TOTP_SECRET, Utc::now()).unwrap();
-    let passed = post_auth(
-        &app,
-        "/api/v1/auth/mfa/verify",
-        &session,
-        json!({"code": code}),
-    )
-    .await;
+    let passed = app
+        .post_auth("/api/v1/auth/mfa/verify", &session, json!({"code": code}))
+        .await;
     assert_eq!(passed.status(), 200);
     let passed: Value = passed.json().await.unwrap();
     assert_eq!(passed["mfa"], "satisfied");
@@ -153,13 +142,9 @@ async fn an_enrolled_account_must_pass_the_factor_each_session_and_codes_work_on
         .json()
         .await
         .unwrap();
-    let replay = post_auth(
-        &app,
-        "/api/v1/auth/mfa/verify",
-        &other,
-        json!({"code": code}),
-    )
-    .await;
+    let replay = app
+        .post_auth("/api/v1/auth/mfa/verify", &other, json!({"code": code}))
+        .await;
     assert_problem(replay, 422, "VALIDATION_FAILED").await;
 
     // The session's refresh keeps the factor.
@@ -194,23 +179,24 @@ async fn recovery_codes_work_once() {
         .json()
         .await
         .unwrap();
-    let enrolment: Value = post_auth(&app, "/api/v1/me/mfa/totp", &session, json!({}))
+    let enrolment: Value = app
+        .post_auth("/api/v1/me/mfa/totp", &session, json!({}))
         .await
         .json()
         .await
         .unwrap();
     let secret = base32_decode(enrolment["secret"].as_str().unwrap());
     let code = totp::code_at(&secret, Utc::now()).unwrap();
-    let enrolled: Value = post_auth(
-        &app,
-        "/api/v1/me/mfa/totp/confirm",
-        &session,
-        json!({"code": code}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let enrolled: Value = app
+        .post_auth(
+            "/api/v1/me/mfa/totp/confirm",
+            &session,
+            json!({"code": code}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let recovery = enrolled["recovery_codes"][3]
         .as_str()
         .unwrap()
@@ -223,13 +209,13 @@ async fn recovery_codes_work_once() {
         .await
         .unwrap();
     assert_eq!(fresh["mfa"], "required");
-    let ok = post_auth(
-        &app,
-        "/api/v1/auth/mfa/verify",
-        &fresh,
-        json!({"recovery_code": recovery}),
-    )
-    .await;
+    let ok = app
+        .post_auth(
+            "/api/v1/auth/mfa/verify",
+            &fresh,
+            json!({"recovery_code": recovery}),
+        )
+        .await;
     assert_eq!(ok.status(), 200);
     let fresh: Value = app
         .login_raw(email, DEMO_PASSWORD)
@@ -237,13 +223,13 @@ async fn recovery_codes_work_once() {
         .json()
         .await
         .unwrap();
-    let reused = post_auth(
-        &app,
-        "/api/v1/auth/mfa/verify",
-        &fresh,
-        json!({"recovery_code": recovery}),
-    )
-    .await;
+    let reused = app
+        .post_auth(
+            "/api/v1/auth/mfa/verify",
+            &fresh,
+            json!({"recovery_code": recovery}),
+        )
+        .await;
     assert_problem(reused, 422, "VALIDATION_FAILED").await;
 }
 
@@ -258,22 +244,22 @@ async fn guessing_codes_locks_the_account() {
         .await
         .unwrap();
     for _ in 0..5 {
-        let res = post_auth(
-            &app,
+        let res = app
+            .post_auth(
+                "/api/v1/auth/mfa/verify",
+                &session,
+                json!({"code": "123456"}),
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+    }
+    let res = app
+        .post_auth(
             "/api/v1/auth/mfa/verify",
             &session,
             json!({"code": "123456"}),
         )
         .await;
-        assert_eq!(res.status(), 422);
-    }
-    let res = post_auth(
-        &app,
-        "/api/v1/auth/mfa/verify",
-        &session,
-        json!({"code": "123456"}),
-    )
-    .await;
     assert_problem(res, 423, "ACCOUNT_LOCKED").await;
 }
 

@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::admin::{DoctorApplication, DoctorQuery};
 use rxgate_api_types::{CursorPage, Problem};
 use rxgate_domain::identity::Role;
-use rxgate_persistence::pagination::{TimeCursor, page_size};
+use rxgate_persistence::pagination::{TimeCursor, finish_page, page_size};
 use rxgate_persistence::users;
 
 use super::to_view;
@@ -45,7 +45,7 @@ pub async fn list_doctors(
         .map(|c| (c.at, c.id));
     let limit = page_size(query.limit);
     let mut tx = state.begin_as(&principal).await?;
-    let mut rows = users::list_doctors(&mut tx, status, after, limit + 1).await?;
+    let rows = users::list_doctors(&mut tx, status, after, limit + 1).await?;
     audit::record(
         &mut tx,
         Some(&principal),
@@ -55,18 +55,13 @@ pub async fn list_doctors(
     )
     .await?;
     tx.commit().await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
-        rows.last().map(|r| {
-            TimeCursor {
-                at: r.created_at,
-                id: r.user_id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let (rows, next) = finish_page(rows, limit, |r| {
+        TimeCursor {
+            at: r.created_at,
+            id: r.user_id,
+        }
+        .encode()
+    });
     Ok(HttpResponse::Ok().json(CursorPage {
         items: rows.into_iter().map(to_view).collect(),
         next_cursor: next,

@@ -4,7 +4,7 @@ use rxgate_api_types::admin::InvitationView;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
 use rxgate_domain::identity::Role;
 use rxgate_persistence::invitations;
-use rxgate_persistence::pagination::{TimeCursor, page_size};
+use rxgate_persistence::pagination::{TimeCursor, finish_page, page_size};
 
 use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
@@ -38,7 +38,7 @@ pub async fn list_invitations(
         .transpose()?;
     let limit = page_size(query.limit);
     let mut tx = state.begin_as(&principal).await?;
-    let mut rows = invitations::list(&mut tx, before, limit + 1).await?;
+    let rows = invitations::list(&mut tx, before, limit + 1).await?;
     audit::record(
         &mut tx,
         Some(&principal),
@@ -48,18 +48,13 @@ pub async fn list_invitations(
     )
     .await?;
     tx.commit().await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
-        rows.last().map(|r| {
-            TimeCursor {
-                at: r.created_at,
-                id: r.id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let (rows, next) = finish_page(rows, limit, |r| {
+        TimeCursor {
+            at: r.created_at,
+            id: r.id,
+        }
+        .encode()
+    });
     let now = Utc::now();
     Ok(HttpResponse::Ok().json(CursorPage {
         items: rows

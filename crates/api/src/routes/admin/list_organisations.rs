@@ -3,7 +3,7 @@ use rxgate_api_types::admin::OrganisationView;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
 use rxgate_domain::identity::Role;
 use rxgate_persistence::organisations;
-use rxgate_persistence::pagination::{TimeCursor, page_size};
+use rxgate_persistence::pagination::{TimeCursor, finish_page, page_size};
 
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -36,20 +36,15 @@ pub async fn list_organisations(
         .map(|c| (c.at, c.id));
     let limit = page_size(query.limit);
     let mut tx = state.begin_as(&principal).await?;
-    let mut rows = organisations::list(&mut tx, after, limit + 1).await?;
+    let rows = organisations::list(&mut tx, after, limit + 1).await?;
     tx.commit().await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
-        rows.last().map(|r| {
-            TimeCursor {
-                at: r.created_at,
-                id: r.id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let (rows, next) = finish_page(rows, limit, |r| {
+        TimeCursor {
+            at: r.created_at,
+            id: r.id,
+        }
+        .encode()
+    });
     Ok(HttpResponse::Ok().json(CursorPage {
         items: rows
             .into_iter()
