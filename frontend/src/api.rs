@@ -12,7 +12,8 @@ use std::cell::RefCell;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use rxgate_api_types::admin::{
-    DoctorApplication, DoctorDecisionRequest, DoctorQuery, NewOrganisation, OrganisationView,
+    AcceptInvitation, DoctorApplication, DoctorDecisionRequest, DoctorQuery, InvitationAccepted,
+    InvitationView, NewInvitation, NewOrganisation, OrganisationView,
 };
 use rxgate_api_types::audit::{AuditEventView, AuditQuery, ChainVerification};
 use rxgate_api_types::auth::{
@@ -281,6 +282,12 @@ pub async fn confirm_password_reset(body: &PasswordResetConfirm) -> Result<(), A
     post_no_content("/auth/password-reset/confirm", body).await
 }
 
+/// Accepts an emailed invitation (no session needed): `201`; `400 INVALID_TOKEN` /
+/// `TOKEN_EXPIRED`; `422` for fields `display_name`, `password` (new accounts only).
+pub async fn accept_invitation(body: &AcceptInvitation) -> Result<InvitationAccepted, ApiError> {
+    post("/auth/accept-invitation", body).await
+}
+
 // --- Second factor (TOTP) --------------------------------------------------------------------
 
 /// Passes the second factor of this session: `200` with tokens whose `mfa` is `satisfied`;
@@ -360,6 +367,21 @@ pub async fn organisations(q: &PageQuery) -> Result<CursorPage<OrganisationView>
 /// `201` with the new organisation; `409 SLUG_TAKEN`; `422` for fields `kind`, `name`, `slug`.
 pub async fn create_organisation(body: &NewOrganisation) -> Result<OrganisationView, ApiError> {
     post("/admin/organisations", body).await
+}
+
+/// Staff invitations, newest first.
+pub async fn invitations(q: &PageQuery) -> Result<CursorPage<InvitationView>, ApiError> {
+    let qs = query(&[
+        ("cursor", q.cursor.clone()),
+        ("limit", q.limit.map(|l| l.to_string())),
+    ]);
+    get(&format!("/admin/invitations{qs}")).await
+}
+
+/// `201` with the invitation (emailed to the address); `422` for fields `email`, `role`,
+/// `organisation_id`, `registration_number`.
+pub async fn create_invitation(body: &NewInvitation) -> Result<InvitationView, ApiError> {
+    post("/admin/invitations", body).await
 }
 
 // --- Audit log (information officer) ---------------------------------------------------------

@@ -11,7 +11,9 @@ use crate::components::skeleton::Skeleton;
 use crate::contexts::auth::{Role, provide_auth};
 use crate::pages::account::Account;
 use crate::pages::admin::doctors::DoctorApprovals;
+use crate::pages::admin::invitations::Invitations;
 use crate::pages::admin::organisations::Organisations;
+use crate::pages::auth::accept_invitation::AcceptInvitation;
 use crate::pages::auth::forgot_password::ForgotPassword;
 use crate::pages::auth::mfa_setup::MfaSetup;
 use crate::pages::auth::mfa_verify::MfaVerify;
@@ -77,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify-email") view=VerifyEmail />
                     <Route path=path!("/forgot-password") view=ForgotPassword />
                     <Route path=path!("/reset-password") view=ResetPassword />
+                    <Route path=path!("/accept-invitation") view=AcceptInvitation />
                     <ProtectedRoute
                         path=path!("/account")
                         view=Account
@@ -137,6 +140,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::PlatformAdmin /> } />
                         <Route path=path!("/doctors") view=DoctorApprovals />
                         <Route path=path!("/organisations") view=Organisations />
+                        <Route path=path!("/invitations") view=Invitations />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/officer")

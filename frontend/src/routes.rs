@@ -19,6 +19,8 @@ pub enum Page {
     PlatformAdminHome,
     AdminDoctors,
     AdminOrganisations,
+    AdminInvitations,
+    AcceptInvitation,
     AuditLog,
 }
 
@@ -42,6 +44,8 @@ impl Page {
             Self::PlatformAdminHome => "/admin",
             Self::AdminDoctors => "/admin/doctors",
             Self::AdminOrganisations => "/admin/organisations",
+            Self::AdminInvitations => "/admin/invitations",
+            Self::AcceptInvitation => "/accept-invitation",
             Self::AuditLog => "/officer/audit",
         }
     }
@@ -66,6 +70,8 @@ impl Page {
             Self::PlatformAdminHome => "Administration",
             Self::AdminDoctors => "Doctor approvals",
             Self::AdminOrganisations => "Organisations",
+            Self::AdminInvitations => "Invitations",
+            Self::AcceptInvitation => "Accept invitation",
             Self::AuditLog => "Audit log",
         }
     }
@@ -87,6 +93,8 @@ impl Page {
             Self::PlatformAdminHome => "⚙",
             Self::AdminDoctors => "✚",
             Self::AdminOrganisations => "▤",
+            Self::AdminInvitations => "✉",
+            Self::AcceptInvitation => "✓",
             Self::AuditLog => "☰",
         }
     }

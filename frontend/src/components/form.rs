@@ -165,6 +165,61 @@ pub fn SelectField(
     }
 }
 
+/// A labelled drop-down list whose `(value, label)` options change over time (e.g. loaded from
+/// the API).
+#[component]
+pub fn DynamicSelectField(
+    label: &'static str,
+    /// The API's name of the field; also the select's `name`.
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = field_id(name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
+    view! {
+        <div class="field">
+            <label>
+                {label}
+                <select
+                    id=id
+                    name=name
+                    aria-describedby=described_by
+                    aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
+                    on:change:target=move |ev| value.set(ev.target().value())
+                >
+                    {move || {
+                        options
+                            .get()
+                            .into_iter()
+                            .map(|(v, text)| {
+                                let selected = v.clone();
+                                view! {
+                                    <option
+                                        value=v
+                                        prop:selected=move || value.with(|c| *c == selected)
+                                    >
+                                        {text}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
 /// A field that never shows an error (filters, choices the API does not check).
 pub fn no_error() -> Signal<Option<String>> {
     Signal::derive(|| None)

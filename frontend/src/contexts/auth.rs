@@ -82,6 +82,7 @@ impl Role {
                 Page::PlatformAdminHome,
                 Page::AdminDoctors,
                 Page::AdminOrganisations,
+                Page::AdminInvitations,
             ],
             Self::InformationOfficer => &[Page::AuditLog],
             Self::ClinicAdmin => &[Page::ClinicAdminHome],

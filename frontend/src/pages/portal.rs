@@ -49,6 +49,16 @@ fn AdminTools() -> impl IntoView {
                     <A href=Page::AdminOrganisations.path()>"Manage organisations"</A>
                 </p>
             </div>
+            <div class="card stack">
+                <h2>{Page::AdminInvitations.label()}</h2>
+                <p class="muted">
+                    "Invite clinic admins, pharmacists, information officers and platform admins "
+                    "by email."
+                </p>
+                <p>
+                    <A href=Page::AdminInvitations.path()>"Invite staff"</A>
+                </p>
+            </div>
         </div>
     }
 }

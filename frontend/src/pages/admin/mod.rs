@@ -1,6 +1,8 @@
-//! Platform administration (platform admins): doctor approvals and organisations.
+//! Platform administration (platform admins): doctor approvals, organisations and staff
+//! invitations.
 
 pub mod doctors;
+pub mod invitations;
 pub mod organisations;
 
 use leptos::prelude::*;

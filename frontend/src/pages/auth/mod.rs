@@ -1,6 +1,7 @@
 //! Signing up, in (with the second factor), and the emailed links (verify an address, reset a
-//! password).
+//! password, accept a staff invitation).
 
+pub mod accept_invitation;
 pub mod forgot_password;
 pub mod mfa_setup;
 pub mod mfa_verify;
@@ -30,10 +31,10 @@ pub fn consent_label(purpose: &str) -> String {
     }
 }
 
-/// The token of an emailed link (`/verify-email#token=…`, `/reset-password#token=…`). It travels
-/// in the fragment, which browsers never send to a server, so it stays out of server logs and
-/// `Referer` headers. Once read it is also removed from the address bar and history (the address
-/// becomes `page`'s plain path).
+/// The token of an emailed link (`/verify-email#token=…`, `/reset-password#token=…`,
+/// `/accept-invitation#token=…`). It travels in the fragment, which browsers never send to a
+/// server, so it stays out of server logs and `Referer` headers. Once read it is also removed
+/// from the address bar and history (the address becomes `page`'s plain path).
 pub fn take_token_from_fragment(page: Page) -> Option<String> {
     let location = window().location();
     let hash = location.hash().ok()?;

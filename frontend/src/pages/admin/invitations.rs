@@ -1,0 +1,360 @@
+//! Invitations: staff (clinic admins, pharmacists, information officers, platform admins) are
+//! invited by email to an organisation of the right kind; the list shows where each invitation
+//! stands, newest first.
+
+use leptos::prelude::*;
+use rxgate_api_types::admin::{InvitationView, NewInvitation, OrganisationView};
+use rxgate_api_types::{CursorPage, PageQuery};
+
+use crate::api::{self, ApiError};
+use crate::components::error_view::error_fallback;
+use crate::components::form::{
+    DynamicSelectField, FormAlert, SelectField, TextField, field_error, general_error, last_error,
+};
+use crate::components::skeleton::Skeleton;
+use crate::format;
+
+const PAGE_SIZE: u32 = 50;
+
+/// The largest page the API serves, to load every organisation for the drop-down.
+const ORGANISATION_PAGE_SIZE: u32 = 200;
+
+const FIELDS: &[&str] = &["email", "role", "organisation_id", "registration_number"];
+
+const ROLES: &[(&str, &str)] = &[
+    ("clinic_admin", "Clinic admin"),
+    ("pharmacist", "Pharmacist"),
+    ("information_officer", "Information officer"),
+    ("platform_admin", "Platform admin"),
+];
+
+/// The platform organisation (information officers and platform admins belong to it). The
+/// organisations list does not include it.
+const PLATFORM_ORGANISATION_ID: &str = "00000000-0000-7000-8000-000000000001";
+const PLATFORM_ORGANISATION_NAME: &str = "Rxgate platform";
+
+pub fn role_label(role: &str) -> String {
+    ROLES
+        .iter()
+        .find(|(value, _)| *value == role)
+        .map_or_else(|| role.replace('_', " "), |(_, label)| (*label).to_owned())
+}
+
+/// The kind of organisation a role is invited to: `clinic`, `pharmacy` or `platform`.
+fn organisation_kind(role: &str) -> &'static str {
+    match role {
+        "clinic_admin" => "clinic",
+        "pharmacist" => "pharmacy",
+        _ => "platform",
+    }
+}
+
+/// The badge of an invitation's status.
+fn status_badge(status: &str) -> impl IntoView + use<> {
+    let (class, text) = match status {
+        "open" => ("badge badge-warn", "Open".to_owned()),
+        "accepted" => ("badge badge-ok", "Accepted".to_owned()),
+        "expired" => ("badge", "Expired".to_owned()),
+        "revoked" => ("badge badge-danger", "Revoked".to_owned()),
+        other => ("badge", other.replace('_', " ")),
+    };
+    view! { <span class=class>{text}</span> }
+}
+
+/// Every clinic and pharmacy, following the cursor to the end.
+async fn all_organisations() -> Result<Vec<OrganisationView>, ApiError> {
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = api::organisations(&PageQuery {
+            cursor,
+            limit: Some(ORGANISATION_PAGE_SIZE),
+        })
+        .await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(all),
+        }
+    }
+}
+
+#[component]
+pub fn Invitations() -> impl IntoView {
+    let reload = RwSignal::new(0_u32);
+    let first_page = LocalResource::new(move || {
+        reload.get();
+        let q = PageQuery {
+            cursor: None,
+            limit: Some(PAGE_SIZE),
+        };
+        async move { api::invitations(&q).await }
+    });
+
+    // Pages after the first, appended by "Load more". `generation` changes when the list is
+    // reloaded (a new invitation), so a page that arrives after that is dropped.
+    let more = RwSignal::new(Vec::<InvitationView>::new());
+    let more_cursor = RwSignal::new(None::<Option<String>>);
+    let generation = StoredValue::new(0_u64);
+    let load_more = Action::new_local(move |cursor: &String| {
+        let q = PageQuery {
+            cursor: Some(cursor.clone()),
+            limit: Some(PAGE_SIZE),
+        };
+        let started = generation.get_value();
+        async move {
+            let page: CursorPage<InvitationView> = api::invitations(&q).await?;
+            if generation.get_value() == started {
+                more.update(|items| items.extend(page.items));
+                more_cursor.set(Some(page.next_cursor));
+            }
+            Ok::<_, ApiError>(())
+        }
+    });
+    let load_more_error = last_error(load_more);
+    let on_created = move || {
+        generation.update_value(|g| *g += 1);
+        more.set(Vec::new());
+        more_cursor.set(None);
+        load_more.value().set(None);
+        reload.update(|n| *n += 1);
+    };
+
+    view! {
+        <section class="page wide">
+            <h1>"Invitations"</h1>
+            <InviteForm on_created />
+            <div class="stack" aria-labelledby="invitations-title">
+                <h2 id="invitations-title">"Sent invitations"</h2>
+                <Transition fallback=|| view! { <Skeleton lines=4 /> }>
+                    <ErrorBoundary fallback=error_fallback>
+                        {move || Suspend::new(async move {
+                            first_page
+                                .await
+                                .map(|page| {
+                                    view! {
+                                        <InvitationTable first=page more more_cursor load_more />
+                                    }
+                                })
+                        })}
+                    </ErrorBoundary>
+                </Transition>
+                <FormAlert message=general_error(load_more_error, &[]) />
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn InviteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new("clinic_admin".to_owned());
+    let organisation = RwSignal::new(String::new());
+    let registration_number = RwSignal::new(String::new());
+    let no_organisation = RwSignal::new(None::<String>);
+    let created = RwSignal::new(None::<String>);
+
+    let organisations = LocalResource::new(all_organisations);
+    let loading_error = Memo::new(move |_| {
+        organisations
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| format!("The organisations could not be loaded: {e}"))
+    });
+    // The organisations of the kind the chosen role belongs to.
+    let options = Memo::new(move |_| {
+        let kind = organisation_kind(&role.get());
+        if kind == "platform" {
+            return vec![(
+                PLATFORM_ORGANISATION_ID.to_owned(),
+                PLATFORM_ORGANISATION_NAME.to_owned(),
+            )];
+        }
+        let matching: Vec<(String, String)> = organisations
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| o.kind == kind)
+            .map(|o| (o.id.to_string(), o.name))
+            .collect();
+        if matching.is_empty() {
+            let text = if kind == "clinic" {
+                "No clinics yet: add one under Organisations"
+            } else {
+                "No pharmacies yet: add one under Organisations"
+            };
+            vec![(String::new(), text.to_owned())]
+        } else {
+            matching
+        }
+    });
+    // Keep the chosen organisation one of the options (the first when the role changes).
+    Effect::new(move |_| {
+        let options = options.get();
+        let current = organisation.get_untracked();
+        if !options.iter().any(|(id, _)| *id == current) {
+            organisation.set(
+                options
+                    .first()
+                    .map(|(id, _)| id.clone())
+                    .unwrap_or_default(),
+            );
+        }
+    });
+    let is_pharmacist = move || role.get() == "pharmacist";
+
+    let create = Action::new_local(move |body: &NewInvitation| {
+        let body = body.clone();
+        async move {
+            let invitation: InvitationView = api::create_invitation(&body).await?;
+            created.set(Some(format!(
+                "Invited {} as {} at {}.",
+                invitation.email,
+                role_label(&invitation.role).to_lowercase(),
+                invitation.organisation_name
+            )));
+            email.set(String::new());
+            registration_number.set(String::new());
+            on_created();
+            Ok::<_, ApiError>(())
+        }
+    });
+    let pending = create.pending();
+    let error = last_error(create);
+    let organisation_field = field_error(error, "organisation_id");
+    let organisation_error =
+        Signal::derive(move || no_organisation.get().or_else(|| organisation_field.get()));
+    let general = general_error(error, FIELDS);
+    let general = Signal::derive(move || general.get().or_else(|| loading_error.get()));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        created.set(None);
+        let organisation_id =
+            serde_json::from_value(serde_json::Value::String(organisation.get_untracked()));
+        let Ok(organisation_id) = organisation_id else {
+            no_organisation.set(Some("Choose an organisation.".into()));
+            return;
+        };
+        no_organisation.set(None);
+        let role = role.get_untracked();
+        let registration_number = (role == "pharmacist")
+            .then(|| registration_number.get_untracked().trim().to_owned())
+            .filter(|n| !n.is_empty());
+        create.dispatch(NewInvitation {
+            email: email.get_untracked().trim().to_owned(),
+            role,
+            organisation_id,
+            registration_number,
+        });
+    };
+
+    view! {
+        <form class="card form" on:submit=on_submit aria-labelledby="invite-title">
+            <h2 id="invite-title">"Invite a staff member"</h2>
+            <FormAlert message=general />
+            <TextField
+                label="Email"
+                name="email"
+                kind="email"
+                autocomplete="off"
+                required=true
+                value=email
+                error=field_error(error, "email")
+            />
+            <SelectField label="Role" name="role" value=role options=ROLES error=field_error(error, "role") />
+            <DynamicSelectField
+                label="Organisation"
+                name="organisation_id"
+                value=organisation
+                options=options
+                error=organisation_error
+                hint="Clinic admins join a clinic, pharmacists a pharmacy, information officers and platform admins the platform."
+            />
+            <Show when=is_pharmacist>
+                <TextField
+                    label="Registration number"
+                    name="registration_number"
+                    hint="The pharmacist's SAPC registration number."
+                    required=true
+                    value=registration_number
+                    error=field_error(error, "registration_number")
+                />
+            </Show>
+            <div class="form-actions">
+                <button class="button" type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { "Sending…" } else { "Send invitation" }}
+                </button>
+            </div>
+            <p class="announcement" role="status">{move || created.get()}</p>
+        </form>
+    }
+}
+
+fn invitation_row(i: InvitationView) -> impl IntoView {
+    view! {
+        <tr>
+            <td>{i.email}</td>
+            <td>{role_label(&i.role)}</td>
+            <td>{i.organisation_name}</td>
+            <td>{status_badge(&i.status)}</td>
+            <td>{format::date_time(&i.created_at)}</td>
+            <td>{format::date_time(&i.expires_at)}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn InvitationTable(
+    first: CursorPage<InvitationView>,
+    more: RwSignal<Vec<InvitationView>>,
+    more_cursor: RwSignal<Option<Option<String>>>,
+    load_more: Action<String, Result<(), ApiError>>,
+) -> impl IntoView {
+    if first.items.is_empty() {
+        return view! { <p class="empty">"No invitations yet."</p> }.into_any();
+    }
+    let first_cursor = first.next_cursor.clone();
+    let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
+    let pending = load_more.pending();
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Invitations">
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Organisation"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Sent"</th>
+                        <th scope="col">"Expires"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {first.items.into_iter().map(invitation_row).collect_view()}
+                    {move || more.get().into_iter().map(invitation_row).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {move || {
+            next_cursor()
+                .map(|cursor| {
+                    view! {
+                        <div class="form-actions">
+                            <button
+                                class="button secondary"
+                                type="button"
+                                disabled=move || pending.get()
+                                on:click=move |_| {
+                                    load_more.dispatch(cursor.clone());
+                                }
+                            >
+                                {move || if pending.get() { "Loading…" } else { "Load more" }}
+                            </button>
+                        </div>
+                    }
+                })
+        }}
+    }
+    .into_any()
+}
