@@ -84,7 +84,7 @@ impl Page {
             Self::SignIn => "→",
             Self::SignUp => "+",
             Self::VerifyEmail | Self::ForgotPassword | Self::ResetPassword => "✓",
-            Self::MfaVerify | Self::MfaSetup => "⚿",
+            Self::MfaVerify | Self::MfaSetup => "◆",
             Self::Account => "◉",
             Self::PatientHome => "♡",
             Self::DoctorHome => "⚕",
