@@ -128,3 +128,29 @@ pub struct InvitationAccepted {
     /// True when a new account was created (false: the role was added to an existing one).
     pub new_account: bool,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct UserSummary {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    /// `active` or `suspended`.
+    pub status: String,
+    pub roles: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct UserQuery {
+    /// Part of a name or email address.
+    pub q: Option<String>,
+    /// Only people holding this role.
+    pub role: Option<String>,
+    /// `active` or `suspended`.
+    pub status: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}

@@ -65,5 +65,6 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
         .service(admin::create_organisation::create_organisation)
         .service(admin::list_organisations::list_organisations)
         .service(admin::create_invitation::create_invitation)
-        .service(admin::list_invitations::list_invitations);
+        .service(admin::list_invitations::list_invitations)
+        .service(admin::list_users::list_users);
 }

@@ -352,3 +352,82 @@ async fn an_invited_pharmacist_accepts_and_signs_in_to_their_pharmacy() {
     .await;
     assert_problem(res, 403, "FORBIDDEN").await;
 }
+
+#[tokio::test]
+async fn the_admin_searches_people_by_fragment_role_and_status() {
+    let app = seeded().await;
+    let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
+    let all: Value = app
+        .get_auth("/api/v1/admin/users", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["items"].as_array().unwrap().len(), 7);
+    let found: Value = app
+        .get_auth("/api/v1/admin/users?q=THANDI", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found["items"][0]["email"], "patient@rxgate.test");
+    assert_eq!(found["items"][0]["roles"], json!(["patient"]));
+    let doctors: Value = app
+        .get_auth("/api/v1/admin/users?role=doctor", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doctors["items"].as_array().unwrap().len(), 2);
+    let page: Value = app
+        .get_auth("/api/v1/admin/users?limit=3", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let rest: Value = app
+        .get_auth(
+            &format!("/api/v1/admin/users?limit=10&cursor={cursor}"),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rest["items"].as_array().unwrap().len(), 4);
+    assert_problem(
+        app.get_auth("/api/v1/admin/users?role=wizard", &admin)
+            .await,
+        400,
+        "INVALID_QUERY",
+    )
+    .await;
+    assert_problem(
+        app.get_auth("/api/v1/admin/users?status=gone", &admin)
+            .await,
+        400,
+        "INVALID_QUERY",
+    )
+    .await;
+    // Wildcards in the search are literal text, not patterns.
+    let none: Value = app
+        .get_auth("/api/v1/admin/users?q=%25", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        none["items"].as_array().unwrap().len(),
+        7,
+        "an empty fragment matches everyone"
+    );
+    let officer = app.login("officer@rxgate.test", DEMO_PASSWORD).await;
+    assert_problem(
+        app.get_auth("/api/v1/admin/users", &officer).await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+}

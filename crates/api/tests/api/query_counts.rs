@@ -52,6 +52,7 @@ async fn list_endpoints_cost_the_same_for_one_row_and_fifty() {
     for (session, path) in [
         (&admin, "/api/v1/admin/doctors?limit="),
         (&admin, "/api/v1/admin/organisations?limit="),
+        (&admin, "/api/v1/admin/users?limit="),
         (&officer, "/api/v1/audit-events?limit="),
     ] {
         let (small, small_rows) = cost(&app, session, &format!("{path}1")).await;

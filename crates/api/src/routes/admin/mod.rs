@@ -7,6 +7,7 @@ pub mod decide_doctor;
 pub mod list_doctors;
 pub mod list_invitations;
 pub mod list_organisations;
+pub mod list_users;
 pub mod reinstate_user;
 pub mod suspend_user;
 
