@@ -13,7 +13,8 @@ use std::cell::RefCell;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use rxgate_api_types::admin::{
     AcceptInvitation, DoctorApplication, DoctorDecisionRequest, DoctorQuery, InvitationAccepted,
-    InvitationView, NewInvitation, NewOrganisation, OrganisationView,
+    InvitationView, NewInvitation, NewOrganisation, OrganisationView, ReasonInput, UserQuery,
+    UserStatusView, UserSummary,
 };
 use rxgate_api_types::audit::{AuditEventView, AuditQuery, ChainVerification};
 use rxgate_api_types::auth::{
@@ -382,6 +383,29 @@ pub async fn invitations(q: &PageQuery) -> Result<CursorPage<InvitationView>, Ap
 /// `organisation_id`, `registration_number`.
 pub async fn create_invitation(body: &NewInvitation) -> Result<InvitationView, ApiError> {
     post("/admin/invitations", body).await
+}
+
+/// People with an account, newest first; `q` matches any part of the name or email address.
+pub async fn admin_users(q: &UserQuery) -> Result<CursorPage<UserSummary>, ApiError> {
+    let qs = query(&[
+        ("q", q.q.clone()),
+        ("role", q.role.clone()),
+        ("status", q.status.clone()),
+        ("cursor", q.cursor.clone()),
+        ("limit", q.limit.map(|l| l.to_string())),
+    ]);
+    get(&format!("/admin/users{qs}")).await
+}
+
+/// Suspends the account `id`: `422` for field `reason` (at least 5 characters), `422
+/// CANNOT_SUSPEND_SELF` for your own account; `404` when there is no such account.
+pub async fn suspend_user(id: &str, body: &ReasonInput) -> Result<UserStatusView, ApiError> {
+    post(&format!("/admin/users/{}/suspend", segment(id)), body).await
+}
+
+/// Reinstates the suspended account `id`.
+pub async fn reinstate_user(id: &str) -> Result<UserStatusView, ApiError> {
+    post_empty(&format!("/admin/users/{}/reinstate", segment(id))).await
 }
 
 // --- Audit log (information officer) ---------------------------------------------------------

@@ -13,6 +13,7 @@ use crate::pages::account::Account;
 use crate::pages::admin::doctors::DoctorApprovals;
 use crate::pages::admin::invitations::Invitations;
 use crate::pages::admin::organisations::Organisations;
+use crate::pages::admin::people::People;
 use crate::pages::auth::accept_invitation::AcceptInvitation;
 use crate::pages::auth::forgot_password::ForgotPassword;
 use crate::pages::auth::mfa_setup::MfaSetup;
@@ -141,6 +142,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/doctors") view=DoctorApprovals />
                         <Route path=path!("/organisations") view=Organisations />
                         <Route path=path!("/invitations") view=Invitations />
+                        <Route path=path!("/users") view=People />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/officer")

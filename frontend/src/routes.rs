@@ -20,6 +20,7 @@ pub enum Page {
     AdminDoctors,
     AdminOrganisations,
     AdminInvitations,
+    AdminUsers,
     AcceptInvitation,
     AuditLog,
 }
@@ -45,6 +46,7 @@ impl Page {
             Self::AdminDoctors => "/admin/doctors",
             Self::AdminOrganisations => "/admin/organisations",
             Self::AdminInvitations => "/admin/invitations",
+            Self::AdminUsers => "/admin/users",
             Self::AcceptInvitation => "/accept-invitation",
             Self::AuditLog => "/officer/audit",
         }
@@ -71,6 +73,7 @@ impl Page {
             Self::AdminDoctors => "Doctor approvals",
             Self::AdminOrganisations => "Organisations",
             Self::AdminInvitations => "Invitations",
+            Self::AdminUsers => "People",
             Self::AcceptInvitation => "Accept invitation",
             Self::AuditLog => "Audit log",
         }
@@ -94,6 +97,7 @@ impl Page {
             Self::AdminDoctors => "✚",
             Self::AdminOrganisations => "▤",
             Self::AdminInvitations => "✉",
+            Self::AdminUsers => "☺",
             Self::AcceptInvitation => "✓",
             Self::AuditLog => "☰",
         }

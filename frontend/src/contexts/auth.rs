@@ -83,6 +83,7 @@ impl Role {
                 Page::AdminDoctors,
                 Page::AdminOrganisations,
                 Page::AdminInvitations,
+                Page::AdminUsers,
             ],
             Self::InformationOfficer => &[Page::AuditLog],
             Self::ClinicAdmin => &[Page::ClinicAdminHome],

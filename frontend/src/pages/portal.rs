@@ -59,6 +59,15 @@ fn AdminTools() -> impl IntoView {
                     <A href=Page::AdminInvitations.path()>"Invite staff"</A>
                 </p>
             </div>
+            <div class="card stack">
+                <h2>{Page::AdminUsers.label()}</h2>
+                <p class="muted">
+                    "Find anyone with an account by name or email; suspend or reinstate accounts."
+                </p>
+                <p>
+                    <A href=Page::AdminUsers.path()>"Find people"</A>
+                </p>
+            </div>
         </div>
     }
 }

@@ -1,9 +1,10 @@
-//! Platform administration (platform admins): doctor approvals, organisations and staff
-//! invitations.
+//! Platform administration (platform admins): doctor approvals, organisations, staff
+//! invitations and people's accounts.
 
 pub mod doctors;
 pub mod invitations;
 pub mod organisations;
+pub mod people;
 
 use leptos::prelude::*;
 
