@@ -5,5 +5,6 @@ pub mod form;
 pub mod guard;
 pub mod idle;
 pub mod layout;
+pub mod load_more;
 pub mod skeleton;
 pub mod theme;

@@ -532,3 +532,11 @@ impl Auth {
         self.renewal.set_value(None);
     }
 }
+
+/// A role name as the API sends it (`clinic_admin`), as people read it ("Clinic admin").
+pub fn role_label(role: &str) -> String {
+    Role::BY_PRIORITY
+        .into_iter()
+        .find(|r| r.as_str() == role)
+        .map_or_else(|| role.replace('_', " "), |r| r.title().to_owned())
+}

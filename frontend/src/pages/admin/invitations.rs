@@ -11,7 +11,9 @@ use crate::components::error_view::error_fallback;
 use crate::components::form::{
     DynamicSelectField, FormAlert, SelectField, TextField, field_error, general_error, last_error,
 };
+use crate::components::load_more::LoadMore;
 use crate::components::skeleton::Skeleton;
+use crate::contexts::auth::role_label;
 use crate::format;
 
 const PAGE_SIZE: u32 = 50;
@@ -32,13 +34,6 @@ const ROLES: &[(&str, &str)] = &[
 /// organisations list does not include it.
 const PLATFORM_ORGANISATION_ID: &str = "00000000-0000-7000-8000-000000000001";
 const PLATFORM_ORGANISATION_NAME: &str = "Rxgate platform";
-
-pub fn role_label(role: &str) -> String {
-    ROLES
-        .iter()
-        .find(|(value, _)| *value == role)
-        .map_or_else(|| role.replace('_', " "), |(_, label)| (*label).to_owned())
-}
 
 /// The kind of organisation a role is invited to: `clinic`, `pharmacy` or `platform`.
 fn organisation_kind(role: &str) -> &'static str {
@@ -316,7 +311,6 @@ fn InvitationTable(
     }
     let first_cursor = first.next_cursor.clone();
     let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    let pending = load_more.pending();
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Invitations">
             <table class="data">
@@ -341,16 +335,7 @@ fn InvitationTable(
                 .map(|cursor| {
                     view! {
                         <div class="form-actions">
-                            <button
-                                class="button secondary"
-                                type="button"
-                                disabled=move || pending.get()
-                                on:click=move |_| {
-                                    load_more.dispatch(cursor.clone());
-                                }
-                            >
-                                {move || if pending.get() { "Loading…" } else { "Load more" }}
-                            </button>
+                            <LoadMore cursor action=load_more />
                         </div>
                     }
                 })

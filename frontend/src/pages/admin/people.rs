@@ -11,8 +11,9 @@ use crate::components::error_view::error_fallback;
 use crate::components::form::{
     FormAlert, SelectField, TextField, field_error, general_error, last_error, no_error,
 };
+use crate::components::load_more::LoadMore;
 use crate::components::skeleton::Skeleton;
-use crate::contexts::auth::Role;
+use crate::contexts::auth::role_label;
 use crate::format;
 
 const PAGE_SIZE: u32 = 50;
@@ -25,14 +26,6 @@ const STATUSES: &[(&str, &str)] = &[
 
 /// The shortest reason the API accepts.
 const MIN_REASON_CHARS: usize = 5;
-
-/// A role name as people read it, e.g. "Clinic admin".
-fn role_label(role: &str) -> String {
-    Role::BY_PRIORITY
-        .into_iter()
-        .find(|r| r.as_str() == role)
-        .map_or_else(|| role.replace('_', " "), |r| r.title().to_owned())
-}
 
 /// The badge of an account's status.
 fn status_badge(status: &str) -> impl IntoView + use<> {
@@ -167,7 +160,6 @@ fn PeopleList(
     }
     let first_cursor = first.next_cursor.clone();
     let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    let pending = load_more.pending();
     view! {
         <ul class="item-list card" aria-label="People">
             {first
@@ -187,16 +179,7 @@ fn PeopleList(
                 .map(|cursor| {
                     view! {
                         <div class="form-actions">
-                            <button
-                                class="button secondary"
-                                type="button"
-                                disabled=move || pending.get()
-                                on:click=move |_| {
-                                    load_more.dispatch(cursor.clone());
-                                }
-                            >
-                                {move || if pending.get() { "Loading…" } else { "Load more" }}
-                            </button>
+                            <LoadMore cursor action=load_more />
                         </div>
                     }
                 })

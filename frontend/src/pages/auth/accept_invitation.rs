@@ -8,7 +8,7 @@ use rxgate_api_types::admin::{AcceptInvitation as AcceptInvitationBody, Invitati
 
 use crate::api;
 use crate::components::form::{FormAlert, TextField, field_error, general_error, last_error};
-use crate::pages::admin::invitations::role_label;
+use crate::contexts::auth::role_label;
 use crate::pages::auth::take_token_from_fragment;
 use crate::routes::Page;
 

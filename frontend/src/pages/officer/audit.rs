@@ -8,6 +8,7 @@ use rxgate_api_types::audit::{AuditEventView, AuditQuery, ChainVerification};
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
 use crate::components::form::{FormAlert, TextField, general_error, last_error};
+use crate::components::load_more::LoadMore;
 use crate::components::skeleton::Skeleton;
 use crate::format;
 
@@ -148,7 +149,6 @@ fn EventTable(
     }
     let first_cursor = first.next_cursor.clone();
     let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    let pending = load_more.pending();
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Audit events">
             <table class="data">
@@ -174,16 +174,7 @@ fn EventTable(
                 match next_cursor() {
                     Some(cursor) => {
                         view! {
-                            <button
-                                class="button secondary"
-                                type="button"
-                                disabled=move || pending.get()
-                                on:click=move |_| {
-                                    load_more.dispatch(cursor.clone());
-                                }
-                            >
-                                {move || if pending.get() { "Loading…" } else { "Load more" }}
-                            </button>
+                            <LoadMore cursor action=load_more />
                         }
                             .into_any()
                     }
