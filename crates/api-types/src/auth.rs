@@ -125,8 +125,9 @@ pub struct TokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub user: Me,
-    /// `satisfied`, `not_required`, `required` (enter a code: `POST /auth/mfa/verify`) or
-    /// `enrolment_required` (staff without a second factor: `POST /me/mfa/totp`). Until it is
+    /// `satisfied`, `not_required`, `required` (enter a code: `POST /auth/mfa/verify`, or use a
+    /// passkey: `POST /auth/mfa/passkey/options`) or `enrolment_required` (staff without a
+    /// second factor: `POST /me/mfa/totp` or `POST /me/passkeys/options`). Until it is
     /// `satisfied` or `not_required`, only the MFA, profile and sign-out endpoints answer.
     pub mfa: String,
 }
@@ -157,9 +158,12 @@ pub struct Me {
     /// The doctor's referral code, to share with patients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
-    /// Whether a TOTP second factor is set up.
+    /// Whether a second factor (authenticator app or passkey) is set up.
     #[serde(default)]
     pub mfa_enrolled: bool,
+    /// The second factors set up: `totp` and/or `passkey`.
+    #[serde(default)]
+    pub mfa_methods: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,5 +222,65 @@ pub struct MfaVerifyRequest {
 pub struct MfaEnrolled {
     pub recovery_codes: Vec<String>,
     /// Tokens for this session, now with the second factor satisfied.
+    pub tokens: TokenResponse,
+}
+
+/// A WebAuthn ceremony the server started. Hand `options` to `navigator.credentials.create()`
+/// (registration) or `navigator.credentials.get()` (sign-in) after decoding its base64url
+/// fields, then send the result back with `ceremony_id` within five minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PasskeyChallenge {
+    pub ceremony_id: Uuid,
+    /// `{"publicKey": PublicKeyCredentialCreationOptions | PublicKeyCredentialRequestOptions}`
+    /// in WebAuthn's JSON encoding (binary values base64url).
+    #[cfg_attr(feature = "server", schema(value_type = Object))]
+    pub options: serde_json::Value,
+}
+
+/// The authenticator's answer to a registration ceremony.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct PasskeyRegistration {
+    pub ceremony_id: Uuid,
+    /// A name to recognise the passkey by, e.g. "Work laptop".
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 64)))]
+    pub name: String,
+    /// The `PublicKeyCredential` from `navigator.credentials.create()`, WebAuthn JSON
+    /// (`id`, `rawId`, `type`, `response.attestationObject`, `response.clientDataJSON`).
+    #[cfg_attr(feature = "server", schema(value_type = Object))]
+    pub credential: serde_json::Value,
+}
+
+/// The authenticator's answer to a sign-in or second-factor ceremony.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PasskeyAssertion {
+    pub ceremony_id: Uuid,
+    /// The `PublicKeyCredential` from `navigator.credentials.get()`, WebAuthn JSON
+    /// (`id`, `rawId`, `type`, `response.authenticatorData`, `response.clientDataJSON`,
+    /// `response.signature`, `response.userHandle`).
+    #[cfg_attr(feature = "server", schema(value_type = Object))]
+    pub credential: serde_json::Value,
+    /// Native apps ask for the refresh token in the body; browsers get an HttpOnly cookie.
+    #[serde(default)]
+    pub refresh_token_in_body: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PasskeyView {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A passkey was added. The session counts as having passed a second factor (registering a
+/// passkey requires user verification), so fresh tokens come with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PasskeyRegistered {
+    pub passkey: PasskeyView,
     pub tokens: TokenResponse,
 }

@@ -235,6 +235,7 @@ fn conflict_for_constraint(constraint: &str) -> ApiError {
         "organisations_slug_key" => "SLUG_TAKEN",
         "users_email_key" => "EMAIL_TAKEN",
         "doctor_profiles_licence_body_licence_number_key" => "LICENCE_TAKEN",
+        "passkeys_credential_id_key" => "PASSKEY_ALREADY_REGISTERED",
         _ => "CONFLICT",
     };
     ApiError::Conflict {

@@ -43,6 +43,8 @@ pub enum StartupError {
     #[error(transparent)]
     Keys(#[from] crate::auth::keys::KeyError),
     #[error(transparent)]
+    RelyingParty(#[from] crate::auth::passkeys::RelyingPartyError),
+    #[error(transparent)]
     DataKeys(#[from] crate::crypto::CryptoError),
 }
 
@@ -108,12 +110,16 @@ impl Application {
 
         let keys = Arc::new(JwtKeys::from_settings(&settings.auth)?);
         let data_keys = Arc::new(DataKeys::from_settings(&settings.security)?);
+        let webauthn = Arc::new(crate::auth::passkeys::relying_party(
+            &settings.application.public_url,
+        )?);
         let settings = Arc::new(settings);
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             db,
             keys,
             data_keys,
+            webauthn,
         });
         let metrics_data = web::Data::from(metrics);
         // Collected once from the handlers' annotations (the same routes as registered below).

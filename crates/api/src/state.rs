@@ -17,6 +17,8 @@ pub struct AppState {
     pub db: Db,
     pub keys: Arc<JwtKeys>,
     pub data_keys: Arc<DataKeys>,
+    /// The WebAuthn relying party for passkeys.
+    pub webauthn: Arc<webauthn_rs::Webauthn>,
 }
 
 impl AppState {

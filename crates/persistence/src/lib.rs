@@ -13,6 +13,7 @@ pub mod mailbox;
 pub mod mfa;
 pub mod organisations;
 pub mod pagination;
+pub mod passkeys;
 pub mod sessions;
 pub mod users;
 

@@ -133,15 +133,32 @@ pub async fn remaining_recovery_codes(
     Ok(n)
 }
 
-/// Whether the user has a confirmed second factor (one query for the token's claim).
-pub async fn enrolled(conn: &mut PgConnection, user_id: Uuid) -> Result<bool, RepoError> {
-    let yes = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM mfa_totp WHERE user_id = $1 AND confirmed_at IS NOT NULL) AS "yes!""#,
+/// The second factors a user has set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Methods {
+    pub totp: bool,
+    pub passkey: bool,
+}
+
+impl Methods {
+    pub fn any(self) -> bool {
+        self.totp || self.passkey
+    }
+}
+
+/// Which second factors the user has (one query, for the token's claim and the profile).
+pub async fn methods(conn: &mut PgConnection, user_id: Uuid) -> Result<Methods, RepoError> {
+    let row = sqlx::query!(
+        r#"SELECT EXISTS (SELECT 1 FROM mfa_totp WHERE user_id = $1 AND confirmed_at IS NOT NULL) AS "totp!",
+                  EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1) AS "passkey!""#,
         user_id
     )
     .fetch_one(conn)
     .await?;
-    Ok(yes)
+    Ok(Methods {
+        totp: row.totp,
+        passkey: row.passkey,
+    })
 }
 
 pub async fn mark_session_mfa(conn: &mut PgConnection, session_id: Uuid) -> Result<(), RepoError> {

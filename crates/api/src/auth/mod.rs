@@ -3,6 +3,7 @@
 
 pub mod keys;
 pub mod meta;
+pub mod passkeys;
 pub mod passwords;
 pub mod principal;
 pub mod session;

@@ -25,13 +25,15 @@ pub struct Identity {
     pub mfa_enrolled: bool,
 }
 
-/// Loads the user, memberships and doctor status (three queries, whatever the memberships).
+/// Loads the user, memberships, doctor status and second factors (four queries, whatever the
+/// memberships).
 /// A doctor holds the `doctor` role only once approved.
 pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Identity, ApiError> {
     let user = users::find(conn, user_id).await?;
     let memberships = users::memberships(conn, user_id).await?;
     let doctor = users::doctor_profile(conn, user_id).await?;
-    let mfa_enrolled = mfa::enrolled(conn, user_id).await?;
+    let methods = mfa::methods(conn, user_id).await?;
+    let mfa_enrolled = methods.any();
     let doctor_approved = doctor.as_ref().is_some_and(|d| d.status == "approved");
     let mut roles: Vec<String> = memberships
         .iter()
@@ -71,6 +73,11 @@ pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Ide
             doctor_status: doctor.as_ref().map(|d| d.status.clone()),
             referral_code: doctor.map(|d| d.referral_code),
             mfa_enrolled,
+            mfa_methods: [(methods.totp, "totp"), (methods.passkey, "passkey")]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, name)| name.to_owned())
+                .collect(),
         },
         roles,
         clinics,

@@ -10,6 +10,7 @@ mod helpers;
 mod jobs;
 mod mfa;
 mod openapi;
+mod passkeys;
 mod query_counts;
 mod spa;
 mod system;

@@ -1,0 +1,153 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use rxgate_api_types::Problem;
+use rxgate_api_types::auth::{PasskeyAssertion, TokenResponse};
+use rxgate_domain::identity::lockout_until;
+use rxgate_persistence::{mfa, passkeys, sessions, users};
+use webauthn_rs::prelude::{DiscoverableAuthentication, PublicKeyCredential};
+
+use crate::audit::{self, Event};
+use crate::auth::RequestMeta;
+use crate::auth::passkeys::{ceremony_gone, from_client, from_stored, parse_passkey, record_use};
+use crate::auth::session::{load_identity, new_refresh_token, refresh_cookie, token_response};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Signs in with a passkey alone. A passkey is something you have, unlocked by something you
+/// know or are (user verification is required), so the session has passed MFA.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasskeyAssertion,
+    responses(
+        (status = OK, body = TokenResponse),
+        (status = UNAUTHORIZED, description = "`INVALID_CREDENTIALS`: unknown or unverifiable passkey",
+            body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`EMAIL_NOT_VERIFIED` or `ACCOUNT_SUSPENDED`", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`CEREMONY_EXPIRED`", body = Problem, content_type = "application/problem+json"),
+        (status = LOCKED, body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "Malformed credential", body = Problem, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/passkey")]
+pub async fn passkey_login(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: web::Json<PasskeyAssertion>,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let credential: PublicKeyCredential = from_client(&body.credential)?;
+    let mut tx = state.begin_system().await?;
+    let Some(stored) =
+        passkeys::take_ceremony(&mut tx, body.ceremony_id, "sign_in", None, None).await?
+    else {
+        tx.commit().await?;
+        return Err(ceremony_gone());
+    };
+    let authentication: DiscoverableAuthentication = from_stored(stored)?;
+    let row = match state
+        .webauthn
+        .identify_discoverable_authentication(&credential)
+    {
+        Ok((user_id, cred_id)) => passkeys::find_by_credential(&mut tx, cred_id)
+            .await?
+            .filter(|r| r.user_id == user_id),
+        Err(_) => None,
+    };
+    let Some(row) = row else {
+        audit::record(
+            &mut tx,
+            None,
+            None,
+            &meta,
+            Event::new("login_failed", "user", "")
+                .risk("medium")
+                .details(serde_json::json!({ "method": "passkey", "reason": "unknown passkey" })),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(ApiError::InvalidCredentials);
+    };
+    let user = users::find(&mut tx, row.user_id).await?;
+    if let Some(until) = user.locked_until.filter(|t| *t > now) {
+        audit::record(
+            &mut tx,
+            None,
+            Some(user.id),
+            &meta,
+            Event::new("login_refused_locked", "user", user.id).risk("medium"),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(ApiError::Locked {
+            retry_after_secs: (until - now).num_seconds(),
+        });
+    }
+    let passkey = parse_passkey(&row)?;
+    let result = match state.webauthn.finish_discoverable_authentication_v2(
+        &credential,
+        authentication,
+        &passkey,
+    ) {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::info!(error = %e, "passkey sign-in did not verify");
+            let failures = user.failed_logins + 1;
+            users::record_login_failure(&mut tx, user.id, failures, lockout_until(failures, now))
+                .await?;
+            audit::record(
+                &mut tx,
+                None,
+                Some(user.id),
+                &meta,
+                Event::new("login_failed", "user", user.id)
+                    .risk("medium")
+                    .details(serde_json::json!({ "method": "passkey" })),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(ApiError::InvalidCredentials);
+        }
+    };
+    if user.status == "suspended" {
+        tx.rollback().await?;
+        return Err(ApiError::Forbidden {
+            code: "ACCOUNT_SUSPENDED",
+            detail: "This account is suspended.".into(),
+        });
+    }
+    if user.email_verified_at.is_none() {
+        tx.rollback().await?;
+        return Err(ApiError::Forbidden {
+            code: "EMAIL_NOT_VERIFIED",
+            detail: "Verify your email address first: open the link we sent you.".into(),
+        });
+    }
+    record_use(&mut tx, &row, &result).await?;
+    users::record_login_success(&mut tx, user.id).await?;
+    let session_id = sessions::create(
+        &mut tx,
+        user.id,
+        meta.ip.as_deref(),
+        meta.user_agent.as_deref(),
+    )
+    .await?;
+    mfa::mark_session_mfa(&mut tx, session_id).await?;
+    let refresh = new_refresh_token(&mut tx, &state, session_id, now).await?;
+    let identity = load_identity(&mut tx, user.id).await?;
+    audit::record(
+        &mut tx,
+        None,
+        Some(user.id),
+        &meta,
+        Event::new("login", "session", session_id)
+            .details(serde_json::json!({ "method": "passkey", "passkey_id": row.id })),
+    )
+    .await?;
+    tx.commit().await?;
+
+    let cookie = refresh_cookie(&state, &refresh);
+    let body_token = body.refresh_token_in_body.then_some(refresh);
+    let response = token_response(&state, identity, session_id, true, body_token, now)?;
+    Ok(HttpResponse::Ok().cookie(cookie).json(response))
+}
