@@ -1,5 +1,8 @@
 //! Rxgate's pure business rules. Nothing in this crate performs IO or reads the clock:
 //! the current time is always a parameter so every rule is testable.
 
+pub mod catalogue;
+pub mod eligibility;
 pub mod identity;
 pub mod jobs;
+pub mod questionnaire;

@@ -1,0 +1,543 @@
+//! What can be sold and at what price: currencies, money amounts, SKUs, the South African
+//! medicine schedules and the rules a catalogue product must obey (SPEC C7: per-clinic and
+//! per-doctor pricing).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a catalogue value or product is refused. [`CatalogueError::code`] gives the stable code
+/// clients see.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("`{0}` is not an ISO 4217 currency code (three capital letters, such as ZAR)")]
+    InvalidCurrency(String),
+    #[error("an amount of money cannot be negative (got {0} minor units)")]
+    NegativeAmount(i64),
+    #[error("a SKU cannot be empty")]
+    EmptySku,
+    #[error("a SKU is at most {MAX_SKU_CHARS} characters (got {0})")]
+    SkuTooLong(usize),
+    #[error("a SKU may only contain letters, digits, `-`, `_` and `.` (found `{0}`)")]
+    SkuInvalidCharacter(char),
+    #[error("`{0}` is not a medicine schedule (S0 to S8)")]
+    UnknownSchedule(String),
+    #[error(
+        "a Schedule {} product needs a prescription by law, so it must require one",
+        .0.number()
+    )]
+    PrescriptionRequiredBySchedule(Schedule),
+    #[error("a price override must be in {expected}, the product's currency (got {found})")]
+    CurrencyMismatch { expected: Currency, found: Currency },
+}
+
+impl CatalogueError {
+    /// The stable code the API puts in problem responses.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidCurrency(_) => "INVALID_CURRENCY",
+            Self::NegativeAmount(_) => "NEGATIVE_AMOUNT",
+            Self::EmptySku | Self::SkuTooLong(_) | Self::SkuInvalidCharacter(_) => "INVALID_SKU",
+            Self::UnknownSchedule(_) => "UNKNOWN_SCHEDULE",
+            Self::PrescriptionRequiredBySchedule(_) => "PRESCRIPTION_REQUIRED_BY_SCHEDULE",
+            Self::CurrencyMismatch { .. } => "CURRENCY_MISMATCH",
+        }
+    }
+}
+
+/// An ISO 4217 currency code: exactly three ASCII capital letters (`ZAR`, `USD`). Lower case is
+/// refused rather than corrected: a currency code is machine data, not something people type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency(String);
+
+impl Currency {
+    pub fn parse(raw: &str) -> Result<Self, CatalogueError> {
+        if raw.len() == 3 && raw.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(CatalogueError::InvalidCurrency(raw.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for Currency {
+    type Err = CatalogueError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = CatalogueError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(value: Currency) -> Self {
+        value.0
+    }
+}
+
+/// An amount of money in minor units (cents for ZAR), never negative: prices and fees only.
+/// Discounts and refunds are their own concepts, not negative prices.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "MoneyRepr")]
+pub struct Money {
+    amount_minor: i64,
+    currency: Currency,
+}
+
+/// The stored shape of [`Money`], checked on the way in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoneyRepr {
+    amount_minor: i64,
+    currency: Currency,
+}
+
+impl TryFrom<MoneyRepr> for Money {
+    type Error = CatalogueError;
+
+    fn try_from(value: MoneyRepr) -> Result<Self, Self::Error> {
+        Self::new(value.amount_minor, value.currency)
+    }
+}
+
+impl Money {
+    pub fn new(amount_minor: i64, currency: Currency) -> Result<Self, CatalogueError> {
+        if amount_minor < 0 {
+            return Err(CatalogueError::NegativeAmount(amount_minor));
+        }
+        Ok(Self {
+            amount_minor,
+            currency,
+        })
+    }
+
+    pub fn amount_minor(&self) -> i64 {
+        self.amount_minor
+    }
+
+    pub fn currency(&self) -> &Currency {
+        &self.currency
+    }
+}
+
+/// Longest SKU accepted, in characters.
+pub const MAX_SKU_CHARS: usize = 64;
+
+/// A stock-keeping unit: 1 to 64 of `A-Z a-z 0-9 - _ .`, surrounding whitespace trimmed and
+/// stored in capitals so `abc-1` and `ABC-1` are the same product code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Sku(String);
+
+impl Sku {
+    pub fn parse(raw: &str) -> Result<Self, CatalogueError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(CatalogueError::EmptySku);
+        }
+        if let Some(bad) = trimmed
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        {
+            return Err(CatalogueError::SkuInvalidCharacter(bad));
+        }
+        // Only ASCII is left, so bytes are characters.
+        if trimmed.len() > MAX_SKU_CHARS {
+            return Err(CatalogueError::SkuTooLong(trimmed.len()));
+        }
+        Ok(Self(trimmed.to_ascii_uppercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Sku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for Sku {
+    type Err = CatalogueError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for Sku {
+    type Error = CatalogueError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Sku> for String {
+    fn from(value: Sku) -> Self {
+        value.0
+    }
+}
+
+/// A South African medicine schedule (Medicines and Related Substances Act 101 of 1965).
+/// Stored and shown as `S0` … `S8`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Schedule {
+    #[serde(rename = "S0")]
+    S0,
+    #[serde(rename = "S1")]
+    S1,
+    #[serde(rename = "S2")]
+    S2,
+    #[serde(rename = "S3")]
+    S3,
+    #[serde(rename = "S4")]
+    S4,
+    #[serde(rename = "S5")]
+    S5,
+    #[serde(rename = "S6")]
+    S6,
+    #[serde(rename = "S7")]
+    S7,
+    #[serde(rename = "S8")]
+    S8,
+}
+
+impl Schedule {
+    pub const ALL: [Schedule; 9] = [
+        Self::S0,
+        Self::S1,
+        Self::S2,
+        Self::S3,
+        Self::S4,
+        Self::S5,
+        Self::S6,
+        Self::S7,
+        Self::S8,
+    ];
+
+    /// Accepts `S4` or `s4`, surrounding whitespace ignored.
+    pub fn parse(raw: &str) -> Result<Self, CatalogueError> {
+        let wanted = raw.trim();
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| CatalogueError::UnknownSchedule(raw.to_owned()))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::S0 => "S0",
+            Self::S1 => "S1",
+            Self::S2 => "S2",
+            Self::S3 => "S3",
+            Self::S4 => "S4",
+            Self::S5 => "S5",
+            Self::S6 => "S6",
+            Self::S7 => "S7",
+            Self::S8 => "S8",
+        }
+    }
+
+    /// The schedule's number, 0 to 8.
+    pub fn number(self) -> u8 {
+        match self {
+            Self::S0 => 0,
+            Self::S1 => 1,
+            Self::S2 => 2,
+            Self::S3 => 3,
+            Self::S4 => 4,
+            Self::S5 => 5,
+            Self::S6 => 6,
+            Self::S7 => 7,
+            Self::S8 => 8,
+        }
+    }
+
+    /// Schedule 3 and above may only be supplied on a prescription; S0 is sold off the shelf
+    /// and S1–S2 by a pharmacist without one.
+    pub fn prescription_required_by_law(self) -> bool {
+        self >= Self::S3
+    }
+}
+
+impl fmt::Display for Schedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Schedule {
+    type Err = CatalogueError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// A product whose schedule needs a prescription by law must be marked as requiring one.
+/// The reverse is allowed: a clinic may choose to gate an S0–S2 product behind a prescription.
+pub fn check_product_rules(
+    schedule: Schedule,
+    requires_prescription: bool,
+) -> Result<(), CatalogueError> {
+    if schedule.prescription_required_by_law() && !requires_prescription {
+        Err(CatalogueError::PrescriptionRequiredBySchedule(schedule))
+    } else {
+        Ok(())
+    }
+}
+
+/// A price override must be in the product's own currency; checked when an override is set so
+/// that [`effective_price`] never has to choose between currencies.
+pub fn check_price_override(base: &Money, over: &Money) -> Result<(), CatalogueError> {
+    if base.currency == over.currency {
+        Ok(())
+    } else {
+        Err(CatalogueError::CurrencyMismatch {
+            expected: base.currency.clone(),
+            found: over.currency.clone(),
+        })
+    }
+}
+
+/// The price a patient pays: the prescribing doctor's override beats the clinic's override,
+/// which beats the catalogue's base price (SPEC C7).
+pub fn effective_price(
+    base: &Money,
+    clinic_override: Option<&Money>,
+    doctor_override: Option<&Money>,
+) -> Money {
+    doctor_override.or(clinic_override).unwrap_or(base).clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn zar(amount: i64) -> Money {
+        Money::new(amount, Currency::parse("ZAR").unwrap()).unwrap()
+    }
+
+    #[test]
+    fn currency_table() {
+        let cases = [
+            ("ZAR", true),
+            ("USD", true),
+            ("zar", false),
+            ("Zar", false),
+            ("ZA", false),
+            ("ZARR", false),
+            ("", false),
+            (" ZAR", false),
+            ("Z1R", false),
+            ("ZÄR", false),
+        ];
+        for (raw, ok) in cases {
+            assert_eq!(Currency::parse(raw).is_ok(), ok, "{raw:?}");
+        }
+        assert_eq!(Currency::parse("EUR").unwrap().as_str(), "EUR");
+        assert_eq!(
+            Currency::parse("eur").unwrap_err().code(),
+            "INVALID_CURRENCY"
+        );
+    }
+
+    #[test]
+    fn money_is_never_negative() {
+        assert_eq!(zar(0).amount_minor(), 0);
+        assert_eq!(zar(12_50).amount_minor(), 1250);
+        assert_eq!(zar(1).currency().as_str(), "ZAR");
+        assert_eq!(
+            Money::new(-1, Currency::parse("ZAR").unwrap()),
+            Err(CatalogueError::NegativeAmount(-1))
+        );
+    }
+
+    #[test]
+    fn money_serde_checks_on_the_way_in() {
+        let json = serde_json::to_value(zar(9_900)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "amount_minor": 9900, "currency": "ZAR" })
+        );
+        assert_eq!(serde_json::from_value::<Money>(json).unwrap(), zar(9_900));
+        for bad in [
+            serde_json::json!({ "amount_minor": -5, "currency": "ZAR" }),
+            serde_json::json!({ "amount_minor": 5, "currency": "zar" }),
+            serde_json::json!({ "amount_minor": 5 }),
+        ] {
+            assert!(
+                serde_json::from_value::<Money>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn sku_table() {
+        let cases: [(&str, Result<&str, CatalogueError>); 9] = [
+            ("abc-123", Ok("ABC-123")),
+            ("  Tab_10.mg  ", Ok("TAB_10.MG")),
+            ("X", Ok("X")),
+            ("", Err(CatalogueError::EmptySku)),
+            ("   ", Err(CatalogueError::EmptySku)),
+            ("AB C", Err(CatalogueError::SkuInvalidCharacter(' '))),
+            ("AB/C", Err(CatalogueError::SkuInvalidCharacter('/'))),
+            ("ÄB", Err(CatalogueError::SkuInvalidCharacter('Ä'))),
+            ("A+", Err(CatalogueError::SkuInvalidCharacter('+'))),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(
+                Sku::parse(raw).map(|s| s.as_str().to_owned()),
+                expected.map(str::to_owned),
+                "{raw:?}"
+            );
+        }
+        assert!(Sku::parse(&"A".repeat(64)).is_ok());
+        assert_eq!(
+            Sku::parse(&"A".repeat(65)),
+            Err(CatalogueError::SkuTooLong(65))
+        );
+        assert_eq!(
+            serde_json::from_str::<Sku>("\"ab-1\"").unwrap().as_str(),
+            "AB-1"
+        );
+        assert!(serde_json::from_str::<Sku>("\"a b\"").is_err());
+    }
+
+    #[test]
+    fn schedules_parse_and_need_prescriptions_from_s3() {
+        for s in Schedule::ALL {
+            assert_eq!(Schedule::parse(s.as_str()), Ok(s));
+            assert_eq!(Schedule::parse(&s.as_str().to_lowercase()), Ok(s));
+            assert_eq!(s.prescription_required_by_law(), s.number() >= 3, "{s}");
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::json!(s.as_str())
+            );
+        }
+        for bad in ["S9", "4", "", "S", "S-1", "Schedule 4"] {
+            assert_eq!(
+                Schedule::parse(bad),
+                Err(CatalogueError::UnknownSchedule(bad.to_owned())),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn product_rules_table() {
+        for s in Schedule::ALL {
+            assert_eq!(check_product_rules(s, true), Ok(()), "{s}");
+            let without = check_product_rules(s, false);
+            if s.prescription_required_by_law() {
+                assert_eq!(
+                    without,
+                    Err(CatalogueError::PrescriptionRequiredBySchedule(s))
+                );
+            } else {
+                assert_eq!(without, Ok(()), "{s}");
+            }
+        }
+        let err = check_product_rules(Schedule::S4, false).unwrap_err();
+        assert_eq!(err.code(), "PRESCRIPTION_REQUIRED_BY_SCHEDULE");
+        assert_eq!(
+            err.to_string(),
+            "a Schedule 4 product needs a prescription by law, so it must require one"
+        );
+    }
+
+    #[test]
+    fn doctor_beats_clinic_beats_base() {
+        let (base, clinic, doctor) = (zar(100), zar(90), zar(80));
+        let cases = [
+            (None, None, &base),
+            (Some(&clinic), None, &clinic),
+            (None, Some(&doctor), &doctor),
+            (Some(&clinic), Some(&doctor), &doctor),
+        ];
+        for (c, d, expected) in cases {
+            assert_eq!(&effective_price(&base, c, d), expected, "{c:?} {d:?}");
+        }
+    }
+
+    #[test]
+    fn overrides_must_share_the_base_currency() {
+        let usd = Money::new(100, Currency::parse("USD").unwrap()).unwrap();
+        assert_eq!(check_price_override(&zar(100), &zar(5)), Ok(()));
+        let err = check_price_override(&zar(100), &usd).unwrap_err();
+        assert_eq!(err.code(), "CURRENCY_MISMATCH");
+    }
+
+    proptest! {
+        #[test]
+        fn sku_round_trips(raw in "[A-Za-z0-9._-]{1,64}", pad in "[ \t]{0,3}") {
+            let sku = Sku::parse(&format!("{pad}{raw}{pad}")).unwrap();
+            prop_assert_eq!(sku.as_str(), raw.to_ascii_uppercase());
+            prop_assert_eq!(Sku::parse(sku.as_str()).unwrap(), sku.clone());
+            let json = serde_json::to_string(&sku).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Sku>(&json).unwrap(), sku);
+        }
+
+        #[test]
+        fn sku_refuses_other_characters(
+            head in "[A-Z]{0,5}",
+            bad in "[^A-Za-z0-9._\\-\\s]",
+            tail in "[A-Z]{0,5}",
+        ) {
+            let raw = format!("{head}{bad}{tail}");
+            prop_assert!(Sku::parse(&raw).is_err());
+        }
+
+        #[test]
+        fn currency_accepts_three_capitals(code in "[A-Z]{3}") {
+            let currency = Currency::parse(&code).unwrap();
+            prop_assert_eq!(currency.as_str(), code.as_str());
+        }
+
+        #[test]
+        fn currency_refuses_lower_case(code in "[A-Z]{0,2}[a-z][A-Za-z]{0,2}") {
+            prop_assert!(Currency::parse(&code).is_err());
+        }
+
+        #[test]
+        fn currency_refuses_other_lengths(code in "[A-Z]{0,2}|[A-Z]{4,10}") {
+            prop_assert!(Currency::parse(&code).is_err());
+        }
+
+        #[test]
+        fn effective_price_is_one_of_the_inputs(
+            base in 0i64..1_000_000,
+            clinic in proptest::option::of(0i64..1_000_000),
+            doctor in proptest::option::of(0i64..1_000_000),
+        ) {
+            let (b, c, d) = (zar(base), clinic.map(zar), doctor.map(zar));
+            let price = effective_price(&b, c.as_ref(), d.as_ref());
+            let expected = doctor.or(clinic).unwrap_or(base);
+            prop_assert_eq!(price.amount_minor(), expected);
+        }
+    }
+}
