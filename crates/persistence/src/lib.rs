@@ -3,6 +3,7 @@
 //! repository functions take `&mut PgConnection` and the caller owns the transaction.
 
 pub mod audit;
+pub mod catalogue;
 pub mod consents;
 pub mod db;
 pub mod email_tokens;
@@ -14,6 +15,8 @@ pub mod mfa;
 pub mod organisations;
 pub mod pagination;
 pub mod passkeys;
+pub mod questionnaires;
+pub mod rules;
 pub mod sessions;
 pub mod users;
 

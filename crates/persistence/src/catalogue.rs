@@ -1,0 +1,515 @@
+//! The catalogue: products with their ingredients, variants and clinic prices, read a page at a
+//! time together with each product's eligibility for one patient — one query per page, whatever
+//! its size.
+
+use serde_json::Value;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::RepoError;
+
+/// How a catalogue page is ordered. Both orders are keyset-paginated on `(key, id)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CatalogueSort {
+    #[default]
+    Name,
+    /// Cheapest first, by the lowest price the caller would pay for any variant.
+    Price,
+}
+
+/// Position after the last row of a page: its sort key and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueCursor {
+    pub name: Option<String>,
+    pub price: Option<i64>,
+    pub id: Uuid,
+}
+
+impl CatalogueCursor {
+    /// Opaque form: `n.<hex name>.<uuid>` or `p.<price>.<uuid>`.
+    pub fn encode(&self) -> String {
+        match (&self.name, self.price) {
+            (Some(name), _) => {
+                let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+                format!("n.{hex}.{}", self.id.simple())
+            }
+            (None, price) => format!("p.{}.{}", price.unwrap_or(i64::MAX), self.id.simple()),
+        }
+    }
+
+    pub fn decode(raw: &str, sort: CatalogueSort) -> Result<Self, RepoError> {
+        let mut parts = raw.splitn(3, '.');
+        let (kind, key, id) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(k), Some(key), Some(id)) => (k, key, id),
+            _ => return Err(RepoError::InvalidCursor),
+        };
+        let id = Uuid::parse_str(id).map_err(|_| RepoError::InvalidCursor)?;
+        match (kind, sort) {
+            ("n", CatalogueSort::Name) => {
+                if key.len() % 2 != 0 {
+                    return Err(RepoError::InvalidCursor);
+                }
+                let bytes = (0..key.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(key.get(i..i + 2).unwrap_or("zz"), 16))
+                    .collect::<Result<Vec<u8>, _>>()
+                    .map_err(|_| RepoError::InvalidCursor)?;
+                let name = String::from_utf8(bytes).map_err(|_| RepoError::InvalidCursor)?;
+                Ok(Self {
+                    name: Some(name),
+                    price: None,
+                    id,
+                })
+            }
+            ("p", CatalogueSort::Price) => Ok(Self {
+                name: None,
+                price: Some(key.parse().map_err(|_| RepoError::InvalidCursor)?),
+                id,
+            }),
+            _ => Err(RepoError::InvalidCursor),
+        }
+    }
+}
+
+/// What to list. `clinic_id` limits the list to what that clinic sells and applies its prices;
+/// `patient_id` adds each product's eligibility for that patient.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogueQuery {
+    pub clinic_id: Option<Uuid>,
+    pub patient_id: Option<Uuid>,
+    pub search: Option<String>,
+    pub category: Option<String>,
+    pub requires_prescription: Option<bool>,
+    pub include_inactive: bool,
+    pub sort: CatalogueSort,
+    pub after: Option<CatalogueCursor>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProductRow {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub category_slug: String,
+    pub category_name: String,
+    pub dosage_form: String,
+    pub strength: String,
+    pub schedule: String,
+    pub requires_prescription: bool,
+    pub requires_consult: bool,
+    pub consult_fee_minor: Option<i64>,
+    pub consult_fee_currency: Option<String>,
+    pub description: String,
+    pub active: bool,
+    /// `[{id, name}]`, by name.
+    pub ingredients: Value,
+    /// The lowest price the caller pays for an active variant, and its currency.
+    pub from_price_minor: Option<i64>,
+    pub currency: Option<String>,
+    /// With a patient: `eligible`, `consult_required`, `blocked` or `needs_review`.
+    pub verdict: Option<String>,
+    /// `[{rule_id, flag, patient_message, clinician_message}]` by rule id.
+    pub reasons: Option<Value>,
+    pub warnings: Option<Value>,
+}
+
+impl ProductRow {
+    pub fn cursor(&self, sort: CatalogueSort) -> CatalogueCursor {
+        match sort {
+            CatalogueSort::Name => CatalogueCursor {
+                name: Some(self.name.clone()),
+                price: None,
+                id: self.id,
+            },
+            CatalogueSort::Price => CatalogueCursor {
+                name: None,
+                price: Some(self.from_price_minor.unwrap_or(i64::MAX)),
+                id: self.id,
+            },
+        }
+    }
+}
+
+/// One page (`limit + 1` rows, see `finish_page`) in a single statement: products, category,
+/// ingredients, the caller's lowest price, and eligibility for the patient.
+pub async fn page(
+    conn: &mut PgConnection,
+    q: &CatalogueQuery,
+) -> Result<Vec<ProductRow>, RepoError> {
+    let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let by_price = q.sort == CatalogueSort::Price;
+    let rows = sqlx::query_as!(
+        ProductRow,
+        r#"
+WITH listed AS (
+    SELECT p.*, c.slug AS category_slug, c.name AS category_name,
+           (SELECT min(coalesce(dp.price_minor, cp.price_minor, v.price_minor))
+              FROM product_variants v
+              LEFT JOIN clinic_variant_prices cp ON cp.variant_id = v.id AND cp.clinic_id = $1
+              LEFT JOIN LATERAL (
+                    SELECT d.price_minor FROM doctor_variant_prices d
+                      JOIN doctor_patient_links l ON l.doctor_id = d.doctor_id AND l.patient_id = $2
+                     WHERE d.variant_id = v.id AND d.clinic_id = $1
+                     ORDER BY l.created_at DESC LIMIT 1) dp ON true
+             WHERE v.product_id = p.id AND v.active) AS from_price_minor,
+           (SELECT min(v.currency) FROM product_variants v
+             WHERE v.product_id = p.id AND v.active) AS currency
+      FROM products p
+      JOIN categories c ON c.id = p.category_id
+     WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM clinic_products cp
+                                         WHERE cp.clinic_id = $1 AND cp.product_id = p.id))
+       AND ($3 OR p.active)
+       AND ($4::text IS NULL OR p.search @@ websearch_to_tsquery('english', $4)
+            OR p.name ILIKE '%' || $4 || '%')
+       AND ($5::text IS NULL OR c.slug = $5)
+       AND ($6::boolean IS NULL OR p.requires_prescription = $6)
+), page AS (
+    SELECT * FROM listed
+     WHERE CASE WHEN $7 THEN ($9::bigint IS NULL
+                              OR (coalesce(from_price_minor, 9223372036854775807), id) > ($9, $10))
+                ELSE ($8::text IS NULL OR (name, id) > ($8, $10)) END
+     ORDER BY CASE WHEN $7 THEN coalesce(from_price_minor, 9223372036854775807) END,
+              name, id
+     LIMIT $11
+)
+SELECT pg.id AS "id!", pg.slug AS "slug!", pg.name AS "name!",
+       pg.category_slug AS "category_slug!", pg.category_name AS "category_name!",
+       pg.dosage_form AS "dosage_form!", pg.strength AS "strength!", pg.schedule AS "schedule!",
+       pg.requires_prescription AS "requires_prescription!",
+       pg.requires_consult AS "requires_consult!",
+       pg.consult_fee_minor, pg.consult_fee_currency,
+       pg.description AS "description!", pg.active AS "active!",
+       coalesce((SELECT jsonb_agg(jsonb_build_object('id', i.id, 'name', i.name) ORDER BY i.name)
+                   FROM product_ingredients pi JOIN active_ingredients i ON i.id = pi.ingredient_id
+                  WHERE pi.product_id = pg.id), '[]') AS "ingredients!",
+       pg.from_price_minor, pg.currency,
+       e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?"
+  FROM page pg
+  LEFT JOIN product_eligibility($2, (SELECT array_agg(id) FROM page)) e ON e.product_id = pg.id
+ ORDER BY CASE WHEN $7 THEN coalesce(pg.from_price_minor, 9223372036854775807) END,
+          pg.name, pg.id
+"#,
+        q.clinic_id,
+        q.patient_id,
+        q.include_inactive,
+        search,
+        q.category,
+        q.requires_prescription,
+        by_price,
+        q.after.as_ref().and_then(|c| c.name.clone()),
+        q.after.as_ref().and_then(|c| c.price),
+        q.after.as_ref().map(|c| c.id),
+        q.limit + 1,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+/// One product as `page` shows it (for the product page, the cart and checkout).
+pub async fn product(
+    conn: &mut PgConnection,
+    id: Uuid,
+    clinic_id: Option<Uuid>,
+    patient_id: Option<Uuid>,
+    include_inactive: bool,
+) -> Result<Option<ProductRow>, RepoError> {
+    let row = sqlx::query_as!(
+        ProductRow,
+        r#"
+SELECT p.id, p.slug, p.name, c.slug AS category_slug, c.name AS category_name,
+       p.dosage_form, p.strength, p.schedule, p.requires_prescription, p.requires_consult,
+       p.consult_fee_minor, p.consult_fee_currency, p.description, p.active,
+       coalesce((SELECT jsonb_agg(jsonb_build_object('id', i.id, 'name', i.name) ORDER BY i.name)
+                   FROM product_ingredients pi JOIN active_ingredients i ON i.id = pi.ingredient_id
+                  WHERE pi.product_id = p.id), '[]') AS "ingredients!",
+       (SELECT min(coalesce(dp.price_minor, cp.price_minor, v.price_minor))
+          FROM product_variants v
+          LEFT JOIN clinic_variant_prices cp ON cp.variant_id = v.id AND cp.clinic_id = $2
+          LEFT JOIN LATERAL (
+                SELECT d.price_minor FROM doctor_variant_prices d
+                  JOIN doctor_patient_links l ON l.doctor_id = d.doctor_id AND l.patient_id = $3
+                 WHERE d.variant_id = v.id AND d.clinic_id = $2
+                 ORDER BY l.created_at DESC LIMIT 1) dp ON true
+         WHERE v.product_id = p.id AND v.active) AS from_price_minor,
+       (SELECT min(v.currency) FROM product_variants v WHERE v.product_id = p.id AND v.active) AS currency,
+       e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?"
+  FROM products p
+  JOIN categories c ON c.id = p.category_id
+  LEFT JOIN product_eligibility($3, ARRAY[p.id]) e ON e.product_id = p.id
+ WHERE p.id = $1
+   AND ($4 OR p.active)
+   AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM clinic_products cp
+                                     WHERE cp.clinic_id = $2 AND cp.product_id = p.id))
+"#,
+        id,
+        clinic_id,
+        patient_id,
+        include_inactive,
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantRow {
+    pub id: Uuid,
+    pub sku: String,
+    pub strength: String,
+    pub pack_size: i32,
+    pub base_price_minor: i64,
+    pub price_minor: i64,
+    pub currency: String,
+    pub active: bool,
+}
+
+/// A product's variants with the price the caller pays (doctor, then clinic, then base).
+pub async fn variants(
+    conn: &mut PgConnection,
+    product_id: Uuid,
+    clinic_id: Option<Uuid>,
+    patient_id: Option<Uuid>,
+) -> Result<Vec<VariantRow>, RepoError> {
+    let rows = sqlx::query_as!(
+        VariantRow,
+        r#"
+SELECT v.id, v.sku, v.strength, v.pack_size, v.price_minor AS base_price_minor,
+       coalesce(dp.price_minor, cp.price_minor, v.price_minor) AS "price_minor!",
+       coalesce(dp.currency, cp.currency, v.currency) AS "currency!", v.active
+  FROM product_variants v
+  LEFT JOIN clinic_variant_prices cp ON cp.variant_id = v.id AND cp.clinic_id = $2
+  LEFT JOIN LATERAL (
+        SELECT d.price_minor, d.currency FROM doctor_variant_prices d
+          JOIN doctor_patient_links l ON l.doctor_id = d.doctor_id AND l.patient_id = $3
+         WHERE d.variant_id = v.id AND d.clinic_id = $2
+         ORDER BY l.created_at DESC LIMIT 1) dp ON true
+ WHERE v.product_id = $1
+ ORDER BY v.price_minor, v.sku
+"#,
+        product_id,
+        clinic_id,
+        patient_id,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+#[derive(Debug, Clone)]
+pub struct EligibilityRow {
+    pub product_id: Uuid,
+    pub verdict: String,
+    pub reasons: Value,
+    pub warnings: Value,
+}
+
+/// Eligibility of several products for one patient in one statement (cart and checkout).
+pub async fn eligibility(
+    conn: &mut PgConnection,
+    patient_id: Uuid,
+    product_ids: &[Uuid],
+) -> Result<Vec<EligibilityRow>, RepoError> {
+    let rows = sqlx::query_as!(
+        EligibilityRow,
+        r#"SELECT product_id AS "product_id!", verdict AS "verdict!", reasons AS "reasons!",
+                  warnings AS "warnings!"
+             FROM product_eligibility($1, $2) ORDER BY product_id"#,
+        patient_id,
+        product_ids,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+#[derive(Debug, Clone)]
+pub struct CategoryRow {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+}
+
+pub async fn categories(conn: &mut PgConnection) -> Result<Vec<CategoryRow>, RepoError> {
+    let rows = sqlx::query_as!(
+        CategoryRow,
+        "SELECT id, slug, name FROM categories ORDER BY name"
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+pub async fn insert_category(
+    conn: &mut PgConnection,
+    slug: &str,
+    name: &str,
+) -> Result<Uuid, RepoError> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "INSERT INTO categories (id, slug, name) VALUES ($1, $2, $3)",
+        id,
+        slug,
+        name
+    )
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// The ingredient's id, creating it when no ingredient has that name (case-insensitive).
+pub async fn ingredient_id(conn: &mut PgConnection, name: &str) -> Result<Uuid, RepoError> {
+    if let Some(id) = sqlx::query_scalar!(
+        "SELECT id FROM active_ingredients WHERE lower(name) = lower($1)",
+        name
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    {
+        return Ok(id);
+    }
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "INSERT INTO active_ingredients (id, name) VALUES ($1, $2)",
+        id,
+        name
+    )
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone)]
+pub struct IngredientRow {
+    pub id: Uuid,
+    pub name: String,
+}
+
+pub async fn ingredients(conn: &mut PgConnection) -> Result<Vec<IngredientRow>, RepoError> {
+    let rows = sqlx::query_as!(
+        IngredientRow,
+        "SELECT id, name FROM active_ingredients ORDER BY lower(name)"
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+/// A product to add to the master catalogue.
+#[derive(Debug, Clone)]
+pub struct NewProduct {
+    pub slug: String,
+    pub name: String,
+    pub category_id: Uuid,
+    pub dosage_form: String,
+    pub strength: String,
+    pub schedule: String,
+    pub requires_prescription: bool,
+    pub requires_consult: bool,
+    pub consult_fee_minor: Option<i64>,
+    pub consult_fee_currency: Option<String>,
+    pub description: String,
+    pub ingredient_ids: Vec<Uuid>,
+    pub variants: Vec<NewVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewVariant {
+    pub sku: String,
+    pub strength: String,
+    pub pack_size: i32,
+    pub price_minor: i64,
+    pub currency: String,
+}
+
+/// Inserts a product with its ingredients and variants (three statements, any number of each).
+pub async fn insert_product(
+    conn: &mut PgConnection,
+    p: &NewProduct,
+    by: Option<Uuid>,
+) -> Result<Uuid, RepoError> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        r#"INSERT INTO products (id, slug, name, category_id, dosage_form, strength, schedule,
+               requires_prescription, requires_consult, consult_fee_minor, consult_fee_currency,
+               description, created_by, updated_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"#,
+        id,
+        p.slug,
+        p.name,
+        p.category_id,
+        p.dosage_form,
+        p.strength,
+        p.schedule,
+        p.requires_prescription,
+        p.requires_consult,
+        p.consult_fee_minor,
+        p.consult_fee_currency,
+        p.description,
+        by,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        r#"INSERT INTO product_ingredients (product_id, ingredient_id)
+           SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING"#,
+        id,
+        &p.ingredient_ids,
+    )
+    .execute(&mut *conn)
+    .await?;
+    let ids: Vec<Uuid> = p.variants.iter().map(|_| Uuid::now_v7()).collect();
+    let skus: Vec<String> = p.variants.iter().map(|v| v.sku.clone()).collect();
+    let strengths: Vec<String> = p.variants.iter().map(|v| v.strength.clone()).collect();
+    let packs: Vec<i32> = p.variants.iter().map(|v| v.pack_size).collect();
+    let prices: Vec<i64> = p.variants.iter().map(|v| v.price_minor).collect();
+    let currencies: Vec<String> = p.variants.iter().map(|v| v.currency.clone()).collect();
+    sqlx::query!(
+        r#"INSERT INTO product_variants (id, product_id, sku, strength, pack_size, price_minor, currency)
+           SELECT v.id, $1, v.sku, v.strength, v.pack, v.price, v.currency
+             FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[])
+                  AS v(id, sku, strength, pack, price, currency)"#,
+        id,
+        &ids,
+        &skus,
+        &strengths,
+        &packs,
+        &prices,
+        &currencies,
+    )
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Sets whether a clinic sells a product. Returns false when nothing changed.
+pub async fn set_clinic_selection(
+    conn: &mut PgConnection,
+    clinic_id: Uuid,
+    product_id: Uuid,
+    sells: bool,
+) -> Result<bool, RepoError> {
+    let n = if sells {
+        sqlx::query!(
+            r#"INSERT INTO clinic_products (clinic_id, product_id)
+               SELECT $1, $2 WHERE NOT EXISTS (
+                   SELECT 1 FROM clinic_products WHERE clinic_id = $1 AND product_id = $2)"#,
+            clinic_id,
+            product_id
+        )
+        .execute(conn)
+        .await?
+        .rows_affected()
+    } else {
+        sqlx::query!(
+            "DELETE FROM clinic_products WHERE clinic_id = $1 AND product_id = $2",
+            clinic_id,
+            product_id
+        )
+        .execute(conn)
+        .await?
+        .rows_affected()
+    };
+    Ok(n == 1)
+}
