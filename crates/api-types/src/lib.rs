@@ -4,7 +4,9 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod dev;
+pub mod health;
 pub mod pagination;
 pub mod problem;
 pub mod system;

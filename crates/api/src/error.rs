@@ -236,6 +236,15 @@ fn conflict_for_constraint(constraint: &str) -> ApiError {
         "users_email_key" => "EMAIL_TAKEN",
         "doctor_profiles_licence_body_licence_number_key" => "LICENCE_TAKEN",
         "passkeys_credential_id_key" => "PASSKEY_ALREADY_REGISTERED",
+        "product_variants_sku_key" => "SKU_TAKEN",
+        "products_slug_key" => "PRODUCT_SLUG_TAKEN",
+        "categories_slug_key" => "SLUG_TAKEN",
+        "flags_pkey" => "FLAG_EXISTS",
+        "questionnaire_versions_one_draft" => "DRAFT_EXISTS",
+        "questionnaire_versions_frozen" => "VERSION_FROZEN",
+        "contraindication_rules_product_id_fkey" | "contraindication_rules_ingredient_id_fkey" => {
+            "UNKNOWN_TARGET"
+        }
         _ => "CONFLICT",
     };
     ApiError::Conflict {

@@ -14,6 +14,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
+pub mod seed_catalogue;
 pub mod spa;
 pub mod startup;
 pub mod state;

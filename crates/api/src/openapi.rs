@@ -18,8 +18,10 @@ use utoipa_actix_web::AppExt;
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-up, sign-in, tokens, password reset"),
-        (name = "me", description = "The signed-in person: profile, consents, sessions"),
-        (name = "admin", description = "Platform administration: doctor approvals, suspensions, organisations"),
+        (name = "me", description = "The signed-in person: profile, consents, sessions, second factors and passkeys"),
+        (name = "catalogue", description = "Products with prices and, for patients, whether they may buy each one and why"),
+        (name = "health", description = "The medical questionnaire, health profiles, flag overrides, the doctor's review queue"),
+        (name = "admin", description = "Platform administration: doctor approvals, suspensions, organisations, catalogue, flags, rules, questionnaires"),
         (name = "audit", description = "The tamper-evident audit log (information officer)"),
         (name = "system", description = "Liveness and readiness"),
         (name = "dev", description = "Developer tools of the local environment"),

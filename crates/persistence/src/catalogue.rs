@@ -91,6 +91,7 @@ pub struct ProductRow {
     pub id: Uuid,
     pub slug: String,
     pub name: String,
+    pub category_id: Uuid,
     pub category_slug: String,
     pub category_name: String,
     pub dosage_form: String,
@@ -174,7 +175,7 @@ WITH listed AS (
      LIMIT $11
 )
 SELECT pg.id AS "id!", pg.slug AS "slug!", pg.name AS "name!",
-       pg.category_slug AS "category_slug!", pg.category_name AS "category_name!",
+       pg.category_id AS "category_id!", pg.category_slug AS "category_slug!", pg.category_name AS "category_name!",
        pg.dosage_form AS "dosage_form!", pg.strength AS "strength!", pg.schedule AS "schedule!",
        pg.requires_prescription AS "requires_prescription!",
        pg.requires_consult AS "requires_consult!",
@@ -218,7 +219,7 @@ pub async fn product(
     let row = sqlx::query_as!(
         ProductRow,
         r#"
-SELECT p.id, p.slug, p.name, c.slug AS category_slug, c.name AS category_name,
+SELECT p.id, p.slug, p.name, p.category_id, c.slug AS category_slug, c.name AS category_name,
        p.dosage_form, p.strength, p.schedule, p.requires_prescription, p.requires_consult,
        p.consult_fee_minor, p.consult_fee_currency, p.description, p.active,
        coalesce((SELECT jsonb_agg(jsonb_build_object('id', i.id, 'name', i.name) ORDER BY i.name)
@@ -512,4 +513,27 @@ pub async fn set_clinic_selection(
         .rows_affected()
     };
     Ok(n == 1)
+}
+
+/// Sets a clinic's price for the variant with this SKU (SPEC C7).
+pub async fn set_clinic_price_by_sku(
+    conn: &mut PgConnection,
+    clinic_id: Uuid,
+    sku: &str,
+    price_minor: i64,
+    currency: &str,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        r#"INSERT INTO clinic_variant_prices (clinic_id, variant_id, price_minor, currency)
+           SELECT $1, id, $3, $4 FROM product_variants WHERE sku = $2
+           ON CONFLICT (clinic_id, variant_id)
+           DO UPDATE SET price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, updated_at = now()"#,
+        clinic_id,
+        sku,
+        price_minor,
+        currency
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

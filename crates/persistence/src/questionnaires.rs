@@ -417,3 +417,44 @@ pub async fn insert_flag(
     .await?;
     Ok(())
 }
+
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    pub flags: Vec<String>,
+    pub rules: i64,
+}
+
+/// The doctor's patients whose flags trigger active `review` rules, by name (keyset after
+/// `(name, id)`; `limit + 1` rows).
+pub async fn review_queue(
+    conn: &mut PgConnection,
+    doctor_id: Uuid,
+    after: Option<(String, Uuid)>,
+    limit: i64,
+) -> Result<Vec<ReviewRow>, RepoError> {
+    let (after_name, after_id) = after.unzip();
+    let rows = sqlx::query_as!(
+        ReviewRow,
+        r#"SELECT u.id AS "patient_id!", u.display_name AS "patient_name!",
+                  array_agg(DISTINCT e.flag_code ORDER BY e.flag_code) AS "flags!",
+                  count(DISTINCT r.id) AS "rules!"
+             FROM (SELECT DISTINCT patient_id FROM doctor_patient_links WHERE doctor_id = $1) l
+             JOIN users u ON u.id = l.patient_id
+             JOIN patient_effective_flags e ON e.patient_id = l.patient_id
+             JOIN contraindication_rules r
+               ON r.flag_code = e.flag_code AND r.active AND r.action = 'review'
+            WHERE $2::text IS NULL OR (u.display_name, u.id) > ($2, $3)
+            GROUP BY u.id, u.display_name
+            ORDER BY u.display_name, u.id
+            LIMIT $4"#,
+        doctor_id,
+        after_name,
+        after_id,
+        limit + 1,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}

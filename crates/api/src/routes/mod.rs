@@ -4,7 +4,9 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod dev;
+pub mod health;
 pub mod me;
 pub mod system;
 
@@ -74,5 +76,25 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
         .service(admin::list_organisations::list_organisations)
         .service(admin::create_invitation::create_invitation)
         .service(admin::list_invitations::list_invitations)
-        .service(admin::list_users::list_users);
+        .service(admin::list_users::list_users)
+        .service(admin::create_product::create_product)
+        .service(admin::list_flags::list_flags)
+        .service(admin::create_flag::create_flag)
+        .service(admin::list_rules::list_rules)
+        .service(admin::save_rule::create_rule)
+        .service(admin::save_rule::update_rule)
+        .service(admin::questionnaires::list_questionnaires)
+        .service(admin::questionnaires::create_draft)
+        .service(admin::questionnaires::update_draft)
+        .service(admin::questionnaires::publish_version)
+        .service(catalogue::list_categories::list_categories)
+        .service(catalogue::list_products::list_products)
+        .service(catalogue::get_product::get_product)
+        .service(health::get_questionnaire::get_questionnaire)
+        .service(health::save_answers::save_answers)
+        .service(health::submit_answers::submit_answers)
+        .service(health::my_health_profile::my_health_profile)
+        .service(health::patient_health_profile::patient_health_profile)
+        .service(health::add_flag_override::add_flag_override)
+        .service(health::review_queue::review_queue);
 }

@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod catalogue;
 mod dev_mailbox;
 mod errors;
 mod helpers;

@@ -48,12 +48,18 @@ async fn list_endpoints_cost_the_same_for_one_row_and_fifty() {
         .await
         .unwrap();
     let officer = app.login("officer@rxgate.test", DEMO_PASSWORD).await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
 
     for (session, path) in [
         (&admin, "/api/v1/admin/doctors?limit="),
         (&admin, "/api/v1/admin/organisations?limit="),
         (&admin, "/api/v1/admin/users?limit="),
         (&officer, "/api/v1/audit-events?limit="),
+        // Each product with its eligibility for the patient: still one statement per page.
+        (&patient, "/api/v1/catalogue/products?limit="),
+        (&patient, "/api/v1/catalogue/products?sort=price&limit="),
+        (&admin, "/api/v1/catalogue/products?limit="),
+        (&admin, "/api/v1/admin/rules?limit="),
     ] {
         let (small, small_rows) = cost(&app, session, &format!("{path}1")).await;
         let (large, large_rows) = cost(&app, session, &format!("{path}50")).await;

@@ -1,14 +1,20 @@
-//! Platform administration (platform admins only): doctor approvals, suspensions,
-//! organisations.
+//! Platform administration: doctor approvals, suspensions, organisations, the master
+//! catalogue, flags, contraindication rules and questionnaires.
 
+pub mod create_flag;
 pub mod create_invitation;
 pub mod create_organisation;
+pub mod create_product;
 pub mod decide_doctor;
 pub mod list_doctors;
+pub mod list_flags;
 pub mod list_invitations;
 pub mod list_organisations;
+pub mod list_rules;
 pub mod list_users;
+pub mod questionnaires;
 pub mod reinstate_user;
+pub mod save_rule;
 pub mod suspend_user;
 
 use chrono::{DateTime, Utc};

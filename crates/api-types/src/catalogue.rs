@@ -1,0 +1,240 @@
+//! The catalogue with each product's eligibility for the signed-in patient, and its
+//! administration (products, flags, contraindication rules).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+#[cfg(feature = "server")]
+use validator::Validate;
+
+/// An amount in the currency's minor unit (cents), with its ISO 4217 code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MoneyView {
+    pub amount_minor: i64,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CategoryView {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct IngredientView {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Why a contraindication rule applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct EligibilityReason {
+    pub rule_id: Uuid,
+    /// The flag that triggered the rule, e.g. `hx_mtc`.
+    pub flag: String,
+    /// What the patient is told.
+    pub message: String,
+    /// What clinicians are told; only sent to clinicians and admins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinician_message: Option<String>,
+}
+
+/// Whether the signed-in patient may buy a product, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct EligibilityView {
+    /// `eligible`, `consult_required` (book a consult: a doctor must prescribe it), `blocked`
+    /// (a contraindication rule forbids it) or `needs_review` (a clinician must review first).
+    pub verdict: String,
+    /// For `blocked` and `needs_review`: the rules that decided it.
+    pub reasons: Vec<EligibilityReason>,
+    /// Warnings that apply whatever the verdict.
+    pub warnings: Vec<EligibilityReason>,
+    /// For `consult_required`: the consult fee, when the product has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consult_fee: Option<MoneyView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ProductSummary {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub category: CategoryView,
+    pub dosage_form: String,
+    pub strength: String,
+    /// South African medicine schedule, `S0`–`S8`.
+    pub schedule: String,
+    pub requires_prescription: bool,
+    pub requires_consult: bool,
+    pub consult_fee: Option<MoneyView>,
+    /// The lowest price the caller pays for any variant.
+    pub from_price: Option<MoneyView>,
+    pub ingredients: Vec<IngredientView>,
+    pub active: bool,
+    /// For patients: may they buy it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligibility: Option<EligibilityView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VariantView {
+    pub id: Uuid,
+    pub sku: String,
+    pub strength: String,
+    pub pack_size: i32,
+    /// What the caller pays (doctor, then clinic, then list price).
+    pub price: MoneyView,
+    pub list_price: MoneyView,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ProductDetail {
+    pub product: ProductSummary,
+    pub description: String,
+    pub variants: Vec<VariantView>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct CatalogueQuery {
+    /// Full-text search over name, form, strength and description.
+    pub q: Option<String>,
+    /// Category slug.
+    pub category: Option<String>,
+    /// Only prescription (`true`) or only non-prescription (`false`) products.
+    pub prescription: Option<bool>,
+    /// `name` (default) or `price` (cheapest first).
+    pub sort: Option<String>,
+    /// Staff only: the clinic whose selection and prices to show.
+    pub clinic_id: Option<Uuid>,
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+}
+
+/// A variant of a new product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct NewVariantInput {
+    pub sku: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 80)))]
+    pub strength: String,
+    #[cfg_attr(feature = "server", validate(range(min = 1, max = 100000)))]
+    pub pack_size: i32,
+    pub price: MoneyView,
+}
+
+/// A product for the master catalogue. Ingredients are named; unknown names are added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct NewProductInput {
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 200)))]
+    pub name: String,
+    pub category: String,
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 80)))]
+    pub dosage_form: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 80)))]
+    pub strength: String,
+    pub schedule: String,
+    pub requires_prescription: bool,
+    #[serde(default)]
+    pub requires_consult: bool,
+    pub consult_fee: Option<MoneyView>,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 10000)))]
+    pub description: String,
+    #[cfg_attr(feature = "server", validate(length(max = 10)))]
+    pub ingredients: Vec<String>,
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 50), nested))]
+    pub variants: Vec<NewVariantInput>,
+    /// Clinics that sell it from the start.
+    #[serde(default)]
+    pub clinic_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct FlagView {
+    pub code: String,
+    pub label: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct NewFlag {
+    /// `[a-z][a-z0-9_]{0,63}`, e.g. `on_anticoagulants`.
+    pub code: String,
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
+    pub label: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 2000)))]
+    pub description: String,
+}
+
+/// A contraindication rule: `(product | active ingredient) × flag → block | review | warn`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RuleView {
+    pub id: Uuid,
+    pub product_id: Option<Uuid>,
+    pub product_name: Option<String>,
+    pub ingredient_id: Option<Uuid>,
+    pub ingredient_name: Option<String>,
+    pub flag: String,
+    /// `block`, `review` or `warn`.
+    pub action: String,
+    pub patient_message: String,
+    pub clinician_message: String,
+    pub active: bool,
+    pub updated_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new rule, or a rule's new content. Exactly one of `product_id` and `ingredient_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct RuleInput {
+    pub product_id: Option<Uuid>,
+    pub ingredient_id: Option<Uuid>,
+    pub flag: String,
+    /// `block`, `review` or `warn`.
+    pub action: String,
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 1000)))]
+    pub patient_message: String,
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 2000)))]
+    pub clinician_message: String,
+    /// Retire a rule by setting this to false; it stops applying at once.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct RuleQuery {
+    pub flag: Option<String>,
+    pub product_id: Option<Uuid>,
+    pub ingredient_id: Option<Uuid>,
+    pub active: Option<bool>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}

@@ -1,0 +1,203 @@
+use actix_web::{HttpResponse, post, web};
+use rxgate_api_types::catalogue::{NewProductInput, ProductDetail};
+use rxgate_api_types::{FieldError, Problem};
+use rxgate_domain::catalogue::{Currency, Money, Schedule, Sku, check_product_rules};
+use rxgate_domain::identity::Role;
+use rxgate_persistence::catalogue::{self, NewProduct, NewVariant};
+
+use crate::audit::{self, Event};
+use crate::auth::{Principal, RequestMeta};
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// `Semaglutide 0.25 mg pen` → `semaglutide-0-25-mg-pen`.
+pub(crate) fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').chars().take(120).collect()
+}
+
+fn money(field: &str, m: &rxgate_api_types::catalogue::MoneyView) -> Result<Money, FieldError> {
+    Currency::parse(&m.currency)
+        .and_then(|c| Money::new(m.amount_minor, c))
+        .map_err(|e| FieldError {
+            field: field.into(),
+            code: e.code().to_lowercase(),
+            message: e.to_string(),
+        })
+}
+
+/// Adds a product with its variants to the master catalogue (platform admins), optionally
+/// selling it in some clinics from the start.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewProductInput,
+    responses(
+        (status = CREATED, body = ProductDetail),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`SKU_TAKEN` or `PRODUCT_SLUG_TAKEN`", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/products")]
+pub async fn create_product(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    body: ValidatedJson<NewProductInput>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Role::PlatformAdmin)?;
+    let mut errors = Vec::new();
+    let schedule = Schedule::parse(&body.schedule);
+    match &schedule {
+        Ok(s) => {
+            if let Err(e) = check_product_rules(*s, body.requires_prescription) {
+                errors.push(FieldError {
+                    field: "requires_prescription".into(),
+                    code: e.code().to_lowercase(),
+                    message: e.to_string(),
+                });
+            }
+        }
+        Err(e) => errors.push(FieldError {
+            field: "schedule".into(),
+            code: e.code().to_lowercase(),
+            message: e.to_string(),
+        }),
+    }
+    let fee = body
+        .consult_fee
+        .as_ref()
+        .map(|m| money("consult_fee", m))
+        .transpose()
+        .unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        });
+    let mut variants = Vec::new();
+    for (i, v) in body.variants.iter().enumerate() {
+        let sku = Sku::parse(&v.sku).map_err(|e| FieldError {
+            field: format!("variants[{i}].sku"),
+            code: e.code().to_lowercase(),
+            message: e.to_string(),
+        });
+        let price = money(&format!("variants[{i}].price"), &v.price);
+        match (sku, price) {
+            (Ok(sku), Ok(price)) => variants.push(NewVariant {
+                sku: sku.as_str().to_owned(),
+                strength: v.strength.trim().to_owned(),
+                pack_size: v.pack_size,
+                price_minor: price.amount_minor(),
+                currency: price.currency().as_str().to_owned(),
+            }),
+            (a, b) => errors.extend(a.err().into_iter().chain(b.err())),
+        }
+    }
+    let slug = slugify(&body.name);
+    if slug.is_empty() {
+        errors.push(FieldError {
+            field: "name".into(),
+            code: "name".into(),
+            message: "The name needs at least one letter or digit.".into(),
+        });
+    }
+    let ingredients: Vec<&str> = body
+        .ingredients
+        .iter()
+        .map(|i| i.trim())
+        .filter(|i| !i.is_empty())
+        .collect();
+    if ingredients.iter().any(|i| i.len() > 120) {
+        errors.push(FieldError {
+            field: "ingredients".into(),
+            code: "length".into(),
+            message: "An ingredient name is at most 120 characters.".into(),
+        });
+    }
+    let (Ok(schedule), true) = (schedule, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let mut tx = state.begin_as(&principal).await?;
+    let Some(category) = catalogue::categories(&mut tx)
+        .await?
+        .into_iter()
+        .find(|c| c.slug == body.category)
+    else {
+        return Err(ApiError::Validation(vec![FieldError {
+            field: "category".into(),
+            code: "unknown_category".into(),
+            message: format!("There is no category `{}`.", body.category),
+        }]));
+    };
+    let mut ingredient_ids = Vec::new();
+    for name in ingredients {
+        ingredient_ids.push(catalogue::ingredient_id(&mut tx, name).await?);
+    }
+    let id = catalogue::insert_product(
+        &mut tx,
+        &NewProduct {
+            slug,
+            name: body.name.trim().to_owned(),
+            category_id: category.id,
+            dosage_form: body.dosage_form.trim().to_owned(),
+            strength: body.strength.trim().to_owned(),
+            schedule: schedule.as_str().to_owned(),
+            requires_prescription: body.requires_prescription,
+            requires_consult: body.requires_consult,
+            consult_fee_minor: fee.as_ref().map(Money::amount_minor),
+            consult_fee_currency: fee.as_ref().map(|m| m.currency().as_str().to_owned()),
+            description: body.description.trim().to_owned(),
+            ingredient_ids,
+            variants,
+        },
+        Some(principal.user_id),
+    )
+    .await?;
+    for clinic in &body.clinic_ids {
+        catalogue::set_clinic_selection(&mut tx, *clinic, id, true).await?;
+    }
+    let row = catalogue::product(&mut tx, id, None, None, true)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let variants = catalogue::variants(&mut tx, id, None, None).await?;
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("create", "product", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Created().json(ProductDetail {
+        product: crate::routes::catalogue::summary(&row, true),
+        description: row.description.clone(),
+        variants: variants
+            .into_iter()
+            .map(|v| rxgate_api_types::catalogue::VariantView {
+                id: v.id,
+                sku: v.sku,
+                strength: v.strength,
+                pack_size: v.pack_size,
+                price: rxgate_api_types::catalogue::MoneyView {
+                    amount_minor: v.price_minor,
+                    currency: v.currency.clone(),
+                },
+                list_price: rxgate_api_types::catalogue::MoneyView {
+                    amount_minor: v.base_price_minor,
+                    currency: v.currency,
+                },
+                active: v.active,
+            })
+            .collect(),
+    }))
+}

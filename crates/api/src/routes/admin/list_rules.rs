@@ -1,0 +1,80 @@
+use actix_web::{HttpResponse, get, web};
+use rxgate_api_types::catalogue::{RuleQuery, RuleView};
+use rxgate_api_types::{CursorPage, Problem};
+use rxgate_persistence::pagination::{finish_page, page_size};
+use rxgate_persistence::rules::{self, RuleFilter, RuleRow};
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub(crate) fn rule_view(r: RuleRow) -> RuleView {
+    RuleView {
+        id: r.id,
+        product_id: r.product_id,
+        product_name: r.product_name,
+        ingredient_id: r.ingredient_id,
+        ingredient_name: r.ingredient_name,
+        flag: r.flag_code,
+        action: r.action,
+        patient_message: r.patient_message,
+        clinician_message: r.clinician_message,
+        active: r.active,
+        updated_by: r.updated_by_name,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+/// Contraindication rules, oldest first, filtered by flag, product, ingredient or state
+/// (clinicians and admins).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(RuleQuery),
+    responses(
+        (status = OK, body = CursorPage<RuleView>),
+        (status = BAD_REQUEST, body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/rules")]
+pub async fn list_rules(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<RuleQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if !principal.roles.iter().any(|r| r.is_staff()) {
+        return Err(ApiError::Forbidden {
+            code: "FORBIDDEN",
+            detail: "Rules are for clinicians and administrators.".into(),
+        });
+    }
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| Uuid::parse_str(c).map_err(|_| ApiError::InvalidCursor))
+        .transpose()?;
+    let limit = page_size(query.limit);
+    let mut tx = state.begin_as(&principal).await?;
+    let rows = rules::list(
+        &mut tx,
+        &RuleFilter {
+            flag: query.flag.clone(),
+            product_id: query.product_id,
+            ingredient_id: query.ingredient_id,
+            active: query.active,
+            after,
+            limit,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let (rows, next_cursor) = finish_page(rows, limit, |r| r.id.simple().to_string());
+    Ok(HttpResponse::Ok().json(CursorPage {
+        items: rows.into_iter().map(rule_view).collect(),
+        next_cursor,
+    }))
+}

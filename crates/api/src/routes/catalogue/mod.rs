@@ -1,0 +1,113 @@
+//! The catalogue as patients and staff see it: products with prices and, for patients, whether
+//! they may buy each one and why.
+
+pub mod get_product;
+pub mod list_categories;
+pub mod list_products;
+
+use rxgate_api_types::catalogue::{
+    CategoryView, EligibilityReason, EligibilityView, IngredientView, MoneyView, ProductSummary,
+};
+use rxgate_domain::identity::Role;
+use rxgate_persistence::catalogue::ProductRow;
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+
+/// Whose catalogue the caller sees: a patient their clinic's selection with their eligibility;
+/// staff their clinic's (or, for platform admins, any clinic's or the whole master catalogue).
+pub(crate) struct Viewer {
+    pub clinic_id: Option<Uuid>,
+    pub patient_id: Option<Uuid>,
+    pub clinician: bool,
+    pub include_inactive: bool,
+}
+
+impl Viewer {
+    pub fn of(principal: &Principal, requested_clinic: Option<Uuid>) -> Result<Self, ApiError> {
+        let staff = principal.roles.iter().any(|r| r.is_staff());
+        if !staff {
+            principal.require(Role::Patient)?;
+            return Ok(Self {
+                clinic_id: Some(principal.clinic_ids.first().copied().unwrap_or(Uuid::nil())),
+                patient_id: Some(principal.user_id),
+                clinician: false,
+                include_inactive: false,
+            });
+        }
+        let admin = principal.has(Role::PlatformAdmin);
+        let clinic_id = match requested_clinic {
+            Some(c) if admin || principal.clinic_ids.contains(&c) => Some(c),
+            Some(_) => return Err(ApiError::NotFound),
+            None if admin => None,
+            None => principal.clinic_ids.first().copied(),
+        };
+        Ok(Self {
+            clinic_id,
+            patient_id: None,
+            clinician: true,
+            include_inactive: admin,
+        })
+    }
+}
+
+fn money(amount: Option<i64>, currency: Option<&String>) -> Option<MoneyView> {
+    Some(MoneyView {
+        amount_minor: amount?,
+        currency: currency?.clone(),
+    })
+}
+
+fn reasons(value: Option<&serde_json::Value>, clinician: bool) -> Vec<EligibilityReason> {
+    value
+        .and_then(|v| v.as_array())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|r| {
+                    Some(EligibilityReason {
+                        rule_id: r.get("rule_id")?.as_str()?.parse().ok()?,
+                        flag: r.get("flag")?.as_str()?.to_owned(),
+                        message: r.get("patient_message")?.as_str()?.to_owned(),
+                        clinician_message: clinician
+                            .then(|| r.get("clinician_message")?.as_str().map(str::to_owned))
+                            .flatten(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn summary(row: &ProductRow, clinician: bool) -> ProductSummary {
+    let consult_fee = money(row.consult_fee_minor, row.consult_fee_currency.as_ref());
+    ProductSummary {
+        id: row.id,
+        slug: row.slug.clone(),
+        name: row.name.clone(),
+        category: CategoryView {
+            id: row.category_id,
+            slug: row.category_slug.clone(),
+            name: row.category_name.clone(),
+        },
+        dosage_form: row.dosage_form.clone(),
+        strength: row.strength.clone(),
+        schedule: row.schedule.clone(),
+        requires_prescription: row.requires_prescription,
+        requires_consult: row.requires_consult,
+        from_price: money(row.from_price_minor, row.currency.as_ref()),
+        ingredients: serde_json::from_value::<Vec<IngredientView>>(row.ingredients.clone())
+            .unwrap_or_default(),
+        active: row.active,
+        eligibility: row.verdict.as_ref().map(|verdict| EligibilityView {
+            verdict: verdict.clone(),
+            reasons: reasons(row.reasons.as_ref(), clinician),
+            warnings: reasons(row.warnings.as_ref(), clinician),
+            consult_fee: (verdict == "consult_required")
+                .then(|| consult_fee.clone())
+                .flatten(),
+        }),
+        consult_fee,
+    }
+}

@@ -1,0 +1,814 @@
+//! The catalogue with eligibility, the questionnaire and flags, doctors' overrides and the
+//! review queue, and rule administration — each with the hostile cases next to the happy path.
+
+use rxgate_api::seed::DEMO_PASSWORD;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, spawn_app};
+
+const PATIENT: &str = "patient@rxgate.test";
+const DOCTOR: &str = "doctor@rxgate.test";
+const ADMIN: &str = "admin@rxgate.test";
+
+async fn ok(res: reqwest::Response, status: u16) -> Value {
+    let code = res.status().as_u16();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(code, status, "{body}");
+    body
+}
+
+async fn put_auth(app: &TestApp, path: &str, session: &Value, body: Value) -> reqwest::Response {
+    app.client
+        .put(app.url(path))
+        .bearer_auth(session["access_token"].as_str().unwrap())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn product<'a>(page: &'a Value, name: &str) -> &'a Value {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str().unwrap().starts_with(name))
+        .unwrap_or_else(|| panic!("{name} not in {page}"))
+}
+
+async fn catalogue(app: &TestApp, session: &Value) -> Value {
+    ok(
+        app.get_auth("/api/v1/catalogue/products", session).await,
+        200,
+    )
+    .await
+}
+
+/// Complete answers to the demo questionnaire; `yes` names the boolean questions answered yes.
+fn answers(version_id: &Value, yes: &[&str]) -> Value {
+    let b = |k: &str| json!({ "type": "bool", "value": yes.contains(&k) });
+    json!({ "version_id": version_id, "answers": {
+        "date_of_birth": { "type": "date", "value": "1980-05-17" },
+        "sex": { "type": "choice", "value": "female" },
+        "pregnant": b("pregnant"),
+        "smoker": b("smoker"),
+        "hx_mtc": b("hx_mtc"),
+        "anticoagulants": b("anticoagulants"),
+        "penicillin_allergy": b("penicillin_allergy"),
+        "conditions": { "type": "choices", "value": ["none"] },
+        "weight_kg": { "type": "number", "value": 72.5 },
+    }})
+}
+
+#[tokio::test]
+async fn a_patient_sees_the_clinic_catalogue_with_prices_and_eligibility() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let page = catalogue(&app, &patient).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 10);
+    let sema = product(&page, "Semaglutide");
+    assert_eq!(sema["eligibility"]["verdict"], "consult_required");
+    assert_eq!(sema["eligibility"]["consult_fee"]["amount_minor"], 35_000);
+    assert_eq!(sema["ingredients"][0]["name"], "Semaglutide");
+    let pcm = product(&page, "Paracetamol");
+    assert_eq!(pcm["eligibility"]["verdict"], "eligible");
+    assert_eq!(
+        pcm["from_price"]["amount_minor"], 2_500,
+        "the clinic's price"
+    );
+
+    // Search, filters, sort and pagination.
+    let found = ok(
+        app.get_auth(
+            "/api/v1/catalogue/products?q=thyroid%20OR%20weekly",
+            &patient,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    let rx = ok(
+        app.get_auth("/api/v1/catalogue/products?prescription=false", &patient)
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        rx["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["requires_prescription"] == false)
+    );
+    let cheap = ok(
+        app.get_auth("/api/v1/catalogue/products?sort=price&limit=3", &patient)
+            .await,
+        200,
+    )
+    .await;
+    let prices: Vec<i64> = cheap["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["from_price"]["amount_minor"].as_i64().unwrap())
+        .collect();
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]), "{prices:?}");
+    let mut seen = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/catalogue/products?limit=4&cursor={c}"),
+            None => "/api/v1/catalogue/products?limit=4".into(),
+        };
+        let page = ok(app.get_auth(&path, &patient).await, 200).await;
+        seen += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 10, "every product once across pages");
+    assert_problem(
+        app.get_auth("/api/v1/catalogue/products?cursor=zzz", &patient)
+            .await,
+        400,
+        "INVALID_CURSOR",
+    )
+    .await;
+    assert_problem(
+        app.get_auth("/api/v1/catalogue/products?sort=rating", &patient)
+            .await,
+        400,
+        "INVALID_QUERY",
+    )
+    .await;
+
+    // The product page has variants with prices.
+    let id = sema["id"].as_str().unwrap();
+    let detail = ok(
+        app.get_auth(&format!("/api/v1/catalogue/products/{id}"), &patient)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(detail["variants"][0]["sku"], "SEMA-025-1");
+    assert!(detail["description"].as_str().unwrap().contains("GLP-1"));
+}
+
+#[tokio::test]
+async fn answers_raise_flags_that_block_products_at_once() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let q = ok(
+        app.get_auth("/api/v1/me/questionnaire", &patient).await,
+        200,
+    )
+    .await;
+    assert_eq!(q["state"], "new");
+    let version = q["version_id"].clone();
+
+    // Save and resume.
+    let partial = json!({ "version_id": version, "answers": {
+        "sex": { "type": "choice", "value": "female" }, "hx_mtc": { "type": "bool", "value": true } } });
+    let progress = ok(
+        put_auth(&app, "/api/v1/me/questionnaire", &patient, partial).await,
+        200,
+    )
+    .await;
+    assert_eq!(progress["answered"], 2);
+    let q = ok(
+        app.get_auth("/api/v1/me/questionnaire", &patient).await,
+        200,
+    )
+    .await;
+    assert_eq!(q["state"], "in_progress");
+    assert_eq!(q["answers"]["hx_mtc"]["value"], true);
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT answers_enc FROM questionnaire_responses")
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&stored).contains("hx_mtc"),
+        "answers are encrypted at rest"
+    );
+
+    // Incomplete or malformed answers: one error per question, nothing submitted.
+    let incomplete = json!({ "version_id": version, "answers": { "sex": { "type": "choice", "value": "female" } } });
+    let body = assert_problem(
+        app.post_auth("/api/v1/me/questionnaire/submit", &patient, incomplete)
+            .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert!(
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "answers.date_of_birth")
+    );
+    let mut wrong = answers(&version, &[]);
+    wrong["answers"]["weight_kg"] = json!({ "type": "text", "value": "heavy" });
+    wrong["answers"]["sex"] = json!({ "type": "choice", "value": "robot" });
+    wrong["answers"]["shoe_size"] = json!({ "type": "number", "value": 9 });
+    let body = assert_problem(
+        app.post_auth("/api/v1/me/questionnaire/submit", &patient, wrong)
+            .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"answers.weight_kg")
+            && fields.contains(&"answers.sex")
+            && fields.contains(&"answers.shoe_size"),
+        "{fields:?}"
+    );
+    let body = assert_problem(
+        app.post_auth(
+            "/api/v1/me/questionnaire/submit",
+            &patient,
+            json!({ "version_id": version, "answers": { "sex": 3 } }),
+        )
+        .await,
+        422,
+        "INVALID_BODY",
+    )
+    .await;
+    assert!(body["detail"].is_string());
+    let flags: i64 = sqlx::query_scalar("SELECT count(*) FROM patient_flags")
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    assert_eq!(flags, 0);
+
+    let profile = ok(
+        app.post_auth(
+            "/api/v1/me/questionnaire/submit",
+            &patient,
+            answers(&version, &["hx_mtc", "anticoagulants"]),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let codes: Vec<&str> = profile["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["hx_mtc", "on_anticoagulants"]);
+    assert_eq!(profile["submissions"], 1);
+    assert!(
+        profile["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["key"] == "weight_kg" && a["display"] == "72.5 kg")
+    );
+
+    let page = catalogue(&app, &patient).await;
+    let sema = product(&page, "Semaglutide");
+    assert_eq!(sema["eligibility"]["verdict"], "blocked");
+    assert!(
+        sema["eligibility"]["reasons"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("thyroid")
+    );
+    assert!(
+        sema["eligibility"]["reasons"][0]
+            .get("clinician_message")
+            .is_none(),
+        "patients get the patient message only"
+    );
+    assert_eq!(
+        product(&page, "Ibuprofen")["eligibility"]["verdict"],
+        "needs_review"
+    );
+    assert_eq!(
+        product(&page, "Paracetamol")["eligibility"]["verdict"],
+        "eligible"
+    );
+
+    // Re-answering keeps history and replaces the flags.
+    let q = ok(
+        app.get_auth("/api/v1/me/questionnaire", &patient).await,
+        200,
+    )
+    .await;
+    assert_eq!(q["state"], "submitted");
+    let profile = ok(
+        app.post_auth(
+            "/api/v1/me/questionnaire/submit",
+            &patient,
+            answers(&version, &[]),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(profile["submissions"], 2);
+    assert!(profile["flags"].as_array().unwrap().is_empty());
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Semaglutide")["eligibility"]["verdict"],
+        "consult_required"
+    );
+
+    // Staff cannot answer a patient questionnaire.
+    let doctor = app.login(DOCTOR, DEMO_PASSWORD).await;
+    assert_problem(
+        app.get_auth("/api/v1/me/questionnaire", &doctor).await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_doctor_overrides_a_flag_with_a_reason_and_sees_the_review_queue() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let version = ok(
+        app.get_auth("/api/v1/me/questionnaire", &patient).await,
+        200,
+    )
+    .await["version_id"]
+        .clone();
+    let profile = ok(
+        app.post_auth(
+            "/api/v1/me/questionnaire/submit",
+            &patient,
+            answers(&version, &["hx_mtc", "anticoagulants"]),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let patient_id = profile["patient_id"].as_str().unwrap().to_owned();
+
+    let doctor = app.login(DOCTOR, DEMO_PASSWORD).await;
+    let queue = ok(
+        app.get_auth("/api/v1/doctor/review-queue", &doctor).await,
+        200,
+    )
+    .await;
+    assert_eq!(queue["items"][0]["patient_id"], patient_id.as_str());
+    assert_eq!(queue["items"][0]["flags"], json!(["on_anticoagulants"]));
+
+    let chart = ok(
+        app.get_auth(
+            &format!("/api/v1/patients/{patient_id}/health-profile"),
+            &doctor,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(chart["answers"].as_array().unwrap().len(), 9);
+    let res = app.post_auth(&format!("/api/v1/patients/{patient_id}/flag-overrides"), &doctor,
+        json!({ "flag": "hx_mtc", "raised": false, "reason": "Family history was MEN1, not MEN2: checked with the patient." })).await;
+    let chart = ok(res, 201).await;
+    let hx = chart["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "hx_mtc")
+        .unwrap();
+    assert_eq!(
+        (hx["from_answers"].as_bool(), hx["effective"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(chart["overrides"][0]["doctor_name"], "Dr Sipho Doctor");
+    assert!(
+        chart["overrides"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("MEN1")
+    );
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT reason_enc FROM flag_overrides")
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&sealed).contains("MEN1"),
+        "reasons are encrypted at rest"
+    );
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Semaglutide")["eligibility"]["verdict"],
+        "consult_required"
+    );
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'flag_override'")
+            .fetch_one(&app.owner)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+
+    // Hostile: unknown flag, empty reason, a patient, and a patient who is not theirs.
+    let path = format!("/api/v1/patients/{patient_id}/flag-overrides");
+    assert_problem(
+        app.post_auth(
+            &path,
+            &doctor,
+            json!({ "flag": "nope", "raised": true, "reason": "because" }),
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_problem(
+        app.post_auth(
+            &path,
+            &doctor,
+            json!({ "flag": "hx_mtc", "raised": true, "reason": "" }),
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_problem(
+        app.post_auth(
+            &path,
+            &patient,
+            json!({ "flag": "hx_mtc", "raised": false, "reason": "I disagree" }),
+        )
+        .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    let stranger = uuid::Uuid::new_v4();
+    assert_problem(
+        app.get_auth(
+            &format!("/api/v1/patients/{stranger}/health-profile"),
+            &doctor,
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    sqlx::query("DELETE FROM doctor_patient_links")
+        .execute(&app.owner)
+        .await
+        .unwrap();
+    assert_problem(
+        app.get_auth(
+            &format!("/api/v1/patients/{patient_id}/health-profile"),
+            &doctor,
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(
+        app.post_auth(
+            &path,
+            &doctor,
+            json!({ "flag": "hx_mtc", "raised": true, "reason": "again" }),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_rule_changes_the_catalogue_at_once_and_bad_rules_are_refused() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let version = ok(
+        app.get_auth("/api/v1/me/questionnaire", &patient).await,
+        200,
+    )
+    .await["version_id"]
+        .clone();
+    ok(
+        app.post_auth(
+            "/api/v1/me/questionnaire/submit",
+            &patient,
+            answers(&version, &["penicillin_allergy"]),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let pcm = product(&catalogue(&app, &patient).await, "Paracetamol").clone();
+    assert_eq!(pcm["eligibility"]["verdict"], "eligible");
+
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let rule = json!({ "product_id": pcm["id"], "flag": "penicillin_allergy", "action": "block",
+        "patient_message": "Not for you (demo).", "clinician_message": "Demo rule." });
+    let created = ok(
+        app.post_auth("/api/v1/admin/rules", &admin, rule.clone())
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(created["product_name"], pcm["name"]);
+    let blocked = product(&catalogue(&app, &patient).await, "Paracetamol").clone();
+    assert_eq!(blocked["eligibility"]["verdict"], "blocked");
+    assert_eq!(
+        blocked["eligibility"]["reasons"][0]["message"],
+        "Not for you (demo)."
+    );
+
+    // Retire it: eligible again; the change is audited with before and after.
+    let mut retired = rule.clone();
+    retired["active"] = json!(false);
+    let id = created["id"].as_str().unwrap();
+    ok(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/rules/{id}"),
+            &admin,
+            retired.clone(),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Paracetamol")["eligibility"]["verdict"],
+        "eligible"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE entity_type = 'contraindication_rule'",
+    )
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
+    let list = ok(
+        app.get_auth("/api/v1/admin/rules?flag=penicillin_allergy", &admin)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+
+    // Hostile rules.
+    for (patch, field) in [
+        (json!({ "flag": "nope" }), "flag"),
+        (json!({ "action": "ban" }), "action"),
+        (
+            json!({ "ingredient_id": uuid::Uuid::new_v4() }),
+            "product_id",
+        ),
+        (json!({ "patient_message": "   " }), "patient_message"),
+    ] {
+        let mut bad = rule.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            bad[k] = v.clone();
+        }
+        let body = assert_problem(
+            app.post_auth("/api/v1/admin/rules", &admin, bad).await,
+            422,
+            "VALIDATION_FAILED",
+        )
+        .await;
+        assert!(
+            body["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["field"] == field),
+            "{body}"
+        );
+    }
+    let mut unknown = rule.clone();
+    unknown["product_id"] = json!(uuid::Uuid::new_v4());
+    assert_problem(
+        app.post_auth("/api/v1/admin/rules", &admin, unknown).await,
+        409,
+        "UNKNOWN_TARGET",
+    )
+    .await;
+    assert_problem(
+        app.post_auth("/api/v1/admin/rules", &patient, rule.clone())
+            .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/rules/{}", uuid::Uuid::new_v4()),
+            &admin,
+            rule,
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let rules: i64 = sqlx::query_scalar("SELECT count(*) FROM contraindication_rules")
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    assert_eq!(rules, 10, "nine demo rules and the one added");
+}
+
+#[tokio::test]
+async fn products_and_questionnaire_versions_are_administered_with_their_invariants() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let product = json!({
+        "name": "Orlistat 120 mg capsules", "category": "weight-management", "dosage_form": "capsule",
+        "strength": "120 mg", "schedule": "S4", "requires_prescription": true,
+        "consult_fee": { "amount_minor": 30000, "currency": "ZAR" },
+        "ingredients": ["Orlistat"],
+        "variants": [{ "sku": "orl-120-84", "pack_size": 84, "price": { "amount_minor": 69900, "currency": "ZAR" } }]
+    });
+    let created = ok(
+        app.post_auth("/api/v1/admin/products", &admin, product.clone())
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(created["variants"][0]["sku"], "ORL-120-84");
+    // Not sold by the patient's clinic: 404 to them; the admin sees it.
+    let id = created["product"]["id"].as_str().unwrap();
+    assert_problem(
+        app.get_auth(&format!("/api/v1/catalogue/products/{id}"), &patient)
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    ok(
+        app.get_auth(&format!("/api/v1/catalogue/products/{id}"), &admin)
+            .await,
+        200,
+    )
+    .await;
+
+    let mut dup = product.clone();
+    dup["name"] = json!("Orlistat 120 mg capsules (copy)");
+    assert_problem(
+        app.post_auth("/api/v1/admin/products", &admin, dup).await,
+        409,
+        "SKU_TAKEN",
+    )
+    .await;
+    let mut otc_s4 = product.clone();
+    otc_s4["requires_prescription"] = json!(false);
+    otc_s4["variants"][0]["sku"] = json!("X-1");
+    otc_s4["variants"][0]["price"]["currency"] = json!("zar");
+    let body = assert_problem(
+        app.post_auth("/api/v1/admin/products", &admin, otc_s4)
+            .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["requires_prescription", "variants[0].price"]);
+    assert_problem(
+        app.post_auth("/api/v1/admin/products", &patient, product)
+            .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+
+    // Questionnaires: a published version is frozen; a new draft with a new question is
+    // published and answers to the retired version are refused.
+    let versions = ok(
+        app.get_auth("/api/v1/admin/questionnaires", &admin).await,
+        200,
+    )
+    .await;
+    let published = &versions[0];
+    assert_eq!(published["status"], "published");
+    let vid = published["id"].as_str().unwrap();
+    let mut content =
+        json!({ "definition": published["definition"], "mappings": published["mappings"] });
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/questionnaire-versions/{vid}"),
+            &admin,
+            content.clone(),
+        )
+        .await,
+        409,
+        "VERSION_FROZEN",
+    )
+    .await;
+    content["definition"]["questions"].as_array_mut().unwrap().push(json!({
+        "key": "alcohol_units", "label": "How many units of alcohol do you drink a week?",
+        "kind": { "type": "number", "unit": "units", "min": 0.0, "max": 200.0 }, "required": false }));
+    let mut bad = content.clone();
+    bad["mappings"].as_array_mut().unwrap().push(json!({ "flag": "heavy_drinker", "all": [
+        { "question": "alcohol_units", "test": { "type": "number_above", "threshold": 14.0 } } ] }));
+    let qid = published["questionnaire_id"].as_str().unwrap();
+    let body = assert_problem(
+        app.post_auth(
+            &format!("/api/v1/admin/questionnaires/{qid}/versions"),
+            &admin,
+            bad,
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["code"], "unknown_flag");
+    let draft = ok(
+        app.post_auth(
+            &format!("/api/v1/admin/questionnaires/{qid}/versions"),
+            &admin,
+            content.clone(),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(draft["version"], 2);
+    assert_problem(
+        app.post_auth(
+            &format!("/api/v1/admin/questionnaires/{qid}/versions"),
+            &admin,
+            content,
+        )
+        .await,
+        409,
+        "DRAFT_EXISTS",
+    )
+    .await;
+    let draft_id = draft["id"].as_str().unwrap();
+    ok(
+        app.post_auth(
+            &format!("/api/v1/admin/questionnaire-versions/{draft_id}/publish"),
+            &admin,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_problem(
+        app.post_auth(
+            &format!("/api/v1/admin/questionnaire-versions/{draft_id}/publish"),
+            &admin,
+            json!({}),
+        )
+        .await,
+        409,
+        "VERSION_FROZEN",
+    )
+    .await;
+
+    let body = answers(&json!(vid), &[]);
+    assert_problem(
+        app.post_auth("/api/v1/me/questionnaire/submit", &patient, body)
+            .await,
+        409,
+        "VERSION_RETIRED",
+    )
+    .await;
+    let q = ok(
+        app.get_auth("/api/v1/me/questionnaire", &patient).await,
+        200,
+    )
+    .await;
+    assert_eq!(q["version"], 2);
+    assert_eq!(q["definition"]["questions"].as_array().unwrap().len(), 11);
+    ok(
+        app.post_auth(
+            "/api/v1/me/questionnaire/submit",
+            &patient,
+            answers(&q["version_id"], &[]),
+        )
+        .await,
+        200,
+    )
+    .await;
+}
