@@ -216,3 +216,138 @@ async fn memberships_must_match_the_organisation_kind(pool: PgPool) {
         "{err:?}"
     );
 }
+
+/// Health data (answers, flags, overrides) is the patient's and their doctors'; the catalogue's
+/// clinic selection is changed only by that clinic's admin.
+#[sqlx::test(migrations = "../../migrations")]
+async fn health_data_and_clinic_selection_follow_their_owners(pool: PgPool) {
+    use rxgate_persistence::{catalogue, questionnaires};
+    let w = world(&pool).await;
+    let mut tx = Db::from_pool(pool.clone())
+        .begin(&RlsContext::system())
+        .await
+        .unwrap();
+    questionnaires::insert_flag(&mut tx, "pregnant", "Pregnant", "")
+        .await
+        .unwrap();
+    let q = questionnaires::create_questionnaire(&mut tx, None, "Q")
+        .await
+        .unwrap();
+    let v = questionnaires::create_draft(
+        &mut tx,
+        q,
+        &serde_json::json!({}),
+        &serde_json::json!([]),
+        None,
+    )
+    .await
+    .unwrap();
+    questionnaires::publish(&mut tx, v).await.unwrap();
+    let category = catalogue::insert_category(&mut tx, "c", "C").await.unwrap();
+    let product = catalogue::insert_product(
+        &mut tx,
+        &catalogue::NewProduct {
+            slug: "p".into(),
+            name: "P".into(),
+            category_id: category,
+            dosage_form: "tablet".into(),
+            strength: String::new(),
+            schedule: "S0".into(),
+            requires_prescription: false,
+            requires_consult: false,
+            consult_fee_minor: None,
+            consult_fee_currency: None,
+            description: String::new(),
+            ingredient_ids: vec![],
+            variants: vec![],
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    for patient in [w.alice, w.bob] {
+        let r = questionnaires::save_progress(&mut tx, None, patient, v, b"x", "k", 0, 0)
+            .await
+            .unwrap();
+        questionnaires::mark_submitted(&mut tx, r).await.unwrap();
+        questionnaires::replace_flags(&mut tx, patient, r, &["pregnant".to_owned()])
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = as_app(&pool, &user(w.alice, &["patient"], vec![w.clinic_a])).await;
+    assert_eq!(
+        ids(&mut tx, "SELECT patient_id FROM questionnaire_responses").await,
+        vec![w.alice]
+    );
+    assert_eq!(
+        ids(&mut tx, "SELECT patient_id FROM patient_flags").await,
+        vec![w.alice]
+    );
+    assert_eq!(
+        ids(&mut tx, "SELECT patient_id FROM patient_effective_flags").await,
+        vec![w.alice]
+    );
+    // Nobody but a linked doctor writes an override, and patients cannot.
+    let err =
+        questionnaires::insert_override(&mut tx, w.alice, "pregnant", false, b"r", "k", w.alice)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(err, rxgate_persistence::RepoError::Forbidden),
+        "{err:?}"
+    );
+    tx.rollback().await.unwrap();
+
+    let mut tx = as_app(&pool, &user(w.doctor, &["doctor"], vec![w.clinic_a])).await;
+    assert_eq!(
+        ids(&mut tx, "SELECT patient_id FROM questionnaire_responses").await,
+        vec![w.alice]
+    );
+    assert_eq!(
+        ids(&mut tx, "SELECT patient_id FROM patient_effective_flags").await,
+        vec![w.alice]
+    );
+    questionnaires::insert_override(&mut tx, w.alice, "pregnant", false, b"r", "k", w.doctor)
+        .await
+        .unwrap();
+    // Catalogue rules and products are read-only to clinicians.
+    let changed = sqlx::query("UPDATE contraindication_rules SET active = false")
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(changed, 0);
+    tx.commit().await.unwrap();
+    let mut tx = as_app(&pool, &user(w.doctor, &["doctor"], vec![w.clinic_a])).await;
+    let err =
+        questionnaires::insert_override(&mut tx, w.bob, "pregnant", false, b"r", "k", w.doctor)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(err, rxgate_persistence::RepoError::Forbidden),
+        "{err:?}"
+    );
+    tx.rollback().await.unwrap();
+
+    let mut tx = as_app(&pool, &user(w.admin_a, &["clinic_admin"], vec![w.clinic_a])).await;
+    assert!(
+        ids(&mut tx, "SELECT patient_id FROM patient_flags")
+            .await
+            .is_empty(),
+        "no health data for admins"
+    );
+    assert!(
+        catalogue::set_clinic_selection(&mut tx, w.clinic_a, product, true)
+            .await
+            .unwrap()
+    );
+    let err = catalogue::set_clinic_selection(&mut tx, w.clinic_b, product, true)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, rxgate_persistence::RepoError::Forbidden),
+        "{err:?}"
+    );
+}
