@@ -81,6 +81,9 @@ pub struct ProductSummary {
     /// For patients: may they buy it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligibility: Option<EligibilityView>,
+    /// For staff looking at a clinic: whether the clinic sells it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_selection: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +121,9 @@ pub struct CatalogueQuery {
     pub sort: Option<String>,
     /// Staff only: the clinic whose selection and prices to show.
     pub clinic_id: Option<Uuid>,
+    /// Staff only, with a clinic: the whole master catalogue, each product marked with
+    /// `in_selection`, to choose what the clinic sells.
+    pub all: Option<bool>,
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<u32>,
@@ -237,4 +243,18 @@ pub struct RuleQuery {
     pub active: Option<bool>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
+}
+
+/// Whether a clinic sells a product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SelectionInput {
+    pub sells: bool,
+}
+
+/// A clinic's price for a variant, or `null` to go back to the list price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PriceInput {
+    pub price: Option<MoneyView>,
 }

@@ -81,6 +81,8 @@ pub struct CatalogueQuery {
     pub category: Option<String>,
     pub requires_prescription: Option<bool>,
     pub include_inactive: bool,
+    /// With a clinic: list the whole master catalogue, marking what the clinic sells.
+    pub whole_catalogue: bool,
     pub sort: CatalogueSort,
     pub after: Option<CatalogueCursor>,
     pub limit: i64,
@@ -113,6 +115,8 @@ pub struct ProductRow {
     /// `[{rule_id, flag, patient_message, clinician_message}]` by rule id.
     pub reasons: Option<Value>,
     pub warnings: Option<Value>,
+    /// With a clinic: whether that clinic sells it.
+    pub in_selection: Option<bool>,
 }
 
 impl ProductRow {
@@ -158,7 +162,7 @@ WITH listed AS (
              WHERE v.product_id = p.id AND v.active) AS currency
       FROM products p
       JOIN categories c ON c.id = p.category_id
-     WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM clinic_products cp
+     WHERE ($1::uuid IS NULL OR $12 OR EXISTS (SELECT 1 FROM clinic_products cp
                                          WHERE cp.clinic_id = $1 AND cp.product_id = p.id))
        AND ($3 OR p.active)
        AND ($4::text IS NULL OR p.search @@ websearch_to_tsquery('english', $4)
@@ -185,7 +189,10 @@ SELECT pg.id AS "id!", pg.slug AS "slug!", pg.name AS "name!",
                    FROM product_ingredients pi JOIN active_ingredients i ON i.id = pi.ingredient_id
                   WHERE pi.product_id = pg.id), '[]') AS "ingredients!",
        pg.from_price_minor, pg.currency,
-       e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?"
+       e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?",
+       CASE WHEN $1::uuid IS NULL THEN NULL
+            ELSE EXISTS (SELECT 1 FROM clinic_products cp WHERE cp.clinic_id = $1 AND cp.product_id = pg.id)
+       END AS "in_selection?"
   FROM page pg
   LEFT JOIN product_eligibility($2, (SELECT array_agg(id) FROM page)) e ON e.product_id = pg.id
  ORDER BY CASE WHEN $7 THEN coalesce(pg.from_price_minor, 9223372036854775807) END,
@@ -202,6 +209,7 @@ SELECT pg.id AS "id!", pg.slug AS "slug!", pg.name AS "name!",
         q.after.as_ref().and_then(|c| c.price),
         q.after.as_ref().map(|c| c.id),
         q.limit + 1,
+        q.whole_catalogue,
     )
     .fetch_all(conn)
     .await?;
@@ -215,6 +223,7 @@ pub async fn product(
     clinic_id: Option<Uuid>,
     patient_id: Option<Uuid>,
     include_inactive: bool,
+    whole_catalogue: bool,
 ) -> Result<Option<ProductRow>, RepoError> {
     let row = sqlx::query_as!(
         ProductRow,
@@ -235,19 +244,23 @@ SELECT p.id, p.slug, p.name, p.category_id, c.slug AS category_slug, c.name AS c
                  ORDER BY l.created_at DESC LIMIT 1) dp ON true
          WHERE v.product_id = p.id AND v.active) AS from_price_minor,
        (SELECT min(v.currency) FROM product_variants v WHERE v.product_id = p.id AND v.active) AS currency,
-       e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?"
+       e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?",
+       CASE WHEN $2::uuid IS NULL THEN NULL
+            ELSE EXISTS (SELECT 1 FROM clinic_products cp WHERE cp.clinic_id = $2 AND cp.product_id = p.id)
+       END AS "in_selection?"
   FROM products p
   JOIN categories c ON c.id = p.category_id
   LEFT JOIN product_eligibility($3, ARRAY[p.id]) e ON e.product_id = p.id
  WHERE p.id = $1
    AND ($4 OR p.active)
-   AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM clinic_products cp
+   AND ($2::uuid IS NULL OR $5 OR EXISTS (SELECT 1 FROM clinic_products cp
                                      WHERE cp.clinic_id = $2 AND cp.product_id = p.id))
 "#,
         id,
         clinic_id,
         patient_id,
         include_inactive,
+        whole_catalogue,
     )
     .fetch_optional(conn)
     .await?;
@@ -536,4 +549,64 @@ pub async fn set_clinic_price_by_sku(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Sets (or, with `None`, clears) a clinic's price for a variant. False when no such variant.
+pub async fn set_clinic_price(
+    conn: &mut PgConnection,
+    clinic_id: Uuid,
+    variant_id: Uuid,
+    price: Option<(i64, &str)>,
+) -> Result<(), RepoError> {
+    match price {
+        Some((amount, currency)) => {
+            sqlx::query!(
+                r#"INSERT INTO clinic_variant_prices (clinic_id, variant_id, price_minor, currency)
+                   VALUES ($1, $2, $3, $4)
+                   ON CONFLICT (clinic_id, variant_id)
+                   DO UPDATE SET price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, updated_at = now()"#,
+                clinic_id,
+                variant_id,
+                amount,
+                currency
+            )
+            .execute(conn)
+            .await?;
+        }
+        None => {
+            sqlx::query!(
+                "DELETE FROM clinic_variant_prices WHERE clinic_id = $1 AND variant_id = $2",
+                clinic_id,
+                variant_id
+            )
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A variant's list price and currency.
+pub async fn variant_price(
+    conn: &mut PgConnection,
+    variant_id: Uuid,
+) -> Result<Option<(i64, String)>, RepoError> {
+    let row = sqlx::query!(
+        "SELECT price_minor, currency FROM product_variants WHERE id = $1",
+        variant_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.price_minor, r.currency)))
+}
+
+/// Whether a product exists in the master catalogue.
+pub async fn product_exists(conn: &mut PgConnection, id: Uuid) -> Result<bool, RepoError> {
+    let yes = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM products WHERE id = $1) AS "yes!""#,
+        id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(yes)
 }

@@ -812,3 +812,202 @@ async fn products_and_questionnaire_versions_are_administered_with_their_invaria
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_clinic_admin_manages_the_clinic_selection_and_prices_and_nothing_else() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let clinic_admin = app.login("clinic.admin@rxgate.test", DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let clinic = clinic_admin["user"]["memberships"][0]["organisation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = ok(
+        app.get_auth(
+            &format!("/api/v1/catalogue/products?clinic_id={clinic}&all=true"),
+            &clinic_admin,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let ibu = product(&page, "Ibuprofen").clone();
+    assert_eq!(ibu["in_selection"], true);
+    assert!(
+        ibu.get("eligibility").is_none(),
+        "staff see no patient's eligibility"
+    );
+
+    // Stop selling ibuprofen: gone from the patient's catalogue and 404 on its page.
+    let id = ibu["id"].as_str().unwrap();
+    let res = put_auth(
+        &app,
+        &format!("/api/v1/clinics/{clinic}/products/{id}"),
+        &clinic_admin,
+        json!({ "sells": false }),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        catalogue(&app, &patient).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        9
+    );
+    assert_problem(
+        app.get_auth(&format!("/api/v1/catalogue/products/{id}"), &patient)
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let page = ok(
+        app.get_auth(
+            &format!("/api/v1/catalogue/products?clinic_id={clinic}&all=true"),
+            &clinic_admin,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(product(&page, "Ibuprofen")["in_selection"], false);
+
+    // A clinic price: the patient pays it; another currency or a negative amount is refused.
+    let detail = ok(
+        app.get_auth(
+            &format!(
+                "/api/v1/catalogue/products/{}",
+                product(&page, "Cetirizine")["id"].as_str().unwrap()
+            ),
+            &clinic_admin,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let variant = detail["variants"][0]["id"].as_str().unwrap();
+    let path = format!("/api/v1/clinics/{clinic}/prices/{variant}");
+    assert_eq!(
+        put_auth(
+            &app,
+            &path,
+            &clinic_admin,
+            json!({ "price": { "amount_minor": 4_900, "currency": "ZAR" } })
+        )
+        .await
+        .status(),
+        204
+    );
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Cetirizine")["from_price"]["amount_minor"],
+        4_900
+    );
+    assert_problem(
+        put_auth(
+            &app,
+            &path,
+            &clinic_admin,
+            json!({ "price": { "amount_minor": 4_900, "currency": "USD" } }),
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_problem(
+        put_auth(
+            &app,
+            &path,
+            &clinic_admin,
+            json!({ "price": { "amount_minor": -1, "currency": "ZAR" } }),
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(
+        put_auth(&app, &path, &clinic_admin, json!({ "price": null }))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Cetirizine")["from_price"]["amount_minor"],
+        5_900
+    );
+
+    // Another clinic's selection, an unknown product, and a patient: refused.
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let other = ok(
+        app.post_auth(
+            "/api/v1/admin/organisations",
+            &admin,
+            json!({ "kind": "clinic", "name": "Other Clinic", "slug": "other-clinic" }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let other = other["id"].as_str().unwrap();
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/clinics/{other}/products/{id}"),
+            &clinic_admin,
+            json!({ "sells": true }),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(
+        app.get_auth(
+            &format!("/api/v1/catalogue/products?clinic_id={other}"),
+            &clinic_admin,
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/clinics/{clinic}/products/{}", uuid::Uuid::new_v4()),
+            &clinic_admin,
+            json!({ "sells": true }),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/clinics/{clinic}/products/{id}"),
+            &patient,
+            json!({ "sells": true }),
+        )
+        .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    // The platform admin may manage any clinic.
+    assert_eq!(
+        put_auth(
+            &app,
+            &format!("/api/v1/clinics/{other}/products/{id}"),
+            &admin,
+            json!({ "sells": true })
+        )
+        .await
+        .status(),
+        204
+    );
+}

@@ -165,7 +165,7 @@ pub async fn create_product(
     for clinic in &body.clinic_ids {
         catalogue::set_clinic_selection(&mut tx, *clinic, id, true).await?;
     }
-    let row = catalogue::product(&mut tx, id, None, None, true)
+    let row = catalogue::product(&mut tx, id, None, None, true, true)
         .await?
         .ok_or(ApiError::NotFound)?;
     let variants = catalogue::variants(&mut tx, id, None, None).await?;

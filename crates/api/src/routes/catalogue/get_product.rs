@@ -38,7 +38,7 @@ pub async fn get_product(
     query: web::Query<ProductQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let viewer = Viewer::of(&principal, query.clinic_id)?;
+    let viewer = Viewer::of(&principal, query.clinic_id, true)?;
     let mut tx = state.begin_as(&principal).await?;
     let row = catalogue::product(
         &mut tx,
@@ -46,6 +46,7 @@ pub async fn get_product(
         viewer.clinic_id,
         viewer.patient_id,
         viewer.include_inactive,
+        viewer.whole_catalogue,
     )
     .await?
     .ok_or(ApiError::NotFound)?;

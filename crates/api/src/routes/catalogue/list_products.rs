@@ -31,7 +31,7 @@ pub async fn list_products(
     meta: RequestMeta,
     query: web::Query<CatalogueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = Viewer::of(&principal, query.clinic_id)?;
+    let viewer = Viewer::of(&principal, query.clinic_id, query.all.unwrap_or(false))?;
     let sort = match query.sort.as_deref() {
         None | Some("name") => CatalogueSort::Name,
         Some("price") => CatalogueSort::Price,
@@ -60,6 +60,7 @@ pub async fn list_products(
             category: query.category.clone(),
             requires_prescription: query.prescription,
             include_inactive: viewer.include_inactive,
+            whole_catalogue: viewer.whole_catalogue,
             sort,
             after,
             limit,

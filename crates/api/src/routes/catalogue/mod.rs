@@ -4,6 +4,8 @@
 pub mod get_product;
 pub mod list_categories;
 pub mod list_products;
+pub mod set_clinic_price;
+pub mod set_clinic_selection;
 
 use rxgate_api_types::catalogue::{
     CategoryView, EligibilityReason, EligibilityView, IngredientView, MoneyView, ProductSummary,
@@ -22,10 +24,16 @@ pub(crate) struct Viewer {
     pub patient_id: Option<Uuid>,
     pub clinician: bool,
     pub include_inactive: bool,
+    /// With a clinic: the whole master catalogue, marked with what the clinic sells.
+    pub whole_catalogue: bool,
 }
 
 impl Viewer {
-    pub fn of(principal: &Principal, requested_clinic: Option<Uuid>) -> Result<Self, ApiError> {
+    pub fn of(
+        principal: &Principal,
+        requested_clinic: Option<Uuid>,
+        all: bool,
+    ) -> Result<Self, ApiError> {
         let staff = principal.roles.iter().any(|r| r.is_staff());
         if !staff {
             principal.require(Role::Patient)?;
@@ -34,6 +42,7 @@ impl Viewer {
                 patient_id: Some(principal.user_id),
                 clinician: false,
                 include_inactive: false,
+                whole_catalogue: false,
             });
         }
         let admin = principal.has(Role::PlatformAdmin);
@@ -48,6 +57,7 @@ impl Viewer {
             patient_id: None,
             clinician: true,
             include_inactive: admin,
+            whole_catalogue: all && clinic_id.is_some(),
         })
     }
 }
@@ -108,6 +118,24 @@ pub(crate) fn summary(row: &ProductRow, clinician: bool) -> ProductSummary {
                 .then(|| consult_fee.clone())
                 .flatten(),
         }),
+        in_selection: row.in_selection,
         consult_fee,
+    }
+}
+
+/// Staff who manage `clinic_id`'s catalogue: its clinic admins and platform admins. Anyone
+/// else gets 404 (the clinic's management is not theirs to know of).
+pub(crate) fn require_clinic_manager(
+    principal: &Principal,
+    clinic_id: Uuid,
+) -> Result<(), ApiError> {
+    if principal.has(Role::PlatformAdmin)
+        || (principal.has(Role::ClinicAdmin) && principal.clinic_ids.contains(&clinic_id))
+    {
+        Ok(())
+    } else if principal.has(Role::ClinicAdmin) {
+        Err(ApiError::NotFound)
+    } else {
+        principal.require(Role::ClinicAdmin)
     }
 }
