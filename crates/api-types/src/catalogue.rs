@@ -258,3 +258,31 @@ pub struct SelectionInput {
 pub struct PriceInput {
     pub price: Option<MoneyView>,
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct ImportQuery {
+    /// `all` (default): nothing is imported when any row is invalid (422 lists every problem).
+    /// `valid_rows`: products whose rows are all valid are imported; the others are reported.
+    pub mode: Option<String>,
+}
+
+/// One problem in an import file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ImportProblem {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub products_created: u32,
+    pub variants_created: u32,
+    /// With `mode=valid_rows`: the rows left out, and why.
+    pub problems: Vec<ImportProblem>,
+}

@@ -610,3 +610,25 @@ pub async fn product_exists(conn: &mut PgConnection, id: Uuid) -> Result<bool, R
     .await?;
     Ok(yes)
 }
+
+/// Which of `skus` the catalogue has already (to check an import before writing anything).
+pub async fn existing_skus(
+    conn: &mut PgConnection,
+    skus: &[String],
+) -> Result<Vec<String>, RepoError> {
+    let rows = sqlx::query_scalar!("SELECT sku FROM product_variants WHERE sku = ANY($1)", skus)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows)
+}
+
+/// Which of `slugs` the catalogue has already.
+pub async fn existing_slugs(
+    conn: &mut PgConnection,
+    slugs: &[String],
+) -> Result<Vec<String>, RepoError> {
+    let rows = sqlx::query_scalar!("SELECT slug FROM products WHERE slug = ANY($1)", slugs)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows)
+}

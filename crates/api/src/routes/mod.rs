@@ -78,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
         .service(admin::list_invitations::list_invitations)
         .service(admin::list_users::list_users)
         .service(admin::create_product::create_product)
+        .service(admin::import_products::import_products)
         .service(admin::list_flags::list_flags)
         .service(admin::create_flag::create_flag)
         .service(admin::list_rules::list_rules)

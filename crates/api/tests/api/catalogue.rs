@@ -1011,3 +1011,113 @@ async fn a_clinic_admin_manages_the_clinic_selection_and_prices_and_nothing_else
         204
     );
 }
+
+async fn import(app: &TestApp, session: &Value, mode: &str, csv: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/admin/products/import?mode={mode}")))
+        .bearer_auth(session["access_token"].as_str().unwrap())
+        .header("content-type", "text/csv")
+        .body(csv.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_csv_import_is_all_or_nothing_unless_asked_for_the_valid_rows() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let header = "name,category,dosage_form,strength,schedule,requires_prescription,requires_consult,consult_fee_minor,consult_fee_currency,ingredients,description,sku,variant_strength,pack_size,price_minor,currency\n";
+    let good = "Metformin 500 mg tablets,heart-health,tablet,500 mg,S3,yes,,30000,ZAR,Metformin,For type 2 diabetes,MET-500-28,500 mg,28,4500,ZAR\n\
+                Metformin 500 mg tablets,heart-health,tablet,500 mg,S3,yes,,30000,ZAR,Metformin,For type 2 diabetes,MET-500-56,500 mg,56,8500,ZAR\n\
+                \"Loratadine 10 mg, tablets\",allergy,tablet,10 mg,S1,no,no,,,Loratadine,Hay fever,LOR-10-30,,30,4900,ZAR\n";
+    let bad = "Bad product,no-such-category,tablet,,S4,no,,,,,,PCM-500-24,,0,-5,zar\n";
+    let file = format!("{header}{good}{bad}");
+
+    let body = assert_problem(
+        import(&app, &admin, "all", &file).await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "lines[5].category",
+            "lines[5].requires_prescription",
+            "lines[5].sku",
+            "lines[5].pack_size",
+            "lines[5].currency"
+        ],
+        "{body}"
+    );
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    assert_eq!(count, 10, "nothing imported");
+
+    let report = ok(import(&app, &admin, "valid_rows", &file).await, 200).await;
+    assert_eq!(report["products_created"], 2);
+    assert_eq!(report["variants_created"], 3);
+    assert_eq!(report["problems"].as_array().unwrap().len(), 5);
+    let skus: Vec<String> = sqlx::query_scalar(
+        "SELECT sku FROM product_variants WHERE sku LIKE 'MET%' OR sku LIKE 'LOR%' ORDER BY sku",
+    )
+    .fetch_all(&app.owner)
+    .await
+    .unwrap();
+    assert_eq!(skus, ["LOR-10-30", "MET-500-28", "MET-500-56"]);
+
+    // The same file again: every product exists now.
+    let body = assert_problem(
+        import(&app, &admin, "all", &format!("{header}{good}")).await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert!(
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["message"].as_str().unwrap().contains("exists already")),
+        "{body}"
+    );
+    // Not CSV, no header, unknown mode, not an admin.
+    let res = app
+        .client
+        .post(app.url("/api/v1/admin/products/import"))
+        .bearer_auth(admin["access_token"].as_str().unwrap())
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 415, "UNSUPPORTED_MEDIA_TYPE").await;
+    assert_problem(
+        import(&app, &admin, "all", "name,sku\nX,Y\n").await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_problem(
+        import(&app, &admin, "some", &file).await,
+        400,
+        "INVALID_QUERY",
+    )
+    .await;
+    let clinic_admin = app.login("clinic.admin@rxgate.test", DEMO_PASSWORD).await;
+    assert_problem(
+        import(&app, &clinic_admin, "all", &file).await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+}
