@@ -217,10 +217,10 @@ pub async fn import_products(
         };
         let rx = check.boolean(first, "requires_prescription", true);
         let consult = check.boolean(first, "requires_consult", false);
-        if let (Some(s), Some(rx)) = (schedule, rx) {
-            if let Err(e) = check_product_rules(s, rx) {
-                check.fail(first.line, "requires_prescription", e.to_string());
-            }
+        if let (Some(s), Some(rx)) = (schedule, rx)
+            && let Err(e) = check_product_rules(s, rx)
+        {
+            check.fail(first.line, "requires_prescription", e.to_string());
         }
         let fee = if first.get("consult_fee_minor").is_empty() {
             None
