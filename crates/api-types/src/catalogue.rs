@@ -81,6 +81,9 @@ pub struct ProductSummary {
     /// For patients: may they buy it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligibility: Option<EligibilityView>,
+    /// Image URLs (relative to the API's origin), in display order.
+    #[serde(default)]
+    pub images: Vec<String>,
     /// For staff looking at a clinic: whether the clinic sells it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_selection: Option<bool>,
@@ -285,4 +288,12 @@ pub struct ImportReport {
     pub variants_created: u32,
     /// With `mode=valid_rows`: the rows left out, and why.
     pub problems: Vec<ImportProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ImageView {
+    pub id: Uuid,
+    /// Where the image is served (no authentication needed).
+    pub url: String,
 }

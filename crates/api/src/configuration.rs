@@ -106,6 +106,13 @@ pub struct ApplicationSettings {
     pub cors_allowed_origins: Vec<String>,
     /// HTTP worker threads; default: one per core.
     pub http_workers: Option<usize>,
+    /// Where uploaded files (product images) are kept by the local object store.
+    #[serde(default = "default_uploads_dir")]
+    pub uploads_dir: PathBuf,
+}
+
+fn default_uploads_dir() -> PathBuf {
+    PathBuf::from(".data/uploads")
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -120,6 +120,9 @@ impl Application {
             keys,
             data_keys,
             webauthn,
+            store: Arc::new(rxgate_integrations::storage::LocalDirectory::new(
+                settings.application.uploads_dir.clone(),
+            )),
         });
         let metrics_data = web::Data::from(metrics);
         // Collected once from the handlers' annotations (the same routes as registered below).

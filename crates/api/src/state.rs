@@ -19,6 +19,8 @@ pub struct AppState {
     pub data_keys: Arc<DataKeys>,
     /// The WebAuthn relying party for passkeys.
     pub webauthn: Arc<webauthn_rs::Webauthn>,
+    /// Uploaded files (product images).
+    pub store: Arc<dyn rxgate_integrations::storage::ObjectStore>,
 }
 
 impl AppState {

@@ -3,3 +3,4 @@
 //! works on one machine.
 
 pub mod email;
+pub mod storage;

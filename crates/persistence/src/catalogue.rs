@@ -117,6 +117,8 @@ pub struct ProductRow {
     pub warnings: Option<Value>,
     /// With a clinic: whether that clinic sells it.
     pub in_selection: Option<bool>,
+    /// Image ids in display order.
+    pub image_ids: Vec<Uuid>,
 }
 
 impl ProductRow {
@@ -189,6 +191,8 @@ SELECT pg.id AS "id!", pg.slug AS "slug!", pg.name AS "name!",
                    FROM product_ingredients pi JOIN active_ingredients i ON i.id = pi.ingredient_id
                   WHERE pi.product_id = pg.id), '[]') AS "ingredients!",
        pg.from_price_minor, pg.currency,
+       coalesce((SELECT array_agg(im.id ORDER BY im.position, im.created_at)
+                   FROM product_images im WHERE im.product_id = pg.id), '{}') AS "image_ids!",
        e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?",
        CASE WHEN $1::uuid IS NULL THEN NULL
             ELSE EXISTS (SELECT 1 FROM clinic_products cp WHERE cp.clinic_id = $1 AND cp.product_id = pg.id)
@@ -244,6 +248,8 @@ SELECT p.id, p.slug, p.name, p.category_id, c.slug AS category_slug, c.name AS c
                  ORDER BY l.created_at DESC LIMIT 1) dp ON true
          WHERE v.product_id = p.id AND v.active) AS from_price_minor,
        (SELECT min(v.currency) FROM product_variants v WHERE v.product_id = p.id AND v.active) AS currency,
+       coalesce((SELECT array_agg(im.id ORDER BY im.position, im.created_at)
+                   FROM product_images im WHERE im.product_id = p.id), '{}') AS "image_ids!",
        e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?",
        CASE WHEN $2::uuid IS NULL THEN NULL
             ELSE EXISTS (SELECT 1 FROM clinic_products cp WHERE cp.clinic_id = $2 AND cp.product_id = p.id)
@@ -631,4 +637,57 @@ pub async fn existing_slugs(
         .fetch_all(conn)
         .await?;
     Ok(rows)
+}
+
+pub async fn insert_image(
+    conn: &mut PgConnection,
+    product_id: Uuid,
+    storage_key: &str,
+    content_type: &str,
+    size_bytes: i32,
+) -> Result<Uuid, RepoError> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        r#"INSERT INTO product_images (id, product_id, storage_key, content_type, size_bytes, position)
+           SELECT $1, $2, $3, $4, $5, coalesce(max(position) + 1, 0)
+             FROM product_images WHERE product_id = $2"#,
+        id,
+        product_id,
+        storage_key,
+        content_type,
+        size_bytes
+    )
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// An image's storage key and content type.
+pub async fn image(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<(String, String)>, RepoError> {
+    let row = sqlx::query!(
+        "SELECT storage_key, content_type FROM product_images WHERE id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.storage_key, r.content_type)))
+}
+
+/// Deletes a product's image; returns its storage key.
+pub async fn delete_image(
+    conn: &mut PgConnection,
+    product_id: Uuid,
+    id: Uuid,
+) -> Result<Option<String>, RepoError> {
+    let key = sqlx::query_scalar!(
+        "DELETE FROM product_images WHERE id = $1 AND product_id = $2 RETURNING storage_key",
+        id,
+        product_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(key)
 }

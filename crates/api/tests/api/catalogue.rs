@@ -1121,3 +1121,109 @@ async fn a_csv_import_is_all_or_nothing_unless_asked_for_the_valid_rows() {
     )
     .await;
 }
+
+async fn upload(
+    app: &TestApp,
+    session: &Value,
+    product: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/admin/products/{product}/images")))
+        .bearer_auth(session["access_token"].as_str().unwrap())
+        .header("content-type", content_type)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn product_images_are_type_checked_stored_and_served() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let pcm = product(&catalogue(&app, &patient).await, "Paracetamol").clone();
+    let id = pcm["id"].as_str().unwrap();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&[7; 100]);
+
+    let image = ok(
+        upload(&app, &admin, id, "image/png", png.clone()).await,
+        201,
+    )
+    .await;
+    let url = image["url"].as_str().unwrap();
+    let served = app.client.get(app.url(url)).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.bytes().await.unwrap().to_vec(), png);
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Paracetamol")["images"],
+        json!([url])
+    );
+
+    // A GIF, a "PNG" that is really a script, too big, a patient, an unknown product.
+    assert_problem(
+        upload(&app, &admin, id, "image/gif", b"GIF89a....".to_vec()).await,
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+    )
+    .await;
+    assert_problem(
+        upload(
+            &app,
+            &admin,
+            id,
+            "image/png",
+            b"<script>alert(1)</script>".to_vec(),
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    let mut huge = png.clone();
+    huge.resize(2 * 1024 * 1024, 0);
+    assert_eq!(
+        upload(&app, &admin, id, "image/png", huge).await.status(),
+        413
+    );
+    assert_problem(
+        upload(&app, &patient, id, "image/png", png.clone()).await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    assert_problem(
+        upload(
+            &app,
+            &admin,
+            &uuid::Uuid::new_v4().to_string(),
+            "image/png",
+            png,
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+
+    let image_id = image["id"].as_str().unwrap();
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/v1/admin/products/{id}/images/{image_id}")))
+        .bearer_auth(admin["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_problem(
+        app.client.get(app.url(url)).send().await.unwrap(),
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+}

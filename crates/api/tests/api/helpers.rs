@@ -187,6 +187,8 @@ pub fn test_settings(app_db_url: &str) -> Settings {
     settings.email.transport = EmailTransport::Local;
     settings.application.port = 0;
     settings.application.spa_dir = None;
+    settings.application.uploads_dir =
+        std::env::temp_dir().join(format!("rxgate-uploads-{}", Uuid::new_v4().simple()));
     settings.application.http_workers = Some(1);
     settings.application.shutdown_timeout_secs = 1;
     settings.database.url = SecretString::from(app_db_url.to_owned());

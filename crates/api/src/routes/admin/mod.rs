@@ -13,6 +13,7 @@ pub mod list_invitations;
 pub mod list_organisations;
 pub mod list_rules;
 pub mod list_users;
+pub mod product_images;
 pub mod questionnaires;
 pub mod reinstate_user;
 pub mod save_rule;

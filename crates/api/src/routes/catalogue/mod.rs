@@ -1,6 +1,7 @@
 //! The catalogue as patients and staff see it: products with prices and, for patients, whether
 //! they may buy each one and why.
 
+pub mod get_image;
 pub mod get_product;
 pub mod list_categories;
 pub mod list_products;
@@ -119,6 +120,7 @@ pub(crate) fn summary(row: &ProductRow, clinician: bool) -> ProductSummary {
                 .flatten(),
         }),
         in_selection: row.in_selection,
+        images: row.image_ids.iter().map(|id| image_url(*id)).collect(),
         consult_fee,
     }
 }
@@ -138,4 +140,8 @@ pub(crate) fn require_clinic_manager(
     } else {
         principal.require(Role::ClinicAdmin)
     }
+}
+
+pub(crate) fn image_url(id: Uuid) -> String {
+    format!("/api/v1/catalogue/images/{id}")
 }

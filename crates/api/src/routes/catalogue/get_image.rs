@@ -1,0 +1,39 @@
+use actix_web::{HttpResponse, get, web};
+use rxgate_api_types::Problem;
+use rxgate_persistence::catalogue;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A product image. Public, so `<img>` can load it; images never change (a new upload gets a
+/// new id), so they are cached for a year.
+#[utoipa::path(
+    tag = "catalogue",
+    params(("id" = Uuid, Path, description = "Image id")),
+    responses(
+        (status = OK, description = "The image", content_type = "image/*"),
+        (status = NOT_FOUND, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/catalogue/images/{id}")]
+pub async fn get_image(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let mut tx = state.begin_anonymous().await?;
+    let (key, content_type) = catalogue::image(&mut tx, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    let bytes = state
+        .store
+        .get(&key)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+        .body(bytes))
+}
