@@ -366,6 +366,11 @@ BEGIN
 END
 $$;
 
+-- A doctor sets their own prices for their patients, in the clinics they work for (SPEC C7).
+CREATE POLICY doctor_variant_prices_own ON doctor_variant_prices FOR ALL TO rxgate_app
+    USING (doctor_id = app_user_id() AND app_has_role('doctor') AND clinic_id = ANY (app_clinic_ids()))
+    WITH CHECK (doctor_id = app_user_id() AND app_has_role('doctor') AND clinic_id = ANY (app_clinic_ids()));
+
 ALTER TABLE questionnaires ENABLE ROW LEVEL SECURITY;
 ALTER TABLE questionnaires FORCE ROW LEVEL SECURITY;
 CREATE POLICY questionnaires_read ON questionnaires FOR SELECT TO rxgate_app USING (true);

@@ -297,3 +297,12 @@ pub struct ImageView {
     /// Where the image is served (no authentication needed).
     pub url: String,
 }
+
+/// A doctor's own price for a variant, charged to their patients in `clinic_id`, or `null` to
+/// charge the clinic's price again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DoctorPriceInput {
+    pub clinic_id: Uuid,
+    pub price: Option<MoneyView>,
+}

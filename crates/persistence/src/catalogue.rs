@@ -691,3 +691,41 @@ pub async fn delete_image(
     .await?;
     Ok(key)
 }
+
+/// Sets (or, with `None`, clears) a doctor's own price for a variant in a clinic.
+pub async fn set_doctor_price(
+    conn: &mut PgConnection,
+    doctor_id: Uuid,
+    clinic_id: Uuid,
+    variant_id: Uuid,
+    price: Option<(i64, &str)>,
+) -> Result<(), RepoError> {
+    match price {
+        Some((amount, currency)) => {
+            sqlx::query!(
+                r#"INSERT INTO doctor_variant_prices (doctor_id, clinic_id, variant_id, price_minor, currency)
+                   VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT (doctor_id, clinic_id, variant_id)
+                   DO UPDATE SET price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, updated_at = now()"#,
+                doctor_id,
+                clinic_id,
+                variant_id,
+                amount,
+                currency
+            )
+            .execute(conn)
+            .await?;
+        }
+        None => {
+            sqlx::query!(
+                "DELETE FROM doctor_variant_prices WHERE doctor_id = $1 AND clinic_id = $2 AND variant_id = $3",
+                doctor_id,
+                clinic_id,
+                variant_id
+            )
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}

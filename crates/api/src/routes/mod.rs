@@ -96,6 +96,7 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
         .service(catalogue::get_product::get_product)
         .service(catalogue::set_clinic_selection::set_clinic_selection)
         .service(catalogue::set_clinic_price::set_clinic_price)
+        .service(catalogue::set_doctor_price::set_doctor_price)
         .service(health::get_questionnaire::get_questionnaire)
         .service(health::save_answers::save_answers)
         .service(health::submit_answers::submit_answers)

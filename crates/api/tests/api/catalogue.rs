@@ -1227,3 +1227,79 @@ async fn product_images_are_type_checked_stored_and_served() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_doctors_own_price_is_what_their_patients_pay() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let doctor = app.login(DOCTOR, DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let clinic = doctor["user"]["memberships"][0]["organisation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pcm = product(&catalogue(&app, &patient).await, "Paracetamol").clone();
+    let detail = ok(
+        app.get_auth(
+            &format!("/api/v1/catalogue/products/{}", pcm["id"].as_str().unwrap()),
+            &doctor,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let variant = detail["variants"][0]["id"].as_str().unwrap();
+    let path = format!("/api/v1/me/prices/{variant}");
+    let res = put_auth(
+        &app,
+        &path,
+        &doctor,
+        json!({ "clinic_id": clinic, "price": { "amount_minor": 1_900, "currency": "ZAR" } }),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Paracetamol")["from_price"]["amount_minor"],
+        1_900,
+        "doctor beats clinic"
+    );
+    assert_problem(
+        put_auth(
+            &app,
+            &path,
+            &doctor,
+            json!({ "clinic_id": uuid::Uuid::new_v4(), "price": null }),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(
+        put_auth(
+            &app,
+            &path,
+            &patient,
+            json!({ "clinic_id": clinic, "price": null }),
+        )
+        .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    assert_eq!(
+        put_auth(
+            &app,
+            &path,
+            &doctor,
+            json!({ "clinic_id": clinic, "price": null })
+        )
+        .await
+        .status(),
+        204
+    );
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Paracetamol")["from_price"]["amount_minor"],
+        2_500
+    );
+}

@@ -7,6 +7,7 @@ pub mod list_categories;
 pub mod list_products;
 pub mod set_clinic_price;
 pub mod set_clinic_selection;
+pub mod set_doctor_price;
 
 use rxgate_api_types::catalogue::{
     CategoryView, EligibilityReason, EligibilityView, IngredientView, MoneyView, ProductSummary,
@@ -144,4 +145,26 @@ pub(crate) fn require_clinic_manager(
 
 pub(crate) fn image_url(id: Uuid) -> String {
     format!("/api/v1/catalogue/images/{id}")
+}
+
+/// Checks a price override against the variant's list price (same currency, not negative).
+pub(crate) fn checked_override(
+    base: (i64, &str),
+    input: &MoneyView,
+) -> Result<(i64, String), ApiError> {
+    use rxgate_api_types::FieldError;
+    use rxgate_domain::catalogue::{Currency, Money, check_price_override};
+    let invalid = |e: rxgate_domain::catalogue::CatalogueError| {
+        ApiError::Validation(vec![FieldError {
+            field: "price".into(),
+            code: e.code().to_lowercase(),
+            message: e.to_string(),
+        }])
+    };
+    let money =
+        |amount: i64, currency: &str| Currency::parse(currency).and_then(|c| Money::new(amount, c));
+    let list = money(base.0, base.1).map_err(ApiError::internal)?;
+    let over = money(input.amount_minor, &input.currency).map_err(invalid)?;
+    check_price_override(&list, &over).map_err(invalid)?;
+    Ok((over.amount_minor(), over.currency().as_str().to_owned()))
 }

@@ -1,7 +1,6 @@
 use actix_web::{HttpResponse, put, web};
+use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::PriceInput;
-use rxgate_api_types::{FieldError, Problem};
-use rxgate_domain::catalogue::{Currency, Money, check_price_override};
 use rxgate_persistence::catalogue;
 use uuid::Uuid;
 
@@ -10,16 +9,6 @@ use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-fn money(amount: i64, currency: &str) -> Result<Money, FieldError> {
-    Currency::parse(currency)
-        .and_then(|c| Money::new(amount, c))
-        .map_err(|e| FieldError {
-            field: "price".into(),
-            code: e.code().to_lowercase(),
-            message: e.to_string(),
-        })
-}
 
 /// Sets a clinic's own price for a variant (SPEC C7), or clears it with `null`. The price is in
 /// the variant's currency.
@@ -50,23 +39,11 @@ pub async fn set_clinic_price(
     let (base_amount, base_currency) = catalogue::variant_price(&mut tx, variant_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let price = match &body.price {
-        Some(p) => {
-            let base = money(base_amount, &base_currency)
-                .map_err(|e| ApiError::Internal(e.message.into()))?;
-            let over =
-                money(p.amount_minor, &p.currency).map_err(|e| ApiError::Validation(vec![e]))?;
-            check_price_override(&base, &over).map_err(|e| {
-                ApiError::Validation(vec![FieldError {
-                    field: "price".into(),
-                    code: e.code().to_lowercase(),
-                    message: e.to_string(),
-                }])
-            })?;
-            Some((over.amount_minor(), over.currency().as_str().to_owned()))
-        }
-        None => None,
-    };
+    let price = body
+        .price
+        .as_ref()
+        .map(|p| super::checked_override((base_amount, &base_currency), p))
+        .transpose()?;
     catalogue::set_clinic_price(
         &mut tx,
         clinic_id,
