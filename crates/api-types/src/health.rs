@@ -247,3 +247,26 @@ pub struct DraftInput {
     pub definition: Definition,
     pub mappings: Vec<FlagMapping>,
 }
+
+/// One of the doctor's patients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DoctorPatient {
+    pub patient_id: Uuid,
+    pub name: String,
+    pub email: String,
+    /// Flags that count now.
+    pub flags: Vec<String>,
+    /// When they last submitted the questionnaire.
+    pub questionnaire_submitted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct DoctorPatientQuery {
+    /// Part of the name or email.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}

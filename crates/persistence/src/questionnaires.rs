@@ -458,3 +458,46 @@ pub async fn review_queue(
     .await?;
     Ok(rows)
 }
+
+#[derive(Debug, Clone)]
+pub struct DoctorPatientRow {
+    pub patient_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub flags: Vec<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// The doctor's patients by name, with their effective flags and when they last answered the
+/// questionnaire (keyset after `(name, id)`; `limit + 1` rows).
+pub async fn doctor_patients(
+    conn: &mut PgConnection,
+    doctor_id: Uuid,
+    search: Option<&str>,
+    after: Option<(String, Uuid)>,
+    limit: i64,
+) -> Result<Vec<DoctorPatientRow>, RepoError> {
+    let (after_name, after_id) = after.unzip();
+    let rows = sqlx::query_as!(
+        DoctorPatientRow,
+        r#"SELECT u.id AS "patient_id!", u.display_name AS "name!", u.email::text AS "email!",
+                  coalesce((SELECT array_agg(e.flag_code ORDER BY e.flag_code)
+                              FROM patient_effective_flags e WHERE e.patient_id = u.id), '{}') AS "flags!",
+                  (SELECT max(r.submitted_at) FROM questionnaire_responses r
+                    WHERE r.patient_id = u.id AND r.status = 'submitted') AS submitted_at
+             FROM (SELECT DISTINCT patient_id FROM doctor_patient_links WHERE doctor_id = $1) l
+             JOIN users u ON u.id = l.patient_id
+            WHERE ($2::text IS NULL OR u.display_name ILIKE '%' || $2 || '%' OR u.email ILIKE '%' || $2 || '%')
+              AND ($3::text IS NULL OR (u.display_name, u.id) > ($3, $4))
+            ORDER BY u.display_name, u.id
+            LIMIT $5"#,
+        doctor_id,
+        search,
+        after_name,
+        after_id,
+        limit + 1,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}

@@ -103,5 +103,6 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
         .service(health::my_health_profile::my_health_profile)
         .service(health::patient_health_profile::patient_health_profile)
         .service(health::add_flag_override::add_flag_override)
-        .service(health::review_queue::review_queue);
+        .service(health::review_queue::review_queue)
+        .service(health::list_patients::list_patients);
 }

@@ -49,6 +49,18 @@ async fn list_endpoints_cost_the_same_for_one_row_and_fifty() {
         .unwrap();
     let officer = app.login("officer@rxgate.test", DEMO_PASSWORD).await;
     let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let doctor = app.login("doctor@rxgate.test", DEMO_PASSWORD).await;
+    // Patients for the doctor's list.
+    sqlx::query(
+        "WITH u AS (INSERT INTO users (id, email, display_name)
+                    SELECT gen_random_uuid(), 'pat' || n || '@example.org', 'Patient ' || n FROM generate_series(1, 60) n
+                    RETURNING id)
+         INSERT INTO doctor_patient_links (doctor_id, patient_id, source)
+         SELECT (SELECT id FROM users WHERE email = 'doctor@rxgate.test'), id, 'referral' FROM u",
+    )
+    .execute(&app.owner)
+    .await
+    .unwrap();
 
     for (session, path) in [
         (&admin, "/api/v1/admin/doctors?limit="),
@@ -60,6 +72,7 @@ async fn list_endpoints_cost_the_same_for_one_row_and_fifty() {
         (&patient, "/api/v1/catalogue/products?sort=price&limit="),
         (&admin, "/api/v1/catalogue/products?limit="),
         (&admin, "/api/v1/admin/rules?limit="),
+        (&doctor, "/api/v1/doctor/patients?limit="),
     ] {
         let (small, small_rows) = cost(&app, session, &format!("{path}1")).await;
         let (large, large_rows) = cost(&app, session, &format!("{path}50")).await;

@@ -3,6 +3,7 @@
 
 pub mod add_flag_override;
 pub mod get_questionnaire;
+pub mod list_patients;
 pub mod my_health_profile;
 pub mod patient_health_profile;
 pub mod review_queue;
