@@ -10,7 +10,7 @@ rxgate := target_dir / "debug" / "rxgate"
 default:
     @just --list
 
-# Set up and start Rxgate on http://127.0.0.1:8080 (local PostgreSQL unless DATABASE_URL is set).
+# Set up and start Rxgate on http://localhost:8080 (local PostgreSQL unless DATABASE_URL is set).
 run: tools db-up build migrate seed spa serve
 
 # Install missing tools: wasm32 target, wasm-bindgen-cli (Cargo.lock's version), sqlx-cli, npm packages.
@@ -51,12 +51,13 @@ serve:
     set -euo pipefail
     eval "$(scripts/db.sh env)"
     port="${RXGATE__APPLICATION__PORT:-8080}"
-    host="${RXGATE__APPLICATION__HOST:-127.0.0.1}"
+    # The address to open is the public URL (a host name: browsers refuse passkeys on IPs).
+    url="${RXGATE__APPLICATION__PUBLIC_URL:-http://localhost:$port}"
     cat <<BANNER
 
-      Rxgate is starting on http://$host:$port
-      API docs:          http://$host:$port/api/docs/
-      Developer mailbox: http://$host:$port/dev/mailbox
+      Rxgate is starting on $url
+      API docs:          $url/api/docs/
+      Developer mailbox: $url/dev/mailbox
       Demo accounts:     listed above by the seed step (password: rxgate-demo-password)
       Stop with Ctrl-C; the database keeps running (just db-stop).
 

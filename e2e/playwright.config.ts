@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 // The server is started by scripts/test.sh against a fresh database; this only drives the
 // browser. Chromium comes from Debian (never `npx playwright install`).
-const baseURL = process.env.RXGATE_E2E_URL ?? 'http://127.0.0.1:18080';
+// localhost rather than 127.0.0.1: browsers refuse passkeys (WebAuthn) on IP-address sites.
+const baseURL = process.env.RXGATE_E2E_URL ?? 'http://localhost:18080';
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({

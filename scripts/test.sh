@@ -61,7 +61,9 @@ e2e() {
         eval "$(scripts/db.sh env "$db")"
         "$rxgate" migrate || exit 1
         export RXGATE__APPLICATION__PORT="$e2e_port"
-        export RXGATE__APPLICATION__PUBLIC_URL="http://127.0.0.1:$e2e_port"
+        # A host name, not 127.0.0.1: browsers refuse passkeys for IP-address sites. The
+        # server still listens on 127.0.0.1, which is where localhost resolves.
+        export RXGATE__APPLICATION__PUBLIC_URL="http://localhost:$e2e_port"
         export RXGATE__JOBS__POLL_INTERVAL_MS=200
         # Every browser test signs in from 127.0.0.1: lift the per-address auth limit.
         export RXGATE__AUTH__RATE_LIMIT_PER_MINUTE=6000
@@ -74,7 +76,7 @@ e2e() {
             curl -fsS "http://127.0.0.1:$e2e_port/api/v1/ready" >/dev/null 2>&1 && break
             sleep 0.2
         done
-        cd e2e && RXGATE_E2E_URL="http://127.0.0.1:$e2e_port" CHROMIUM_PATH="$(command -v chromium)" \
+        cd e2e && RXGATE_E2E_URL="http://localhost:$e2e_port" CHROMIUM_PATH="$(command -v chromium)" \
             npx playwright test
     )
 }

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   DEMO_PASSWORD,
   DEMO_TOTP_SECRET,
@@ -7,30 +7,8 @@ import {
   signIn,
   signOut,
   totp,
+  verifyEmailThroughMailbox,
 } from './support';
-
-/** Opens the verification link of the sign-up email to `email` from the developer mailbox. */
-async function verifyEmailThroughMailbox(page: Page, email: string) {
-  await page.goto('/dev/mailbox');
-  await expect(page.getByRole('heading', { name: 'Developer mailbox' })).toBeVisible();
-  const message = page
-    .getByRole('listitem')
-    .filter({ hasText: email })
-    .filter({ hasText: 'Verify your email' });
-  await expect(async () => {
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(message.first()).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 20_000 });
-  await message.first().locator('summary').click();
-  const body = message.first().locator('.message-body');
-  await expect(body).toBeVisible();
-  const link = (await body.textContent())
-    ?.match(/\/verify-email#token=[^\s"'<>)]+/)?.[0]
-    ?.replace(/[.,;:]+$/, '');
-  expect(link, 'the email holds a /verify-email#token=… link').toBeTruthy();
-  await page.goto(link!);
-  await expect(page.getByText('Your email address is verified.')).toBeVisible();
-}
 
 test('a doctor signs up, the admin approves, the doctor enrols TOTP and reaches the doctor portal', async ({
   page,

@@ -1,33 +1,12 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   DEMO_PASSWORD,
   DEMO_TOTP_SECRET,
+  invitationLinkFromMailbox,
   passTwoStepVerification,
   signIn,
   signOut,
 } from './support';
-
-/** The invitation link in the email to `email`, from the developer mailbox. */
-async function invitationLinkFromMailbox(page: Page, email: string): Promise<string> {
-  await page.goto('/dev/mailbox');
-  await expect(page.getByRole('heading', { name: 'Developer mailbox' })).toBeVisible();
-  const message = page
-    .getByRole('listitem')
-    .filter({ hasText: email })
-    .filter({ hasText: 'You are invited to Rxgate' });
-  await expect(async () => {
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(message.first()).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 20_000 });
-  await message.first().locator('summary').click();
-  const body = message.first().locator('.message-body');
-  await expect(body).toBeVisible();
-  const link = (await body.textContent())
-    ?.match(/\/accept-invitation#token=[^\s"'<>)]+/)?.[0]
-    ?.replace(/[.,;:]+$/, '');
-  expect(link, 'the email holds an /accept-invitation#token=… link').toBeTruthy();
-  return link!;
-}
 
 test('an admin invites a pharmacist who accepts and signs in', async ({ page }) => {
   // Two sign-ins, and possibly a wait for the next TOTP step.

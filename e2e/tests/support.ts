@@ -1,7 +1,7 @@
-// Shared steps of the browser journeys: signing in and out, and TOTP codes computed like an
-// authenticator app would.
+// Shared steps of the browser journeys: signing up, in and out, the developer mailbox, TOTP
+// codes computed like an authenticator app would, and a virtual authenticator for passkeys.
 import { createHmac } from 'node:crypto';
-import { expect, type Page } from '@playwright/test';
+import { expect, type CDPSession, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'rxgate-demo-password';
 /** Every seeded staff account has this TOTP secret. */
@@ -72,4 +72,86 @@ export async function passTwoStepVerification(page: Page, secret: string) {
     step += 1;
   }
   throw new Error('no authenticator code was accepted');
+}
+
+/** Signs up a patient (every required consent given) and waits for the "check your email" page. */
+export async function signUpPatient(page: Page, name: string, email: string, password: string) {
+  await page.goto('/signup');
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeVisible();
+  await page.getByLabel('Your name', { exact: true }).fill(name);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('I accept the terms of service', { exact: true }).check();
+  await page.getByLabel('I have read the privacy notice', { exact: true }).check();
+  await page
+    .getByLabel('I agree that Rxgate processes my health information to provide care', { exact: true })
+    .check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+}
+
+/** Opens the verification link of the sign-up email to `email` from the developer mailbox. */
+export async function verifyEmailThroughMailbox(page: Page, email: string) {
+  await page.goto('/dev/mailbox');
+  await expect(page.getByRole('heading', { name: 'Developer mailbox' })).toBeVisible();
+  const message = page
+    .getByRole('listitem')
+    .filter({ hasText: email })
+    .filter({ hasText: 'Verify your email' });
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(message.first()).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await message.first().locator('summary').click();
+  const body = message.first().locator('.message-body');
+  await expect(body).toBeVisible();
+  const link = (await body.textContent())
+    ?.match(/\/verify-email#token=[^\s"'<>)]+/)?.[0]
+    ?.replace(/[.,;:]+$/, '');
+  expect(link, 'the email holds a /verify-email#token=… link').toBeTruthy();
+  await page.goto(link!);
+  await expect(page.getByText('Your email address is verified.')).toBeVisible();
+}
+
+/** The invitation link in the email to `email`, from the developer mailbox. */
+export async function invitationLinkFromMailbox(page: Page, email: string): Promise<string> {
+  await page.goto('/dev/mailbox');
+  await expect(page.getByRole('heading', { name: 'Developer mailbox' })).toBeVisible();
+  const message = page
+    .getByRole('listitem')
+    .filter({ hasText: email })
+    .filter({ hasText: 'You are invited to Rxgate' });
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(message.first()).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await message.first().locator('summary').click();
+  const body = message.first().locator('.message-body');
+  await expect(body).toBeVisible();
+  const link = (await body.textContent())
+    ?.match(/\/accept-invitation#token=[^\s"'<>)]+/)?.[0]
+    ?.replace(/[.,;:]+$/, '');
+  expect(link, 'the email holds an /accept-invitation#token=… link').toBeTruthy();
+  return link!;
+}
+
+/**
+ * Gives `page` a platform authenticator (Chromium's virtual one, through the DevTools protocol)
+ * that keeps discoverable passkeys and answers every prompt as if the person unlocked it. It
+ * lasts as long as the page, across navigations.
+ */
+export async function addVirtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
 }

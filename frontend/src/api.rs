@@ -19,8 +19,9 @@ use rxgate_api_types::admin::{
 use rxgate_api_types::audit::{AuditEventView, AuditQuery, ChainVerification};
 use rxgate_api_types::auth::{
     CodeInput, ConsentInput, ConsentView, EmailInput, LoginRequest, Me, MfaEnrolled,
-    MfaVerifyRequest, PasswordResetConfirm, RefreshRequest, SessionView, SignupAccepted,
-    SignupRequest, TokenInput, TokenResponse, TotpEnrolment,
+    MfaVerifyRequest, PasskeyAssertion, PasskeyChallenge, PasskeyRegistered, PasskeyRegistration,
+    PasskeyView, PasswordResetConfirm, RefreshRequest, SessionView, SignupAccepted, SignupRequest,
+    TokenInput, TokenResponse, TotpEnrolment,
 };
 use rxgate_api_types::dev::{MailboxMessage, Queued, SendTestEmail};
 use rxgate_api_types::system::{Health, PlatformInfo};
@@ -48,6 +49,9 @@ pub enum ApiError {
     Problem(Problem),
     /// No usable answer (offline, server down, unexpected body).
     Network(String),
+    /// The browser could not do its part of a request, e.g. a passkey prompt was cancelled or
+    /// the browser has no WebAuthn; the text says so in words people can act on.
+    Browser(String),
 }
 
 impl std::fmt::Display for ApiError {
@@ -55,6 +59,7 @@ impl std::fmt::Display for ApiError {
         match self {
             Self::Problem(p) => write!(f, "{}", p.detail.as_deref().unwrap_or(&p.title)),
             Self::Network(m) => write!(f, "The server could not be reached ({m})."),
+            Self::Browser(m) => write!(f, "{m}"),
         }
     }
 }
@@ -70,7 +75,7 @@ impl ApiError {
                 .iter()
                 .find(|e| e.field == name)
                 .map(|e| e.message.clone()),
-            Self::Network(_) => None,
+            Self::Network(_) | Self::Browser(_) => None,
         }
     }
 
@@ -79,7 +84,7 @@ impl ApiError {
     pub fn code(&self) -> Option<&str> {
         match self {
             Self::Problem(p) => Some(&p.code),
-            Self::Network(_) => None,
+            Self::Network(_) | Self::Browser(_) => None,
         }
     }
 
@@ -90,7 +95,7 @@ impl ApiError {
             Self::Problem(p) => {
                 !p.errors.is_empty() && p.errors.iter().all(|e| fields.contains(&e.field.as_str()))
             }
-            Self::Network(_) => false,
+            Self::Network(_) | Self::Browser(_) => false,
         }
     }
 }
@@ -178,6 +183,14 @@ fn segment(value: &str) -> String {
 
 async fn post_no_content<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
     no_content(send_json(Request::post(&url(path)), body).await?).await
+}
+
+async fn delete(path: &str) -> Result<(), ApiError> {
+    let res = request(Request::delete(&url(path)))
+        .send()
+        .await
+        .map_err(network)?;
+    no_content(res).await
 }
 
 /// Query string from `(name, value)` pairs, leaving out absent values.
@@ -289,6 +302,19 @@ pub async fn accept_invitation(body: &AcceptInvitation) -> Result<InvitationAcce
     post("/auth/accept-invitation", body).await
 }
 
+/// Starts a sign-in with a passkey alone (no email address: the authenticator names the
+/// account): the options for `navigator.credentials.get()`.
+pub async fn passkey_sign_in_options() -> Result<PasskeyChallenge, ApiError> {
+    post_empty("/auth/passkey/options").await
+}
+
+/// Finishes a passkey sign-in. Answers like `login` (and sets the same refresh cookie), with
+/// the second factor passed; `401 INVALID_CREDENTIALS` for a passkey the server does not know;
+/// `409 CEREMONY_EXPIRED`; `403 EMAIL_NOT_VERIFIED` / `ACCOUNT_SUSPENDED`.
+pub async fn passkey_sign_in(body: &PasskeyAssertion) -> Result<TokenResponse, ApiError> {
+    post("/auth/passkey", body).await
+}
+
 // --- Second factor (TOTP) --------------------------------------------------------------------
 
 /// Passes the second factor of this session: `200` with tokens whose `mfa` is `satisfied`;
@@ -306,6 +332,44 @@ pub async fn start_totp() -> Result<TotpEnrolment, ApiError> {
 /// Finishes the set-up with a current code: the recovery codes (shown once) and new tokens.
 pub async fn confirm_totp(body: &CodeInput) -> Result<MfaEnrolled, ApiError> {
     post("/me/mfa/totp/confirm", body).await
+}
+
+// --- Second factor (passkeys) ----------------------------------------------------------------
+
+/// Starts passing the second factor of this session with a passkey: the options for
+/// `navigator.credentials.get()`; `409 MFA_NOT_ENROLLED` when no passkey is set up.
+pub async fn mfa_passkey_options() -> Result<PasskeyChallenge, ApiError> {
+    post_empty("/auth/mfa/passkey/options").await
+}
+
+/// Passes the second factor with the passkey's answer: tokens whose `mfa` is `satisfied`;
+/// `422` (field `credential`) when it does not verify; `409 CEREMONY_EXPIRED`; `423` when
+/// locked.
+pub async fn mfa_passkey_verify(body: &PasskeyAssertion) -> Result<TokenResponse, ApiError> {
+    post("/auth/mfa/passkey", body).await
+}
+
+/// Starts adding a passkey: the options for `navigator.credentials.create()`. `403
+/// MFA_REQUIRED` until a second factor set up earlier is passed; `409 TOO_MANY_PASSKEYS`.
+pub async fn passkey_registration_options() -> Result<PasskeyChallenge, ApiError> {
+    post_empty("/me/passkeys/options").await
+}
+
+/// Finishes adding a passkey: `201` with it and new tokens (the session has now passed a second
+/// factor); `422` for fields `name`, `credential`; `409 CEREMONY_EXPIRED` /
+/// `PASSKEY_ALREADY_REGISTERED`.
+pub async fn add_passkey(body: &PasskeyRegistration) -> Result<PasskeyRegistered, ApiError> {
+    post("/me/passkeys", body).await
+}
+
+/// The signed-in person's passkeys, oldest first (at most ten).
+pub async fn my_passkeys() -> Result<Vec<PasskeyView>, ApiError> {
+    get("/me/passkeys").await
+}
+
+/// `409 LAST_SECOND_FACTOR` when it is the only second factor of a staff account.
+pub async fn remove_passkey(id: &str) -> Result<(), ApiError> {
+    delete(&format!("/me/passkeys/{}", segment(id))).await
 }
 
 // --- The signed-in person --------------------------------------------------------------------
@@ -328,12 +392,7 @@ pub async fn my_sessions() -> Result<Vec<SessionView>, ApiError> {
 }
 
 pub async fn revoke_session(id: &str) -> Result<(), ApiError> {
-    let path = format!("/me/sessions/{}", segment(id));
-    let res = request(Request::delete(&url(&path)))
-        .send()
-        .await
-        .map_err(network)?;
-    no_content(res).await
+    delete(&format!("/me/sessions/{}", segment(id))).await
 }
 
 // --- Platform administration (platform admin) -----------------------------------------------

@@ -7,6 +7,7 @@ mod contexts;
 mod format;
 mod pages;
 mod routes;
+mod webauthn;
 
 fn main() {
     console_error_panic_hook::set_once();

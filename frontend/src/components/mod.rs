@@ -6,5 +6,6 @@ pub mod guard;
 pub mod idle;
 pub mod layout;
 pub mod load_more;
+pub mod passkey;
 pub mod skeleton;
 pub mod theme;

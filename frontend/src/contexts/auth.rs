@@ -13,10 +13,14 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rxgate_api_types::auth::{CodeInput, LoginRequest, Me, MfaVerifyRequest, TokenResponse};
+use rxgate_api_types::auth::{
+    CodeInput, LoginRequest, Me, MfaVerifyRequest, PasskeyAssertion, PasskeyRegistration,
+    PasskeyView, TokenResponse,
+};
 
 use crate::api::{self, ApiError};
 use crate::routes::{Page, safe_next};
+use crate::webauthn;
 
 /// A role as `Me.roles` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,6 +367,50 @@ impl Auth {
         let tokens = api::login(&body).await?;
         self.accept(tokens);
         Ok(())
+    }
+
+    /// Signs in with a passkey alone: the authenticator picks the account, and unlocking it
+    /// (fingerprint, face, screen lock) counts as the second factor.
+    pub async fn sign_in_with_passkey(self) -> Result<(), ApiError> {
+        let challenge = api::passkey_sign_in_options().await?;
+        let credential = webauthn::get(challenge.options).await?;
+        let tokens = api::passkey_sign_in(&PasskeyAssertion {
+            ceremony_id: challenge.ceremony_id,
+            credential,
+            refresh_token_in_body: false,
+        })
+        .await?;
+        self.accept(tokens);
+        Ok(())
+    }
+
+    /// Passes the second factor with one of the person's passkeys.
+    pub async fn verify_mfa_with_passkey(self) -> Result<(), ApiError> {
+        let challenge = api::mfa_passkey_options().await?;
+        let credential = webauthn::get(challenge.options).await?;
+        let tokens = api::mfa_passkey_verify(&PasskeyAssertion {
+            ceremony_id: challenge.ceremony_id,
+            credential,
+            refresh_token_in_body: false,
+        })
+        .await?;
+        self.accept_if_signed_in(tokens);
+        Ok(())
+    }
+
+    /// Adds a passkey called `name` to the signed-in person's account. It is a second factor
+    /// from now on, and this session has passed it: the new tokens say so.
+    pub async fn add_passkey(self, name: String) -> Result<PasskeyView, ApiError> {
+        let challenge = api::passkey_registration_options().await?;
+        let credential = webauthn::create(challenge.options).await?;
+        let registered = api::add_passkey(&PasskeyRegistration {
+            ceremony_id: challenge.ceremony_id,
+            name,
+            credential,
+        })
+        .await?;
+        self.accept_if_signed_in(registered.tokens);
+        Ok(registered.passkey)
     }
 
     /// Passes the second factor with an authenticator code or a recovery code.

@@ -1,5 +1,5 @@
-//! The signed-in person's account: profile (with two-step verification), sessions (devices)
-//! and consents.
+//! The signed-in person's account: profile (with two-step verification), passkeys, sessions
+//! (devices) and consents.
 
 use std::collections::BTreeMap;
 
@@ -7,11 +7,12 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use rxgate_api_types::auth::{ConsentInput, ConsentView, Me, SessionView};
+use rxgate_api_types::auth::{ConsentInput, ConsentView, Me, PasskeyView, SessionView};
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
 use crate::components::form::{FormAlert, general_error, last_error};
+use crate::components::passkey::AddPasskeyForm;
 use crate::components::skeleton::Skeleton;
 use crate::contexts::auth::{Role, use_auth};
 use crate::format;
@@ -21,10 +22,13 @@ use crate::routes::Page;
 
 #[component]
 pub fn Account() -> impl IntoView {
+    // Bumped when a passkey is added or removed: the profile's two-step status follows.
+    let passkeys_changed = RwSignal::new(0_u32);
     view! {
         <section class="page">
             <h1>"Your account"</h1>
-            <Profile />
+            <Profile passkeys_changed />
+            <Passkeys changed=passkeys_changed />
             <Sessions />
             <Consents />
         </section>
@@ -32,8 +36,11 @@ pub fn Account() -> impl IntoView {
 }
 
 #[component]
-fn Profile() -> impl IntoView {
-    let me = LocalResource::new(api::me);
+fn Profile(passkeys_changed: RwSignal<u32>) -> impl IntoView {
+    let me = LocalResource::new(move || {
+        passkeys_changed.get();
+        api::me()
+    });
     view! {
         <div class="card" aria-labelledby="profile-title">
             <h2 id="profile-title">"Profile"</h2>
@@ -80,7 +87,12 @@ fn ProfileFacts(me: Me) -> impl IntoView {
             <dt>"Two-step verification"</dt>
             <dd data-testid="mfa-status">
                 {if me.mfa_enrolled {
-                    view! { <span class="badge badge-ok">"On"</span> }.into_any()
+                    view! {
+                        <span class="badge badge-ok">"On"</span>
+                        " "
+                        <span class="muted">{mfa_methods_label(&me.mfa_methods)}</span>
+                    }
+                        .into_any()
                 } else {
                     view! {
                         <span class="badge badge-warn">"Off"</span>
@@ -96,6 +108,198 @@ fn ProfileFacts(me: Me) -> impl IntoView {
             {(!me.memberships.is_empty())
                 .then(|| view! { <dt>"Memberships"</dt><dd><ul class="plain">{memberships}</ul></dd> })}
         </dl>
+    }
+}
+
+/// The second factors set up, as people call them ("authenticator app, passkey").
+fn mfa_methods_label(methods: &[String]) -> String {
+    let names: Vec<&str> = methods
+        .iter()
+        .map(|m| match m.as_str() {
+            "totp" => "authenticator app",
+            "passkey" => "passkey",
+            other => other,
+        })
+        .collect();
+    let text = names.join(", ");
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+#[component]
+fn Passkeys(changed: RwSignal<u32>) -> impl IntoView {
+    let passkeys = LocalResource::new(move || {
+        changed.get();
+        api::my_passkeys()
+    });
+    let announcement = RwSignal::new(None::<String>);
+    // The passkey whose removal is being confirmed.
+    let asking = RwSignal::new(None::<String>);
+    let on_added = move |passkey: PasskeyView| {
+        announcement.set(Some(format!("Added the passkey “{}”.", passkey.name)));
+        changed.update(|n| *n += 1);
+    };
+    view! {
+        <div class="card stack" aria-labelledby="passkeys-title">
+            <h2 id="passkeys-title">"Passkeys"</h2>
+            <p class="muted">
+                "A passkey signs you in with your fingerprint, face or screen lock instead of "
+                "your password, and also counts as the second step when you do use your password. "
+                "It stays on your device or in your password manager; Rxgate only keeps its public half."
+            </p>
+            <p class="announcement" role="status">{move || announcement.get()}</p>
+            <Transition fallback=|| view! { <Skeleton lines=2 /> }>
+                <ErrorBoundary fallback=error_fallback>
+                    {move || Suspend::new(async move {
+                        passkeys
+                            .await
+                            .map(|list| view! { <PasskeyList list asking announcement changed /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <AddPasskeyForm submit="Add a passkey" label="Add a passkey" on_added />
+        </div>
+    }
+}
+
+#[component]
+fn PasskeyList(
+    list: Vec<PasskeyView>,
+    asking: RwSignal<Option<String>>,
+    announcement: RwSignal<Option<String>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="empty">"No passkeys yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="item-list" aria-label="Passkeys">
+            {list
+                .into_iter()
+                .map(|passkey| view! { <PasskeyItem passkey asking announcement changed /> })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn PasskeyItem(
+    passkey: PasskeyView,
+    asking: RwSignal<Option<String>>,
+    announcement: RwSignal<Option<String>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let id = passkey.id.to_string();
+    let name = passkey.name.clone();
+    let remove = Action::new_local({
+        let (id, name) = (id.clone(), name.clone());
+        move |(): &()| {
+            let (id, name) = (id.clone(), name.clone());
+            async move {
+                api::remove_passkey(&id).await?;
+                asking.set(None);
+                announcement.set(Some(format!("Removed the passkey “{name}”.")));
+                changed.update(|n| *n += 1);
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    let pending = remove.pending();
+    let error = last_error(remove);
+    let asking_here = Memo::new({
+        let id = id.clone();
+        move |_| asking.with(|a| a.as_deref() == Some(id.as_str()))
+    });
+    let remove_ref = NodeRef::<leptos::html::Button>::new();
+    let cancel_ref = NodeRef::<leptos::html::Button>::new();
+    // The question appears in place of nothing: take the person to it.
+    Effect::new(move || {
+        if let Some(button) = cancel_ref.get() {
+            let _ = button.focus();
+        }
+    });
+    let last_used = passkey.last_used_at.as_ref().map_or_else(
+        || "never used".to_owned(),
+        |at| format!("last used {}", format::date_time(at)),
+    );
+
+    view! {
+        <li class="item">
+            <div class="item-main">
+                <p class="item-title">{name.clone()}</p>
+                <p class="muted">
+                    "Added " {format::date_time(&passkey.created_at)} " · " {last_used}
+                </p>
+            </div>
+            <div class="item-actions">
+                <button
+                    class="button secondary"
+                    type="button"
+                    node_ref=remove_ref
+                    disabled=move || pending.get() || asking_here.get()
+                    on:click=move |_| {
+                        remove.value().set(None);
+                        asking.set(Some(id.clone()));
+                    }
+                >
+                    "Remove"
+                    <span class="visually-hidden">" the passkey " {name.clone()}</span>
+                </button>
+            </div>
+            <div class="item-wide">
+                <FormAlert message=general_error(error, &[]) />
+                {move || {
+                    asking_here
+                        .get()
+                        .then(|| {
+                            view! {
+                                <div
+                                    class="reason-form stack"
+                                    role="group"
+                                    aria-label=format!("Remove the passkey {name}")
+                                >
+                                    <p>
+                                        "Remove “" {name.clone()} "”? You will no longer be able "
+                                        "to sign in with it."
+                                    </p>
+                                    <div class="form-actions">
+                                        <button
+                                            class="button danger"
+                                            type="button"
+                                            disabled=move || pending.get()
+                                            on:click=move |_| {
+                                                remove.dispatch(());
+                                            }
+                                        >
+                                            {move || if pending.get() { "Removing…" } else { "Yes, remove it" }}
+                                        </button>
+                                        <button
+                                            class="button secondary"
+                                            type="button"
+                                            node_ref=cancel_ref
+                                            on:click=move |_| {
+                                                asking.set(None);
+                                                // Back where the person was, once the button is
+                                                // enabled again.
+                                                request_animation_frame(move || {
+                                                    if let Some(button) = remove_ref.get_untracked() {
+                                                        let _ = button.focus();
+                                                    }
+                                                });
+                                            }
+                                        >
+                                            "Cancel"
+                                        </button>
+                                    </div>
+                                </div>
+                            }
+                        })
+                }}
+            </div>
+        </li>
     }
 }
 

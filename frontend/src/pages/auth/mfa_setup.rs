@@ -1,7 +1,8 @@
-//! `/account/mfa/setup`: setting up an authenticator app. Staff must do it before anything else
+//! `/account/mfa/setup`: setting up a second factor. Staff must do it before anything else
 //! (their sessions come here until they have); patients may opt in from their account page.
-//! The server makes a new secret (QR code and text), the person confirms a code from the app,
-//! and gets ten single-use recovery codes, shown this once.
+//! With an authenticator app, the server makes a new secret (QR code and text), the person
+//! confirms a code from the app, and gets ten single-use recovery codes, shown this once. A
+//! passkey instead is added in one go, and the person carries on.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -11,6 +12,7 @@ use rxgate_api_types::auth::TotpEnrolment;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{FormAlert, TextField, field_error, general_error, last_error};
+use crate::components::passkey::AddPasskeyForm;
 use crate::components::skeleton::Skeleton;
 use crate::contexts::auth::{Mfa, use_auth};
 use crate::routes::Page;
@@ -56,15 +58,27 @@ pub fn MfaSetup() -> impl IntoView {
     view! {
         {move || match recovery_codes.get() {
             Some(codes) => view! { <RecoveryCodes codes next=next.clone() /> }.into_any(),
-            None => view! { <Enrol optional recovery_codes /> }.into_any(),
+            None => view! { <Enrol optional recovery_codes next=next.clone() /> }.into_any(),
         }}
     }
     .into_any()
 }
 
 #[component]
-fn Enrol(optional: bool, recovery_codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
+fn Enrol(
+    optional: bool,
+    recovery_codes: RwSignal<Option<Vec<String>>>,
+    next: Option<String>,
+) -> impl IntoView {
     let auth = use_auth();
+    let navigate = use_navigate();
+    // A passkey needs no recovery codes: the set-up is done.
+    let passkey_added = move |_| {
+        navigate(
+            &auth.landing_path(next.as_deref()),
+            NavigateOptions::default(),
+        );
+    };
     // Starting writes a new (unconfirmed) secret, so it is an action, run once on opening.
     let start = Action::new_local(|(): &()| api::start_totp());
     start.dispatch(());
@@ -76,8 +90,8 @@ fn Enrol(optional: bool, recovery_codes: RwSignal<Option<Vec<String>>>) -> impl 
             <p class="lead">
                 "Besides your password, signing in will ask for a 6-digit code from an "
                 "authenticator app on your phone, such as Google Authenticator, Microsoft "
-                "Authenticator or 1Password. Someone who learns your password still cannot "
-                "get in."
+                "Authenticator or 1Password, or for a passkey. Someone who learns your password "
+                "still cannot get in."
             </p>
             {(!optional)
                 .then(|| {
@@ -102,6 +116,20 @@ fn Enrol(optional: bool, recovery_codes: RwSignal<Option<Vec<String>>>) -> impl 
                     view! { <ConfirmCode enrolment recovery_codes /> }.into_any()
                 }
             }}
+            <div class="card stack" aria-labelledby="passkey-title">
+                <h2 id="passkey-title">"Or use a passkey"</h2>
+                <p>
+                    "A passkey stays on this device, your phone or your password manager, and is "
+                    "unlocked with your fingerprint, face or screen lock. It can also sign you in "
+                    "without your password."
+                </p>
+                <AddPasskeyForm
+                    submit="Use a passkey instead"
+                    label="Use a passkey instead"
+                    on_added=passkey_added
+                    secondary=true
+                />
+            </div>
             {optional
                 .then(|| {
                     view! {

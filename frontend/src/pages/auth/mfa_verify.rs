@@ -1,5 +1,6 @@
 //! `/signin/verify`: the second step of signing in, for sessions whose second factor is set up
-//! but not yet passed. A code from the authenticator app, or one of the recovery codes.
+//! but not yet passed. A passkey, a code from the authenticator app, or one of the recovery
+//! codes: whichever of them the person has set up.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -9,6 +10,7 @@ use rxgate_api_types::auth::MfaVerifyRequest;
 
 use crate::api::ApiError;
 use crate::components::form::{FormAlert, TextField, field_error, general_error, last_error};
+use crate::components::passkey::passkey_error;
 use crate::contexts::auth::{Mfa, use_auth};
 
 const FIELDS: &[&str] = &["code", "recovery_code"];
@@ -32,7 +34,70 @@ pub fn MfaVerify() -> impl IntoView {
         }
         .into_any();
     }
-    view! { <VerifyForm next /> }.into_any()
+    let methods = auth
+        .user_untracked()
+        .map(|me| me.mfa_methods)
+        .unwrap_or_default();
+    let has_passkey = methods.iter().any(|m| m == "passkey");
+    // An account from before the server named its methods has an authenticator app.
+    let has_totp = methods.iter().any(|m| m == "totp") || !has_passkey;
+    view! {
+        <section class="page narrow">
+            <h1>"Two-step verification"</h1>
+            {has_totp.then(|| view! { <VerifyForm next=next.clone() /> })}
+            {has_passkey.then(|| view! { <PasskeyStep next primary=!has_totp /> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// Passing the step with a passkey: the first choice of people without an authenticator app,
+/// a second one otherwise.
+#[component]
+fn PasskeyStep(next: Option<String>, primary: bool) -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let verify = Action::new_local(move |(): &()| {
+        let next = next.clone();
+        let navigate = navigate.clone();
+        async move {
+            auth.verify_mfa_with_passkey().await?;
+            navigate(
+                &auth.landing_path(next.as_deref()),
+                NavigateOptions::default(),
+            );
+            Ok::<_, ApiError>(())
+        }
+    });
+    let pending = verify.pending();
+    let error = last_error(verify);
+    let (title, class) = if primary {
+        ("Confirm it is you with your passkey", "button")
+    } else {
+        ("Or use a passkey", "button secondary")
+    };
+    view! {
+        <div class="card stack" aria-labelledby="passkey-step-title">
+            <h2 id="passkey-step-title">{title}</h2>
+            <p>
+                "Your device asks for your fingerprint, face or screen lock, or to use a passkey "
+                "from your phone or security key."
+            </p>
+            <FormAlert message=passkey_error(error, &["credential"]) />
+            <div class="form-actions">
+                <button
+                    class=class
+                    type="button"
+                    disabled=move || pending.get()
+                    on:click=move |_| {
+                        verify.dispatch(());
+                    }
+                >
+                    {move || if pending.get() { "Waiting for your passkey…" } else { "Use a passkey" }}
+                </button>
+            </div>
+        </div>
+    }
 }
 
 #[component]
@@ -103,8 +168,6 @@ fn VerifyForm(next: Option<String>) -> impl IntoView {
     });
 
     view! {
-        <section class="page narrow">
-            <h1>"Two-step verification"</h1>
             <form class="card form" on:submit=on_submit aria-labelledby="verify-title">
                 <h2 id="verify-title" class="visually-hidden">"Enter a code to finish signing in"</h2>
                 <FormAlert message=general_error(error, FIELDS) />
@@ -154,6 +217,5 @@ fn VerifyForm(next: Option<String>) -> impl IntoView {
                     </button>
                 </div>
             </form>
-        </section>
     }
 }

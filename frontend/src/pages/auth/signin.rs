@@ -1,5 +1,5 @@
-//! Sign in with email and password; each role lands on its own portal home, through the
-//! second-factor step when the session needs one.
+//! Sign in with email and password, or with a passkey alone; each role lands on its own portal
+//! home, through the second-factor step when the session needs one.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::ApiError;
 use crate::components::form::{FormAlert, TextField, field_error, general_error, last_error};
+use crate::components::passkey::passkey_error;
 use crate::contexts::auth::use_auth;
 use crate::routes::Page;
 
@@ -21,12 +22,28 @@ pub fn SignIn() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
 
-    let login = Action::new_local(move |(email, password): &(String, String)| {
-        let (email, password) = (email.clone(), password.clone());
+    let login = Action::new_local({
+        let navigate = navigate.clone();
+        move |(email, password): &(String, String)| {
+            let (email, password) = (email.clone(), password.clone());
+            let next = query.with_untracked(|q| q.get("next"));
+            let navigate = navigate.clone();
+            async move {
+                auth.login(email, password).await?;
+                navigate(
+                    &auth.landing_path(next.as_deref()),
+                    NavigateOptions::default(),
+                );
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    // The same landing as a password sign-in; the passkey is both factors at once.
+    let passkey = Action::new_local(move |(): &()| {
         let next = query.with_untracked(|q| q.get("next"));
         let navigate = navigate.clone();
         async move {
-            auth.login(email, password).await?;
+            auth.sign_in_with_passkey().await?;
             navigate(
                 &auth.landing_path(next.as_deref()),
                 NavigateOptions::default(),
@@ -34,10 +51,15 @@ pub fn SignIn() -> impl IntoView {
             Ok::<_, ApiError>(())
         }
     });
-    let pending = login.pending();
+    let login_pending = login.pending();
+    let passkey_pending = passkey.pending();
+    // One sign-in at a time.
+    let pending = Signal::derive(move || login_pending.get() || passkey_pending.get());
     let error = last_error(login);
+    let passkey_failure = last_error(passkey);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        passkey.value().set(None);
         login.dispatch((
             email.get_untracked().trim().to_owned(),
             password.get_untracked(),
@@ -107,11 +129,38 @@ pub fn SignIn() -> impl IntoView {
                 />
                 <div class="form-actions">
                     <button class="button" type="submit" disabled=move || pending.get()>
-                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                        {move || if login_pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                     <A href=Page::ForgotPassword.path()>"Forgot your password?"</A>
                 </div>
             </form>
+            <div class="card stack" aria-labelledby="passkey-signin-title">
+                <h2 id="passkey-signin-title">"Or use a passkey"</h2>
+                <p class="muted">
+                    "No email address or password needed: your device asks for your fingerprint, "
+                    "face or screen lock."
+                </p>
+                <FormAlert message=passkey_error(passkey_failure, &["credential"]) />
+                <div class="form-actions">
+                    <button
+                        class="button secondary"
+                        type="button"
+                        disabled=move || pending.get()
+                        on:click=move |_| {
+                            login.value().set(None);
+                            passkey.dispatch(());
+                        }
+                    >
+                        {move || {
+                            if passkey_pending.get() {
+                                "Waiting for your passkey…"
+                            } else {
+                                "Sign in with a passkey"
+                            }
+                        }}
+                    </button>
+                </div>
+            </div>
             <p>
                 "New to Rxgate? " <A href=Page::SignUp.path()>"Create an account"</A>
             </p>
