@@ -92,11 +92,15 @@ impl FromRequest for Principal {
             match partial.mfa_status() {
                 MfaStatus::EnrolmentRequired => Err(ApiError::Forbidden {
                     code: "MFA_ENROLMENT_REQUIRED",
-                    detail: "Set up a second factor (an authenticator app or a passkey) to continue.".into(),
+                    detail:
+                        "Set up a second factor (an authenticator app or a passkey) to continue."
+                            .into(),
                 }),
                 MfaStatus::Required => Err(ApiError::Forbidden {
                     code: "MFA_REQUIRED",
-                    detail: "Pass your second factor (authenticator app code or passkey) to continue.".into(),
+                    detail:
+                        "Pass your second factor (authenticator app code or passkey) to continue."
+                            .into(),
                 }),
                 MfaStatus::Satisfied | MfaStatus::NotRequired => Ok(partial.0),
             }
