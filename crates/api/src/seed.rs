@@ -67,7 +67,7 @@ pub async fn run(db: &Db, settings: &Settings) -> Result<DemoIds, SeedError> {
     let mut tx = db.begin(&RlsContext::system()).await?;
     welcome_mail(&mut tx, settings).await?;
     let ids = organisations_and_accounts(&mut tx, &keys).await?;
-    crate::seed_catalogue::seed(&mut tx, ids.clinic).await?;
+    crate::seed_catalogue::seed(&mut tx, ids.clinic, &keys).await?;
     tx.commit().await?;
     Ok(ids)
 }

@@ -289,7 +289,11 @@ fn bad(e: impl std::fmt::Display) -> SeedError {
 }
 
 /// Loads the demo catalogue once (nothing happens when its flags exist already).
-pub async fn seed(conn: &mut PgConnection, clinic: Uuid) -> Result<(), SeedError> {
+pub async fn seed(
+    conn: &mut PgConnection,
+    clinic: Uuid,
+    keys: &crate::crypto::DataKeys,
+) -> Result<(), SeedError> {
     if questionnaires::flags(conn)
         .await?
         .iter()
@@ -312,6 +316,7 @@ pub async fn seed(conn: &mut PgConnection, clinic: Uuid) -> Result<(), SeedError
         questionnaires::create_draft(conn, questionnaire_id, &questionnaire(), &mappings(), None)
             .await?;
     questionnaires::publish(conn, version).await?;
+    demo_patient_answers(conn, keys, version, &definition, &maps).await?;
 
     let mut categories = Vec::new();
     for (slug, name) in [
@@ -389,5 +394,57 @@ pub async fn seed(conn: &mut PgConnection, clinic: Uuid) -> Result<(), SeedError
         )
         .await?;
     }
+    Ok(())
+}
+
+/// The demo patient has answered once: born 1991, not pregnant, does not smoke, allergic to
+/// penicillin (so amoxicillin is closed to her from the start).
+async fn demo_patient_answers(
+    conn: &mut PgConnection,
+    keys: &crate::crypto::DataKeys,
+    version: Uuid,
+    definition: &Definition,
+    maps: &[FlagMapping],
+) -> Result<(), SeedError> {
+    use rxgate_domain::questionnaire::{Answers, derive_flags, progress, validate_answers};
+    let Some(patient) =
+        rxgate_persistence::users::find_by_email(conn, "patient@rxgate.test").await?
+    else {
+        return Ok(());
+    };
+    let answers: Answers = serde_json::from_value(json!({
+        "date_of_birth": { "type": "date", "value": "1991-03-14" },
+        "sex": { "type": "choice", "value": "female" },
+        "pregnant": { "type": "bool", "value": false },
+        "smoker": { "type": "bool", "value": false },
+        "hx_mtc": { "type": "bool", "value": false },
+        "anticoagulants": { "type": "bool", "value": false },
+        "penicillin_allergy": { "type": "bool", "value": true },
+        "conditions": { "type": "choices", "value": ["none"] },
+        "weight_kg": { "type": "number", "value": 68.0 },
+    }))
+    .map_err(bad)?;
+    let today = chrono::Utc::now().date_naive();
+    let answers =
+        validate_answers(definition, &answers, true, today).map_err(|e| bad(format!("{e:?}")))?;
+    let (answered, visible) = progress(definition, &answers);
+    let plain = serde_json::to_vec(&answers).map_err(bad)?;
+    let sealed = keys.seal(&plain, patient.id.as_bytes()).map_err(bad)?;
+    let response = questionnaires::save_progress(
+        conn,
+        None,
+        patient.id,
+        version,
+        &sealed,
+        keys.current_id(),
+        i32::try_from(answered).unwrap_or(i32::MAX),
+        i32::try_from(visible).unwrap_or(i32::MAX),
+    )
+    .await?;
+    questionnaires::mark_submitted(conn, response).await?;
+    let flags: Vec<String> = derive_flags(definition, &answers, maps, today)
+        .into_iter()
+        .collect();
+    questionnaires::replace_flags(conn, patient.id, response, &flags).await?;
     Ok(())
 }

@@ -161,6 +161,15 @@ async fn a_patient_sees_the_clinic_catalogue_with_prices_and_eligibility() {
 async fn answers_raise_flags_that_block_products_at_once() {
     let app = spawn_app().await;
     app.seed().await;
+    // Start from a patient who never answered (the demo patient has answered once).
+    sqlx::query("DELETE FROM patient_flags")
+        .execute(&app.owner)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM questionnaire_responses")
+        .execute(&app.owner)
+        .await
+        .unwrap();
     let patient = app.login(PATIENT, DEMO_PASSWORD).await;
     let q = ok(
         app.get_auth("/api/v1/me/questionnaire", &patient).await,
