@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Leptos SPA into frontend/dist: wasm32 release build, wasm-bindgen, wasm-opt, then
+# Builds the Leptos SPA into frontend/dist (or $SPA_OUT): wasm32 release build, wasm-bindgen, wasm-opt, then
 # everything under assets/<content hash>/ so the server can cache it forever.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,10 +27,10 @@ cp frontend/static/* "$stage/"
 printf "import init from './app.js';\ninit();\n" > "$stage/boot.js"
 
 hash=$(cd "$stage" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-out="$root/frontend/dist"
+out="${SPA_OUT:-$root/frontend/dist}"
 rm -rf "$out"
 mkdir -p "$out/assets/$hash"
 cp -r "$stage"/. "$out/assets/$hash/"
 sed "s#{{ASSETS}}#/assets/$hash#g" frontend/index.html > "$out/index.html"
 size=$(stat -c %s "$out/assets/$hash/app_bg.wasm")
-echo "SPA built: frontend/dist (wasm $((size / 1024)) KiB)" >&2
+echo "SPA built: $out (wasm $((size / 1024)) KiB)" >&2

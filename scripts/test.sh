@@ -55,12 +55,13 @@ rust_tests() {
 spa() { scripts/build-spa.sh; }
 
 e2e() {
-    local db="rxgate_e2e"
+    local db="${RXGATE_E2E_DB:-rxgate_e2e}"
     scripts/db.sh recreate "$db" >/dev/null || return 1
     (
         eval "$(scripts/db.sh env "$db")"
         "$rxgate" migrate || exit 1
         export RXGATE__APPLICATION__PORT="$e2e_port"
+        [ -n "${SPA_OUT:-}" ] && export RXGATE__APPLICATION__SPA_DIR="$SPA_OUT"
         # A host name, not 127.0.0.1: browsers refuse passkeys for IP-address sites. The
         # server still listens on 127.0.0.1, which is where localhost resolves.
         export RXGATE__APPLICATION__PUBLIC_URL="http://localhost:$e2e_port"
@@ -69,7 +70,7 @@ e2e() {
         export RXGATE__AUTH__RATE_LIMIT_PER_MINUTE=6000
         export RXGATE__AUTH__RATE_LIMIT_BURST=1000
         "$rxgate" seed || exit 1
-        "$rxgate" serve >"$root/target/e2e-server.log" 2>&1 &
+        "$rxgate" serve >"$root/target/e2e-server-$e2e_port.log" 2>&1 &
         server=$!
         trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
         for _ in $(seq 1 100); do
@@ -77,7 +78,7 @@ e2e() {
             sleep 0.2
         done
         cd e2e && RXGATE_E2E_URL="http://localhost:$e2e_port" CHROMIUM_PATH="$(command -v chromium)" \
-            npx playwright test
+            npx playwright test --output "$root/target/playwright-$e2e_port" ${RXGATE_E2E_SPECS:-}
     )
 }
 
