@@ -270,3 +270,14 @@ pub struct DoctorPatientQuery {
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
+
+/// A new questionnaire, platform-wide or for one clinic, with its first draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewQuestionnaire {
+    pub name: String,
+    /// Omit for a platform-wide questionnaire; a clinic's own one replaces it for its patients.
+    pub clinic_id: Option<Uuid>,
+    pub definition: Definition,
+    pub mappings: Vec<FlagMapping>,
+}

@@ -240,6 +240,7 @@ fn conflict_for_constraint(constraint: &str) -> ApiError {
         "products_slug_key" => "PRODUCT_SLUG_TAKEN",
         "categories_slug_key" => "SLUG_TAKEN",
         "flags_pkey" => "FLAG_EXISTS",
+        "questionnaires_clinic_id_fkey" => "UNKNOWN_CLINIC",
         "questionnaire_versions_one_draft" => "DRAFT_EXISTS",
         "questionnaire_versions_frozen" => "VERSION_FROZEN",
         "contraindication_rules_product_id_fkey" | "contraindication_rules_ingredient_id_fkey" => {

@@ -88,6 +88,7 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
         .service(admin::save_rule::create_rule)
         .service(admin::save_rule::update_rule)
         .service(admin::questionnaires::list_questionnaires)
+        .service(admin::questionnaires::create_questionnaire)
         .service(admin::questionnaires::create_draft)
         .service(admin::questionnaires::update_draft)
         .service(admin::questionnaires::publish_version)

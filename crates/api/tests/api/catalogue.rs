@@ -1312,3 +1312,124 @@ async fn a_doctors_own_price_is_what_their_patients_pay() {
         2_500
     );
 }
+
+#[tokio::test]
+async fn flags_categories_and_clinic_questionnaires_are_administered() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let categories = ok(
+        app.get_auth("/api/v1/catalogue/categories", &patient).await,
+        200,
+    )
+    .await;
+    assert_eq!(categories.as_array().unwrap().len(), 6);
+
+    let flag = json!({ "code": "heavy_drinker", "label": "Drinks more than 14 units a week" });
+    ok(
+        app.post_auth("/api/v1/admin/flags", &admin, flag.clone())
+            .await,
+        201,
+    )
+    .await;
+    assert_problem(
+        app.post_auth("/api/v1/admin/flags", &admin, flag).await,
+        409,
+        "FLAG_EXISTS",
+    )
+    .await;
+    assert_problem(
+        app.post_auth(
+            "/api/v1/admin/flags",
+            &admin,
+            json!({ "code": "Bad Code", "label": "x" }),
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_problem(
+        app.get_auth("/api/v1/admin/flags", &patient).await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    let flags = ok(app.get_auth("/api/v1/admin/flags", &admin).await, 200).await;
+    assert_eq!(flags.as_array().unwrap().len(), 8);
+
+    // A clinic's own questionnaire replaces the platform one for its patients once published,
+    // and its draft can be edited until then.
+    let clinic = patient["user"]["memberships"][0]["organisation_id"].clone();
+    let definition = json!({ "questions": [
+        { "key": "alcohol_units", "label": "Units of alcohol a week?", "kind": { "type": "number", "unit": "units", "min": 0.0, "max": 200.0 }, "required": true } ] });
+    let mappings = json!([{ "flag": "heavy_drinker", "all": [ { "question": "alcohol_units", "test": { "type": "number_above", "threshold": 14.0 } } ] }]);
+    let draft = ok(app.post_auth("/api/v1/admin/questionnaires", &admin,
+        json!({ "name": "Demo Clinic intake", "clinic_id": clinic, "definition": definition, "mappings": mappings })).await, 201).await;
+    assert_eq!(
+        (draft["version"].as_i64(), draft["status"].as_str()),
+        (Some(1), Some("draft"))
+    );
+    let id = draft["id"].as_str().unwrap();
+    let mut edited = json!({ "definition": definition, "mappings": mappings });
+    edited["definition"]["questions"][0]["label"] =
+        json!("How many units of alcohol do you drink a week?");
+    let saved = ok(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/questionnaire-versions/{id}"),
+            &admin,
+            edited,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        saved["definition"]["questions"][0]["label"],
+        "How many units of alcohol do you drink a week?"
+    );
+    let bad = json!({ "definition": { "questions": [] }, "mappings": [] });
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/questionnaire-versions/{id}"),
+            &admin,
+            bad,
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(
+        ok(
+            app.get_auth("/api/v1/me/questionnaire", &patient).await,
+            200
+        )
+        .await["name"],
+        "Medical history"
+    );
+    ok(
+        app.post_auth(
+            &format!("/api/v1/admin/questionnaire-versions/{id}/publish"),
+            &admin,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let q = ok(
+        app.get_auth("/api/v1/me/questionnaire", &patient).await,
+        200,
+    )
+    .await;
+    assert_eq!(q["name"], "Demo Clinic intake");
+    let profile = ok(app.post_auth("/api/v1/me/questionnaire/submit", &patient,
+        json!({ "version_id": q["version_id"], "answers": { "alcohol_units": { "type": "number", "value": 20 } } })).await, 200).await;
+    assert_eq!(profile["flags"][0]["code"], "heavy_drinker");
+    assert_problem(app.post_auth("/api/v1/admin/questionnaires", &admin,
+        json!({ "name": "X", "clinic_id": uuid::Uuid::new_v4(), "definition": definition, "mappings": [] })).await, 409, "UNKNOWN_CLINIC").await;
+}

@@ -2,7 +2,7 @@
 //! a published version never changes (edits start a new draft).
 
 use actix_web::{HttpResponse, get, post, put, web};
-use rxgate_api_types::health::{DraftInput, QuestionnaireVersionView};
+use rxgate_api_types::health::{DraftInput, NewQuestionnaire, QuestionnaireVersionView};
 use rxgate_api_types::{FieldError, Problem};
 use rxgate_domain::identity::Role;
 use rxgate_domain::questionnaire::{Definition, FlagMapping, validate_mapping};
@@ -248,4 +248,62 @@ pub async fn publish_version(
     .await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(view(row)?))
+}
+
+/// Creates a questionnaire (platform-wide, or a clinic's own) with its first draft version.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewQuestionnaire,
+    responses(
+        (status = CREATED, body = QuestionnaireVersionView),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/questionnaires")]
+pub async fn create_questionnaire(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    body: web::Json<NewQuestionnaire>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Role::PlatformAdmin)?;
+    let name = body.name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err(ApiError::Validation(vec![FieldError {
+            field: "name".into(),
+            code: "length".into(),
+            message: "Give the questionnaire a name (at most 200 characters).".into(),
+        }]));
+    }
+    let mut tx = state.begin_as(&principal).await?;
+    let draft = DraftInput {
+        definition: body.definition.clone(),
+        mappings: body.mappings.clone(),
+    };
+    let (definition, mappings) = checked(&mut tx, &draft).await?;
+    let questionnaire = questionnaires::create_questionnaire(&mut tx, body.clinic_id, name).await?;
+    let version = questionnaires::create_draft(
+        &mut tx,
+        questionnaire,
+        &definition,
+        &mappings,
+        Some(principal.user_id),
+    )
+    .await?;
+    let row = questionnaires::version(&mut tx, version)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("create", "questionnaire", questionnaire),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Created().json(view(row)?))
 }
