@@ -28,6 +28,31 @@ impl TimeCursor {
     }
 }
 
+/// Position after a row sorted by `(name, id)`, for lists of people by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameCursor {
+    pub name: String,
+    pub id: Uuid,
+}
+
+impl NameCursor {
+    pub fn encode(&self) -> String {
+        crate::catalogue::CatalogueCursor {
+            name: Some(self.name.clone()),
+            price: None,
+            id: self.id,
+        }
+        .encode()
+    }
+
+    /// The cursor from its opaque form, as the `(name, id)` pair queries take.
+    pub fn decode(raw: &str) -> Result<(String, Uuid), RepoError> {
+        let c =
+            crate::catalogue::CatalogueCursor::decode(raw, crate::catalogue::CatalogueSort::Name)?;
+        Ok((c.name.ok_or(RepoError::InvalidCursor)?, c.id))
+    }
+}
+
 /// A page size clamped to what one request may ask for.
 pub fn page_size(requested: Option<u32>) -> i64 {
     i64::from(requested.unwrap_or(50).clamp(1, 200))

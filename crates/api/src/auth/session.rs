@@ -170,3 +170,58 @@ pub fn idle_expired(
     };
     now - last_seen > TimeDelta::minutes(minutes)
 }
+
+/// Refuses suspended accounts and unverified email addresses (checked after the credential,
+/// so these answers never tell a stranger that an account exists).
+pub fn check_may_sign_in(user: &users::UserRow) -> Result<(), ApiError> {
+    if user.status == "suspended" {
+        return Err(ApiError::Forbidden {
+            code: "ACCOUNT_SUSPENDED",
+            detail: "This account is suspended.".into(),
+        });
+    }
+    if user.email_verified_at.is_none() {
+        return Err(ApiError::Forbidden {
+            code: "EMAIL_NOT_VERIFIED",
+            detail: "Verify your email address first: open the link we sent you.".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A new session for a user who just proved who they are: resets the failure count, stores
+/// the session and its refresh token, audits the sign-in, and builds the answer with the
+/// refresh cookie (and the token in the body when asked).
+pub async fn open_session(
+    conn: &mut PgConnection,
+    state: &AppState,
+    meta: &crate::auth::RequestMeta,
+    user_id: Uuid,
+    mfa_passed: bool,
+    refresh_in_body: bool,
+    details: Option<serde_json::Value>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let now = Utc::now();
+    users::record_login_success(conn, user_id).await?;
+    let session_id = sessions::create(
+        conn,
+        user_id,
+        meta.ip.as_deref(),
+        meta.user_agent.as_deref(),
+    )
+    .await?;
+    if mfa_passed {
+        mfa::mark_session_mfa(conn, session_id).await?;
+    }
+    let refresh = new_refresh_token(conn, state, session_id, now).await?;
+    let identity = load_identity(conn, user_id).await?;
+    let mut event = crate::audit::Event::new("login", "session", session_id);
+    if let Some(details) = details {
+        event = event.details(details);
+    }
+    crate::audit::record(conn, None, Some(user_id), meta, event).await?;
+    let cookie = refresh_cookie(state, &refresh);
+    let body_token = refresh_in_body.then_some(refresh);
+    let response = token_response(state, identity, session_id, mfa_passed, body_token, now)?;
+    Ok(actix_web::HttpResponse::Ok().cookie(cookie).json(response))
+}

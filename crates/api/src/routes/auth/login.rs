@@ -3,10 +3,10 @@ use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{LoginRequest, TokenResponse};
 use rxgate_domain::identity::lockout_until;
-use rxgate_persistence::{sessions, users};
+use rxgate_persistence::users;
 
 use crate::audit::{self, Event};
-use crate::auth::session::{load_identity, new_refresh_token, refresh_cookie, token_response};
+use crate::auth::session::{check_may_sign_in, open_session};
 use crate::auth::{RequestMeta, passwords};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -83,42 +83,20 @@ pub async fn login(
             return Err(ApiError::InvalidCredentials);
         }
     };
-    if user.status == "suspended" {
+    if let Err(refused) = check_may_sign_in(&user) {
         tx.rollback().await?;
-        return Err(ApiError::Forbidden {
-            code: "ACCOUNT_SUSPENDED",
-            detail: "This account is suspended.".into(),
-        });
+        return Err(refused);
     }
-    if user.email_verified_at.is_none() {
-        tx.rollback().await?;
-        return Err(ApiError::Forbidden {
-            code: "EMAIL_NOT_VERIFIED",
-            detail: "Verify your email address first: open the link we sent you.".into(),
-        });
-    }
-    users::record_login_success(&mut tx, user.id).await?;
-    let session_id = sessions::create(
+    let response = open_session(
         &mut tx,
-        user.id,
-        meta.ip.as_deref(),
-        meta.user_agent.as_deref(),
-    )
-    .await?;
-    let refresh = new_refresh_token(&mut tx, &state, session_id, now).await?;
-    let identity = load_identity(&mut tx, user.id).await?;
-    audit::record(
-        &mut tx,
-        None,
-        Some(user.id),
+        &state,
         &meta,
-        Event::new("login", "session", session_id),
+        user.id,
+        false,
+        body.refresh_token_in_body,
+        None,
     )
     .await?;
     tx.commit().await?;
-
-    let cookie = refresh_cookie(&state, &refresh);
-    let body_token = body.refresh_token_in_body.then_some(refresh);
-    let response = token_response(&state, identity, session_id, false, body_token, now)?;
-    Ok(HttpResponse::Ok().cookie(cookie).json(response))
+    Ok(response)
 }

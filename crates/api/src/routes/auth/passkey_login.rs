@@ -3,13 +3,13 @@ use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{PasskeyAssertion, TokenResponse};
 use rxgate_domain::identity::lockout_until;
-use rxgate_persistence::{mfa, passkeys, sessions, users};
+use rxgate_persistence::{passkeys, users};
 use webauthn_rs::prelude::{DiscoverableAuthentication, PublicKeyCredential};
 
 use crate::audit::{self, Event};
 use crate::auth::RequestMeta;
 use crate::auth::passkeys::{ceremony_gone, from_client, from_stored, parse_passkey, record_use};
-use crate::auth::session::{load_identity, new_refresh_token, refresh_cookie, token_response};
+use crate::auth::session::{check_may_sign_in, open_session};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -109,45 +109,21 @@ pub async fn passkey_login(
             return Err(ApiError::InvalidCredentials);
         }
     };
-    if user.status == "suspended" {
+    if let Err(refused) = check_may_sign_in(&user) {
         tx.rollback().await?;
-        return Err(ApiError::Forbidden {
-            code: "ACCOUNT_SUSPENDED",
-            detail: "This account is suspended.".into(),
-        });
-    }
-    if user.email_verified_at.is_none() {
-        tx.rollback().await?;
-        return Err(ApiError::Forbidden {
-            code: "EMAIL_NOT_VERIFIED",
-            detail: "Verify your email address first: open the link we sent you.".into(),
-        });
+        return Err(refused);
     }
     record_use(&mut tx, &row, &result).await?;
-    users::record_login_success(&mut tx, user.id).await?;
-    let session_id = sessions::create(
+    let response = open_session(
         &mut tx,
-        user.id,
-        meta.ip.as_deref(),
-        meta.user_agent.as_deref(),
-    )
-    .await?;
-    mfa::mark_session_mfa(&mut tx, session_id).await?;
-    let refresh = new_refresh_token(&mut tx, &state, session_id, now).await?;
-    let identity = load_identity(&mut tx, user.id).await?;
-    audit::record(
-        &mut tx,
-        None,
-        Some(user.id),
+        &state,
         &meta,
-        Event::new("login", "session", session_id)
-            .details(serde_json::json!({ "method": "passkey", "passkey_id": row.id })),
+        user.id,
+        true,
+        body.refresh_token_in_body,
+        Some(serde_json::json!({ "method": "passkey", "passkey_id": row.id })),
     )
     .await?;
     tx.commit().await?;
-
-    let cookie = refresh_cookie(&state, &refresh);
-    let body_token = body.refresh_token_in_body.then_some(refresh);
-    let response = token_response(&state, identity, session_id, true, body_token, now)?;
-    Ok(HttpResponse::Ok().cookie(cookie).json(response))
+    Ok(response)
 }

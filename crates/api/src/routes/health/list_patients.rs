@@ -2,8 +2,7 @@ use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::health::{DoctorPatient, DoctorPatientQuery};
 use rxgate_api_types::{CursorPage, Problem};
 use rxgate_domain::identity::Role;
-use rxgate_persistence::catalogue::{CatalogueCursor, CatalogueSort};
-use rxgate_persistence::pagination::{finish_page, page_size};
+use rxgate_persistence::pagination::{NameCursor, finish_page, page_size};
 use rxgate_persistence::questionnaires;
 
 use crate::audit::{self, Event};
@@ -34,9 +33,8 @@ pub async fn list_patients(
     let after = query
         .cursor
         .as_deref()
-        .map(|c| CatalogueCursor::decode(c, CatalogueSort::Name))
-        .transpose()?
-        .and_then(|c| c.name.map(|n| (n, c.id)));
+        .map(NameCursor::decode)
+        .transpose()?;
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let limit = page_size(query.limit);
     let mut tx = state.begin_as(&principal).await?;
@@ -52,9 +50,8 @@ pub async fn list_patients(
     .await?;
     tx.commit().await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| {
-        CatalogueCursor {
-            name: Some(r.name.clone()),
-            price: None,
+        NameCursor {
+            name: r.name.clone(),
             id: r.patient_id,
         }
         .encode()

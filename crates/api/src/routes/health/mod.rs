@@ -48,7 +48,7 @@ pub(crate) fn answer_errors(errors: Vec<AnswerError>) -> ApiError {
     )
 }
 
-pub(crate) fn seal_answers(
+fn seal_answers(
     state: &AppState,
     patient_id: Uuid,
     answers: &Answers,
@@ -193,4 +193,57 @@ pub(crate) async fn answerable_version(
         }),
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// Answers checked against the version they answer, and saved as the patient's response in
+/// progress (created or updated).
+pub(crate) struct SavedAnswers {
+    pub version: VersionRow,
+    pub definition: Definition,
+    pub answers: Answers,
+    pub response_id: Uuid,
+    pub progress: rxgate_api_types::health::Progress,
+}
+
+/// Checks `input` (completely when `complete`) and saves it encrypted, in the caller's
+/// transaction.
+pub(crate) async fn save_answers_in(
+    conn: &mut PgConnection,
+    state: &AppState,
+    patient_id: Uuid,
+    clinic_id: Option<Uuid>,
+    input: &rxgate_api_types::health::AnswersInput,
+    complete: bool,
+    today: chrono::NaiveDate,
+) -> Result<SavedAnswers, ApiError> {
+    let answers: Answers = convert(&input.answers)?;
+    let version = answerable_version(conn, clinic_id, input.version_id).await?;
+    let definition = definition_of(&version)?;
+    let answers =
+        rxgate_domain::questionnaire::validate_answers(&definition, &answers, complete, today)
+            .map_err(answer_errors)?;
+    let (answered, visible) = rxgate_domain::questionnaire::progress(&definition, &answers);
+    let progress = rxgate_api_types::health::Progress {
+        answered: i32::try_from(answered).unwrap_or(i32::MAX),
+        visible: i32::try_from(visible).unwrap_or(i32::MAX),
+    };
+    let open = questionnaires::open_response(conn, patient_id, version.id).await?;
+    let response_id = questionnaires::save_progress(
+        conn,
+        open.map(|r| r.id),
+        patient_id,
+        version.id,
+        &seal_answers(state, patient_id, &answers)?,
+        state.data_keys.current_id(),
+        progress.answered,
+        progress.visible,
+    )
+    .await?;
+    Ok(SavedAnswers {
+        version,
+        definition,
+        answers,
+        response_id,
+        progress,
+    })
 }

@@ -2,8 +2,7 @@ use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::health::ReviewItem;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
 use rxgate_domain::identity::Role;
-use rxgate_persistence::catalogue::{CatalogueCursor, CatalogueSort};
-use rxgate_persistence::pagination::{finish_page, page_size};
+use rxgate_persistence::pagination::{NameCursor, finish_page, page_size};
 use rxgate_persistence::questionnaires;
 
 use crate::audit::{self, Event};
@@ -34,9 +33,8 @@ pub async fn review_queue(
     let after = query
         .cursor
         .as_deref()
-        .map(|c| CatalogueCursor::decode(c, CatalogueSort::Name))
-        .transpose()?
-        .and_then(|c| c.name.map(|n| (n, c.id)));
+        .map(NameCursor::decode)
+        .transpose()?;
     let limit = page_size(query.limit);
     let mut tx = state.begin_as(&principal).await?;
     let rows = questionnaires::review_queue(&mut tx, principal.user_id, after, limit).await?;
@@ -50,9 +48,8 @@ pub async fn review_queue(
     .await?;
     tx.commit().await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| {
-        CatalogueCursor {
-            name: Some(r.patient_name.clone()),
-            price: None,
+        NameCursor {
+            name: r.patient_name.clone(),
             id: r.patient_id,
         }
         .encode()

@@ -3,10 +3,8 @@ use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::health::{AnswersInput, Progress};
 use rxgate_domain::identity::Role;
-use rxgate_domain::questionnaire::{Answers, progress, validate_answers};
-use rxgate_persistence::questionnaires;
 
-use super::{answer_errors, answerable_version, convert, definition_of, seal_answers};
+use super::save_answers_in;
 use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
@@ -34,28 +32,15 @@ pub async fn save_answers(
     body: web::Json<AnswersInput>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Role::Patient)?;
-    let answers: Answers = convert(&body.answers)?;
-    let clinic = principal.clinic_ids.first().copied();
     let mut tx = state.begin_as(&principal).await?;
-    let version = answerable_version(&mut tx, clinic, body.version_id).await?;
-    let definition = definition_of(&version)?;
-    let answers = validate_answers(&definition, &answers, false, Utc::now().date_naive())
-        .map_err(answer_errors)?;
-    let (answered, visible) = progress(&definition, &answers);
-    let (answered, visible) = (
-        i32::try_from(answered).unwrap_or(i32::MAX),
-        i32::try_from(visible).unwrap_or(i32::MAX),
-    );
-    let open = questionnaires::open_response(&mut tx, principal.user_id, version.id).await?;
-    let id = questionnaires::save_progress(
+    let saved = save_answers_in(
         &mut tx,
-        open.map(|r| r.id),
+        &state,
         principal.user_id,
-        version.id,
-        &seal_answers(&state, principal.user_id, &answers)?,
-        state.data_keys.current_id(),
-        answered,
-        visible,
+        principal.clinic_ids.first().copied(),
+        &body,
+        false,
+        Utc::now().date_naive(),
     )
     .await?;
     audit::record(
@@ -63,9 +48,9 @@ pub async fn save_answers(
         Some(&principal),
         None,
         &meta,
-        Event::new("update", "questionnaire_response", id),
+        Event::new("update", "questionnaire_response", saved.response_id),
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(Progress { answered, visible }))
+    Ok(HttpResponse::Ok().json(saved.progress))
 }
