@@ -234,6 +234,8 @@ CREATE TABLE flag_overrides (
     reason_enc      bytea NOT NULL,
     key_id          text NOT NULL,
     doctor_id       uuid NOT NULL REFERENCES users (id),
+    -- As the doctor was named when they decided (the patient may not read the users table).
+    doctor_name     text NOT NULL,
     created_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX flag_overrides_by_patient ON flag_overrides (patient_id, flag_code, created_at DESC);

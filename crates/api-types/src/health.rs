@@ -193,6 +193,7 @@ pub struct AnsweredQuestion {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct HealthProfile {
     pub patient_id: Uuid,
+    pub patient_name: String,
     pub submitted_at: Option<DateTime<Utc>>,
     pub questionnaire: Option<String>,
     pub version: Option<i32>,

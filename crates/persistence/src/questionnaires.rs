@@ -347,8 +347,8 @@ pub async fn overrides(
     let rows = sqlx::query_as!(
         OverrideRow,
         r#"SELECT o.id, o.flag_code, o.raised, o.reason_enc, o.key_id, o.doctor_id,
-                  u.display_name AS "doctor_name?", o.created_at
-             FROM flag_overrides o LEFT JOIN users u ON u.id = o.doctor_id
+                  o.doctor_name AS "doctor_name?", o.created_at
+             FROM flag_overrides o
             WHERE o.patient_id = $1
             ORDER BY o.created_at DESC, o.id DESC LIMIT 200"#,
         patient_id
@@ -369,8 +369,8 @@ pub async fn insert_override(
 ) -> Result<Uuid, RepoError> {
     let id = Uuid::now_v7();
     sqlx::query!(
-        r#"INSERT INTO flag_overrides (id, patient_id, flag_code, raised, reason_enc, key_id, doctor_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
+        r#"INSERT INTO flag_overrides (id, patient_id, flag_code, raised, reason_enc, key_id, doctor_id, doctor_name)
+           SELECT $1, $2, $3, $4, $5, $6, $7, display_name FROM users WHERE id = $7"#,
         id,
         patient_id,
         flag_code,

@@ -200,8 +200,8 @@ async fn random_case(tx: &mut Transaction<'_, Postgres>, rng: &mut StdRng) -> Ca
         let flag = FLAGS[rng.random_range(0..FLAGS.len())].to_owned();
         let raised = rng.random_bool(0.5);
         sqlx::query(
-            "INSERT INTO flag_overrides (id, patient_id, flag_code, raised, reason_enc, key_id, doctor_id, created_at)
-             VALUES ($1, $2, $3, $4, '\\x00', 'k', $2, now() + make_interval(secs => $5))",
+            "INSERT INTO flag_overrides (id, patient_id, flag_code, raised, reason_enc, key_id, doctor_id, doctor_name, created_at)
+             VALUES ($1, $2, $3, $4, '\\x00', 'k', $2, 'Dr', now() + make_interval(secs => $5))",
         )
         .bind(Uuid::now_v7())
         .bind(patient)

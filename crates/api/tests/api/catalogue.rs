@@ -425,6 +425,15 @@ async fn a_doctor_overrides_a_flag_with_a_reason_and_sees_the_review_queue() {
             .await
             .unwrap();
     assert_eq!(audited, 1);
+    // The patient sees who decided and why.
+    let own = ok(
+        app.get_auth("/api/v1/me/health-profile", &patient).await,
+        200,
+    )
+    .await;
+    assert_eq!(own["overrides"][0]["doctor_name"], "Dr Sipho Doctor");
+    assert_eq!(own["patient_name"], "Thandi Patient");
+    assert_eq!(chart["patient_name"], "Thandi Patient");
 
     // Hostile: unknown flag, empty reason, a patient, and a patient who is not theirs.
     let path = format!("/api/v1/patients/{patient_id}/flag-overrides");

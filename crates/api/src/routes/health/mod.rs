@@ -95,15 +95,17 @@ fn display(kind: &QuestionKind, answer: &AnswerValue) -> String {
 }
 
 /// The patient's latest submitted answers, flags and overrides (a handful of queries whatever
-/// the number of answers or flags).
+/// the number of answers or flags). A patient the caller may not see is 404.
 pub(crate) async fn health_profile(
     conn: &mut PgConnection,
     state: &AppState,
     patient_id: Uuid,
 ) -> Result<HealthProfile, ApiError> {
     let latest = questionnaires::latest_submitted(conn, patient_id).await?;
+    let patient = rxgate_persistence::users::find(conn, patient_id).await?;
     let mut profile = HealthProfile {
         patient_id,
+        patient_name: patient.display_name,
         submitted_at: None,
         questionnaire: None,
         version: None,
