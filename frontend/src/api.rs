@@ -23,7 +23,19 @@ use rxgate_api_types::auth::{
     PasskeyView, PasswordResetConfirm, RefreshRequest, SessionView, SignupAccepted, SignupRequest,
     TokenInput, TokenResponse, TotpEnrolment,
 };
+use rxgate_api_types::catalogue::{
+    CatalogueQuery, CategoryView, FlagView, ProductDetail, ProductSummary,
+};
+use rxgate_api_types::catalogue::{
+    ImageView, ImportReport, NewFlag, NewProductInput, PriceInput, RuleInput, RuleQuery, RuleView,
+    SelectionInput,
+};
 use rxgate_api_types::dev::{MailboxMessage, Queued, SendTestEmail};
+use rxgate_api_types::health::{
+    AnswersInput, DoctorPatient, DoctorPatientQuery, FlagOverrideInput, HealthProfile, Progress,
+    QuestionnaireForPatient, ReviewItem,
+};
+use rxgate_api_types::health::{DraftInput, QuestionnaireVersionView};
 use rxgate_api_types::system::{Health, PlatformInfo};
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
 use serde::de::DeserializeOwned;
@@ -179,6 +191,14 @@ async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 /// A path segment (an id) made safe for a URL.
 fn segment(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
+}
+
+/// A `PUT` with a JSON body (replaces or saves a resource).
+async fn put<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    decode(send_json(Request::put(&url(path)), body).await?).await
 }
 
 async fn post_no_content<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
@@ -485,4 +505,273 @@ pub async fn audit_events(q: &AuditQuery) -> Result<CursorPage<AuditEventView>, 
 
 pub async fn verify_audit_chain() -> Result<ChainVerification, ApiError> {
     post_empty("/audit-events/verify").await
+}
+
+// --- Catalogue and health: patients and doctors ----------------------------------------------
+
+/// The catalogue, a page at a time: for patients their clinic's products, each with its
+/// `eligibility`; for staff their clinic's selection (`clinic_id`, `all` are for staff).
+pub async fn catalogue_products(
+    q: &CatalogueQuery,
+) -> Result<CursorPage<ProductSummary>, ApiError> {
+    let qs = query(&[
+        ("q", q.q.clone()),
+        ("category", q.category.clone()),
+        ("prescription", q.prescription.map(|p| p.to_string())),
+        ("sort", q.sort.clone()),
+        ("clinic_id", q.clinic_id.map(|id| id.to_string())),
+        ("all", q.all.map(|a| a.to_string())),
+        ("cursor", q.cursor.clone()),
+        ("limit", q.limit.map(|l| l.to_string())),
+    ]);
+    get(&format!("/catalogue/products{qs}")).await
+}
+
+/// One product with its description and variants; `404` when the caller's catalogue does not
+/// have it.
+pub async fn catalogue_product(id: &str) -> Result<ProductDetail, ApiError> {
+    get(&format!("/catalogue/products/{}", segment(id))).await
+}
+
+pub async fn catalogue_categories() -> Result<Vec<CategoryView>, ApiError> {
+    get("/catalogue/categories").await
+}
+
+/// Every flag a questionnaire can raise (staff only).
+pub async fn flags() -> Result<Vec<FlagView>, ApiError> {
+    get("/admin/flags").await
+}
+
+/// The questionnaire the signed-in patient answers, with their saved answers.
+pub async fn my_questionnaire() -> Result<QuestionnaireForPatient, ApiError> {
+    get("/me/questionnaire").await
+}
+
+/// Saves answers so far (partial is fine); `409 VERSION_RETIRED`; `422` per question
+/// (`answers.<key>`).
+pub async fn save_questionnaire(body: &AnswersInput) -> Result<Progress, ApiError> {
+    put("/me/questionnaire", body).await
+}
+
+/// Submits complete answers: the new health profile; `409 VERSION_RETIRED`; `422` per question
+/// (`answers.<key>`).
+pub async fn submit_questionnaire(body: &AnswersInput) -> Result<HealthProfile, ApiError> {
+    post("/me/questionnaire/submit", body).await
+}
+
+pub async fn my_health_profile() -> Result<HealthProfile, ApiError> {
+    get("/me/health-profile").await
+}
+
+/// The doctor's patients by name; `q` matches part of the name or email address.
+pub async fn doctor_patients(
+    q: &DoctorPatientQuery,
+) -> Result<CursorPage<DoctorPatient>, ApiError> {
+    let qs = query(&[
+        ("q", q.q.clone()),
+        ("cursor", q.cursor.clone()),
+        ("limit", q.limit.map(|l| l.to_string())),
+    ]);
+    get(&format!("/doctor/patients{qs}")).await
+}
+
+/// The doctor's patients whose flags trigger review rules, by name.
+pub async fn review_queue(q: &PageQuery) -> Result<CursorPage<ReviewItem>, ApiError> {
+    let qs = query(&[
+        ("cursor", q.cursor.clone()),
+        ("limit", q.limit.map(|l| l.to_string())),
+    ]);
+    get(&format!("/doctor/review-queue{qs}")).await
+}
+
+/// A patient's health profile, for their clinicians; `404` for anyone else's patient.
+pub async fn patient_health_profile(id: &str) -> Result<HealthProfile, ApiError> {
+    get(&format!("/patients/{}/health-profile", segment(id))).await
+}
+
+/// Raises or clears a patient's flag with a reason: `201` with the new profile; `422` for
+/// fields `flag`, `reason` (3–2000 characters).
+pub async fn add_flag_override(
+    id: &str,
+    body: &FlagOverrideInput,
+) -> Result<HealthProfile, ApiError> {
+    post(&format!("/patients/{}/flag-overrides", segment(id)), body).await
+}
+
+// --- Catalogue administration ------------------------------------------------------------------
+
+/// A `PUT` with a JSON body and no answer body (`204`).
+async fn put_no_content<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    no_content(send_json(Request::put(&url(path)), body).await?).await
+}
+
+/// A `POST` whose body is not JSON (a CSV file, an image), sent as `content_type`.
+async fn post_raw<T: DeserializeOwned>(
+    path: &str,
+    content_type: &str,
+    body: impl Into<wasm_bindgen::JsValue>,
+) -> Result<T, ApiError> {
+    let res = request(Request::post(&url(path)))
+        .header("Content-Type", content_type)
+        .body(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    decode(res).await
+}
+
+/// One product as a clinic sees it (staff): `price` is the clinic's, `list_price` the master
+/// catalogue's. The clinic need not sell it.
+pub async fn clinic_product(id: &str, clinic_id: &str) -> Result<ProductDetail, ApiError> {
+    let qs = query(&[("clinic_id", Some(clinic_id.to_owned()))]);
+    get(&format!("/catalogue/products/{}{qs}", segment(id))).await
+}
+
+/// Adds a product to the master catalogue: `201`; `409 SKU_TAKEN` / `PRODUCT_SLUG_TAKEN`;
+/// `422` for fields such as `name`, `schedule`, `requires_prescription`, `variants[0].sku`.
+pub async fn create_product(body: &NewProductInput) -> Result<ProductDetail, ApiError> {
+    post("/admin/products", body).await
+}
+
+/// Imports products from CSV text. `mode` is `all` (a bad row stops everything: `422` with
+/// fields `lines[<line>].<column>`) or `valid_rows` (bad rows are reported and left out).
+pub async fn import_products(csv: &str, mode: &str) -> Result<ImportReport, ApiError> {
+    let qs = query(&[("mode", Some(mode.to_owned()))]);
+    post_raw(
+        &format!("/admin/products/import{qs}"),
+        "text/csv",
+        wasm_bindgen::JsValue::from_str(csv),
+    )
+    .await
+}
+
+/// Adds an image (PNG, JPEG or WebP, at most 1 MiB) to a product: `201`; `413`; `415`; `422`
+/// when the bytes are not the declared type.
+pub async fn upload_product_image(
+    product_id: &str,
+    file: &web_sys::File,
+) -> Result<ImageView, ApiError> {
+    post_raw(
+        &format!("/admin/products/{}/images", segment(product_id)),
+        &file.type_(),
+        wasm_bindgen::JsValue::from(file.clone()),
+    )
+    .await
+}
+
+pub async fn delete_product_image(product_id: &str, image_id: &str) -> Result<(), ApiError> {
+    delete(&format!(
+        "/admin/products/{}/images/{}",
+        segment(product_id),
+        segment(image_id)
+    ))
+    .await
+}
+
+/// Whether the clinic sells the product.
+pub async fn set_clinic_selection(
+    clinic_id: &str,
+    product_id: &str,
+    body: &SelectionInput,
+) -> Result<(), ApiError> {
+    put_no_content(
+        &format!(
+            "/clinics/{}/products/{}",
+            segment(clinic_id),
+            segment(product_id)
+        ),
+        body,
+    )
+    .await
+}
+
+/// The clinic's price of a variant, or `null` for the list price; `422` (field `price`) for a
+/// negative amount or another currency.
+pub async fn set_clinic_price(
+    clinic_id: &str,
+    variant_id: &str,
+    body: &PriceInput,
+) -> Result<(), ApiError> {
+    put_no_content(
+        &format!(
+            "/clinics/{}/prices/{}",
+            segment(clinic_id),
+            segment(variant_id)
+        ),
+        body,
+    )
+    .await
+}
+
+/// `201`; `409 FLAG_EXISTS`; `422` for fields `code`, `label`, `description`.
+pub async fn create_flag(body: &NewFlag) -> Result<FlagView, ApiError> {
+    post("/admin/flags", body).await
+}
+
+/// Contraindication rules, oldest first.
+pub async fn rules(q: &RuleQuery) -> Result<CursorPage<RuleView>, ApiError> {
+    let qs = query(&[
+        ("flag", q.flag.clone()),
+        ("product_id", q.product_id.map(|id| id.to_string())),
+        ("ingredient_id", q.ingredient_id.map(|id| id.to_string())),
+        ("active", q.active.map(|a| a.to_string())),
+        ("cursor", q.cursor.clone()),
+        ("limit", q.limit.map(|l| l.to_string())),
+    ]);
+    get(&format!("/admin/rules{qs}")).await
+}
+
+/// `201`; `422` for fields `product_id` (exactly one target), `flag`, `action`,
+/// `patient_message`, `clinician_message`.
+pub async fn create_rule(body: &RuleInput) -> Result<RuleView, ApiError> {
+    post("/admin/rules", body).await
+}
+
+/// Replaces a rule's content; `active: false` retires it.
+pub async fn update_rule(id: &str, body: &RuleInput) -> Result<RuleView, ApiError> {
+    put(&format!("/admin/rules/{}", segment(id)), body).await
+}
+
+/// Every questionnaire version, newest first per questionnaire.
+pub async fn questionnaire_versions() -> Result<Vec<QuestionnaireVersionView>, ApiError> {
+    get("/admin/questionnaires").await
+}
+
+/// Starts a draft version of a questionnaire: `201`; `409 DRAFT_EXISTS`; `422` for fields
+/// `definition`, `definition.<key>`, `mappings[<i>]`, `mappings[<i>].flag`.
+pub async fn create_questionnaire_draft(
+    questionnaire_id: &str,
+    body: &DraftInput,
+) -> Result<QuestionnaireVersionView, ApiError> {
+    post(
+        &format!(
+            "/admin/questionnaires/{}/versions",
+            segment(questionnaire_id)
+        ),
+        body,
+    )
+    .await
+}
+
+/// Replaces a draft's content; `409 VERSION_FROZEN` when it is not a draft; `422` as for
+/// `create_questionnaire_draft`.
+pub async fn update_questionnaire_draft(
+    id: &str,
+    body: &DraftInput,
+) -> Result<QuestionnaireVersionView, ApiError> {
+    put(
+        &format!("/admin/questionnaire-versions/{}", segment(id)),
+        body,
+    )
+    .await
+}
+
+/// Publishes a draft (the version before it is retired); `409 VERSION_FROZEN`.
+pub async fn publish_questionnaire_version(id: &str) -> Result<QuestionnaireVersionView, ApiError> {
+    post_empty(&format!(
+        "/admin/questionnaire-versions/{}/publish",
+        segment(id)
+    ))
+    .await
 }

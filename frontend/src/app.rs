@@ -10,10 +10,17 @@ use crate::components::layout::Layout;
 use crate::components::skeleton::Skeleton;
 use crate::contexts::auth::{Role, provide_auth};
 use crate::pages::account::Account;
+use crate::pages::admin::catalogue::AdminCatalogue;
+use crate::pages::admin::catalogue_import::ImportProducts;
+use crate::pages::admin::catalogue_new::NewProduct;
 use crate::pages::admin::doctors::DoctorApprovals;
+use crate::pages::admin::flags::Flags;
 use crate::pages::admin::invitations::Invitations;
 use crate::pages::admin::organisations::Organisations;
 use crate::pages::admin::people::People;
+use crate::pages::admin::product_admin::AdminProduct;
+use crate::pages::admin::questionnaires::{QuestionnaireVersion, Questionnaires};
+use crate::pages::admin::rules::Rules;
 use crate::pages::auth::accept_invitation::AcceptInvitation;
 use crate::pages::auth::forgot_password::ForgotPassword;
 use crate::pages::auth::mfa_setup::MfaSetup;
@@ -22,8 +29,18 @@ use crate::pages::auth::reset_password::ResetPassword;
 use crate::pages::auth::signin::SignIn;
 use crate::pages::auth::signup::SignUp;
 use crate::pages::auth::verify_email::VerifyEmail;
+use crate::pages::clinic::catalogue::ClinicCatalogue;
+use crate::pages::clinic::product::ClinicProduct;
 use crate::pages::dev::mailbox::DevMailbox;
+use crate::pages::doctor::chart::PatientChart;
+use crate::pages::doctor::patients::MyPatients;
+use crate::pages::doctor::review_queue::ReviewQueue;
 use crate::pages::officer::audit::AuditLog;
+use crate::pages::patient::consults::Consults;
+use crate::pages::patient::product::ProductPage;
+use crate::pages::patient::profile::HealthProfilePage;
+use crate::pages::patient::questionnaire::Questionnaire;
+use crate::pages::patient::shop::Shop;
 use crate::pages::portal::PortalHome;
 use crate::pages::public::home::Home;
 use crate::pages::public::not_found::NotFound;
@@ -103,6 +120,11 @@ pub fn App() -> impl IntoView {
                         fallback=loading
                     >
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::Patient /> } />
+                        <Route path=path!("/shop") view=Shop />
+                        <Route path=path!("/products/:id") view=ProductPage />
+                        <Route path=path!("/health") view=Questionnaire />
+                        <Route path=path!("/health/profile") view=HealthProfilePage />
+                        <Route path=path!("/consults") view=Consults />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/doctor")
@@ -112,6 +134,9 @@ pub fn App() -> impl IntoView {
                         fallback=loading
                     >
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::Doctor /> } />
+                        <Route path=path!("/patients") view=MyPatients />
+                        <Route path=path!("/patients/:id") view=PatientChart />
+                        <Route path=path!("/review-queue") view=ReviewQueue />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/pharmacist")
@@ -130,6 +155,8 @@ pub fn App() -> impl IntoView {
                         fallback=loading
                     >
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::ClinicAdmin /> } />
+                        <Route path=path!("/catalogue") view=ClinicCatalogue />
+                        <Route path=path!("/products/:id") view=ClinicProduct />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/admin")
@@ -143,6 +170,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/organisations") view=Organisations />
                         <Route path=path!("/invitations") view=Invitations />
                         <Route path=path!("/users") view=People />
+                        <Route path=path!("/catalogue") view=AdminCatalogue />
+                        <Route path=path!("/catalogue/new") view=NewProduct />
+                        <Route path=path!("/catalogue/import") view=ImportProducts />
+                        <Route path=path!("/products/:id") view=AdminProduct />
+                        <Route path=path!("/rules") view=Rules />
+                        <Route path=path!("/flags") view=Flags />
+                        <Route path=path!("/questionnaires") view=Questionnaires />
+                        <Route path=path!("/questionnaires/:id") view=QuestionnaireVersion />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/officer")

@@ -1,6 +1,7 @@
 //! Dates and numbers in the viewer's locale and time zone.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rxgate_api_types::catalogue::MoneyView;
 
 /// e.g. "22 Nov 2026, 14:05" in the browser's locale and zone.
 pub fn date_time(at: &DateTime<Utc>) -> String {
@@ -35,4 +36,35 @@ pub fn browser_time_zone() -> Option<String> {
         .ok()?
         .as_string()
         .filter(|zone| !zone.is_empty())
+}
+
+/// An amount of money as South Africans write it, e.g. "R 1,650.00" (ZAR) or "USD 12.50":
+/// the currency's symbol or code, thousands grouped with commas, and its minor units. Whole
+/// numbers only: money is never a float here.
+pub fn money(amount: &MoneyView) -> String {
+    let (symbol, decimals) = match amount.currency.as_str() {
+        "ZAR" => ("R", 2),
+        "JPY" | "KRW" => (amount.currency.as_str(), 0),
+        other => (other, 2),
+    };
+    let minor = amount.amount_minor.unsigned_abs();
+    let scale = 10_u64.pow(decimals);
+    let (major, cents) = (minor / scale, minor % scale);
+    let digits = major.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if amount.amount_minor < 0 { "-" } else { "" };
+    if decimals == 0 {
+        format!("{sign}{symbol} {grouped}")
+    } else {
+        format!(
+            "{sign}{symbol} {grouped}.{cents:0width$}",
+            width = decimals as usize
+        )
+    }
 }

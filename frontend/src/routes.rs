@@ -23,6 +23,29 @@ pub enum Page {
     AdminUsers,
     AcceptInvitation,
     AuditLog,
+    PatientShop,
+    /// One product: link with `item`.
+    PatientProduct,
+    PatientQuestionnaire,
+    PatientHealthProfile,
+    PatientConsults,
+    DoctorPatients,
+    /// One patient's chart: link with `item`.
+    DoctorPatientChart,
+    DoctorReviewQueue,
+    AdminCatalogue,
+    AdminNewProduct,
+    AdminImportProducts,
+    /// One product of the master catalogue: link with `item`.
+    AdminProduct,
+    AdminRules,
+    AdminFlags,
+    AdminQuestionnaires,
+    /// One questionnaire version (and its editor while a draft): link with `item`.
+    AdminQuestionnaireVersion,
+    ClinicCatalogue,
+    /// One product with the clinic's prices: link with `item`.
+    ClinicProduct,
 }
 
 impl Page {
@@ -49,6 +72,22 @@ impl Page {
             Self::AdminUsers => "/admin/users",
             Self::AcceptInvitation => "/accept-invitation",
             Self::AuditLog => "/officer/audit",
+            Self::PatientShop => "/patient/shop",
+            Self::PatientProduct => "/patient/products",
+            Self::PatientQuestionnaire => "/patient/health",
+            Self::PatientHealthProfile => "/patient/health/profile",
+            Self::PatientConsults => "/patient/consults",
+            Self::DoctorPatients | Self::DoctorPatientChart => "/doctor/patients",
+            Self::DoctorReviewQueue => "/doctor/review-queue",
+            Self::AdminCatalogue => "/admin/catalogue",
+            Self::AdminNewProduct => "/admin/catalogue/new",
+            Self::AdminImportProducts => "/admin/catalogue/import",
+            Self::AdminProduct => "/admin/products",
+            Self::AdminRules => "/admin/rules",
+            Self::AdminFlags => "/admin/flags",
+            Self::AdminQuestionnaires | Self::AdminQuestionnaireVersion => "/admin/questionnaires",
+            Self::ClinicCatalogue => "/clinic/catalogue",
+            Self::ClinicProduct => "/clinic/products",
         }
     }
 
@@ -76,6 +115,22 @@ impl Page {
             Self::AdminUsers => "People",
             Self::AcceptInvitation => "Accept invitation",
             Self::AuditLog => "Audit log",
+            Self::PatientShop => "Shop",
+            Self::PatientProduct => "Product",
+            Self::PatientQuestionnaire => "My health",
+            Self::PatientHealthProfile => "My health profile",
+            Self::PatientConsults => "Consults",
+            Self::DoctorPatients => "My patients",
+            Self::DoctorPatientChart => "Patient chart",
+            Self::DoctorReviewQueue => "Review queue",
+            Self::AdminCatalogue | Self::ClinicCatalogue => "Catalogue",
+            Self::AdminNewProduct => "New product",
+            Self::AdminImportProducts => "Import products",
+            Self::AdminProduct | Self::ClinicProduct => "Product",
+            Self::AdminRules => "Rules",
+            Self::AdminFlags => "Flags",
+            Self::AdminQuestionnaires => "Questionnaires",
+            Self::AdminQuestionnaireVersion => "Questionnaire version",
         }
     }
 
@@ -100,7 +155,32 @@ impl Page {
             Self::AdminUsers => "☺",
             Self::AcceptInvitation => "✓",
             Self::AuditLog => "☰",
+            Self::PatientShop | Self::PatientProduct => "⊞",
+            Self::PatientQuestionnaire => "✎",
+            Self::PatientHealthProfile => "♥",
+            Self::PatientConsults => "☏",
+            Self::DoctorPatients | Self::DoctorPatientChart => "☷",
+            Self::DoctorReviewQueue => "⚑",
+            Self::AdminCatalogue
+            | Self::AdminNewProduct
+            | Self::AdminImportProducts
+            | Self::AdminProduct
+            | Self::ClinicCatalogue
+            | Self::ClinicProduct => "▥",
+            Self::AdminRules => "⊘",
+            Self::AdminFlags => "⚐",
+            Self::AdminQuestionnaires | Self::AdminQuestionnaireVersion => "☑",
         }
+    }
+
+    /// The link to the page about one thing (a product, a patient), e.g.
+    /// `/doctor/patients/<id>`.
+    pub fn item(self, id: &str) -> String {
+        format!(
+            "{}/{}",
+            self.path(),
+            String::from(js_sys::encode_uri_component(id))
+        )
     }
 
     /// The link to this page with a query string, e.g. `/signin?next=%2Fdoctor`.

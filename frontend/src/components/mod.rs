@@ -3,9 +3,11 @@
 pub mod error_view;
 pub mod form;
 pub mod guard;
+pub mod health_profile;
 pub mod idle;
 pub mod layout;
 pub mod load_more;
+pub mod money;
 pub mod passkey;
 pub mod skeleton;
 pub mod theme;

@@ -88,12 +88,25 @@ impl Role {
                 Page::AdminOrganisations,
                 Page::AdminInvitations,
                 Page::AdminUsers,
+                Page::AdminCatalogue,
+                Page::AdminRules,
+                Page::AdminFlags,
+                Page::AdminQuestionnaires,
             ],
             Self::InformationOfficer => &[Page::AuditLog],
-            Self::ClinicAdmin => &[Page::ClinicAdminHome],
-            Self::Doctor => &[Page::DoctorHome],
+            Self::ClinicAdmin => &[Page::ClinicAdminHome, Page::ClinicCatalogue],
+            Self::Doctor => &[
+                Page::DoctorHome,
+                Page::DoctorPatients,
+                Page::DoctorReviewQueue,
+            ],
             Self::Pharmacist => &[Page::PharmacistHome],
-            Self::Patient => &[Page::PatientHome],
+            Self::Patient => &[
+                Page::PatientHome,
+                Page::PatientShop,
+                Page::PatientQuestionnaire,
+                Page::PatientHealthProfile,
+            ],
         }
     }
 

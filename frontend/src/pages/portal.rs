@@ -21,6 +21,7 @@ pub fn PortalHome(role: Role) -> impl IntoView {
                             <p class="lead">"Welcome, " {me.display_name.clone()} "."</p>
                             {(role == Role::Doctor).then(|| view! { <DoctorStatus me /> })}
                             {(role == Role::PlatformAdmin).then(|| view! { <AdminTools /> })}
+                            {(role == Role::ClinicAdmin).then(|| view! { <ClinicTools /> })}
                         }
                     })
             }}
@@ -66,6 +67,61 @@ fn AdminTools() -> impl IntoView {
                 </p>
                 <p>
                     <A href=Page::AdminUsers.path()>"Find people"</A>
+                </p>
+            </div>
+            <div class="card stack">
+                <h2>{Page::AdminCatalogue.label()}</h2>
+                <p class="muted">
+                    "The master catalogue: add products one by one or import a CSV file; images "
+                    "and variants."
+                </p>
+                <p>
+                    <A href=Page::AdminCatalogue.path()>"Manage the catalogue"</A>
+                </p>
+            </div>
+            <div class="card stack">
+                <h2>{Page::AdminRules.label()}</h2>
+                <p class="muted">
+                    "Contraindication rules: which flags block a product, send it for review or "
+                    "warn."
+                </p>
+                <p>
+                    <A href=Page::AdminRules.path()>"Manage rules"</A>
+                </p>
+            </div>
+            <div class="card stack">
+                <h2>{Page::AdminFlags.label()}</h2>
+                <p class="muted">"The health flags answers raise and rules act on."</p>
+                <p>
+                    <A href=Page::AdminFlags.path()>"Manage flags"</A>
+                </p>
+            </div>
+            <div class="card stack">
+                <h2>{Page::AdminQuestionnaires.label()}</h2>
+                <p class="muted">
+                    "The medical questionnaire: draft a new version with a live preview, then "
+                    "publish it."
+                </p>
+                <p>
+                    <A href=Page::AdminQuestionnaires.path()>"Manage questionnaires"</A>
+                </p>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ClinicTools() -> impl IntoView {
+    view! {
+        <div class="tiles">
+            <div class="card stack">
+                <h2>{Page::ClinicCatalogue.label()}</h2>
+                <p class="muted">
+                    "Choose which products of the master catalogue your clinic sells, and set "
+                    "your own prices."
+                </p>
+                <p>
+                    <A href=Page::ClinicCatalogue.path()>"Manage what you sell"</A>
                 </p>
             </div>
         </div>

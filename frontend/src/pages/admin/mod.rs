@@ -1,10 +1,19 @@
 //! Platform administration (platform admins): doctor approvals, organisations, staff
-//! invitations and people's accounts.
+//! invitations, people's accounts, and the catalogue with its rules, flags and questionnaires.
 
+pub mod catalogue;
+pub mod catalogue_import;
+pub mod catalogue_new;
 pub mod doctors;
+pub mod flags;
 pub mod invitations;
 pub mod organisations;
 pub mod people;
+pub mod product_admin;
+pub mod questionnaires;
+pub mod questionnaires_editor;
+pub mod questionnaires_preview;
+pub mod rules;
 
 use leptos::prelude::*;
 

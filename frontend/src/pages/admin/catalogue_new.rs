@@ -1,0 +1,505 @@
+//! New product (platform admins): a product of the master catalogue with its variants (rows
+//! added and removed), its active ingredients, and the clinics that sell it from the start.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use rxgate_api_types::PageQuery;
+use rxgate_api_types::admin::OrganisationView;
+use rxgate_api_types::catalogue::{MoneyView, NewProductInput, NewVariantInput};
+
+use crate::api::{self, ApiError};
+use crate::components::form::{
+    CheckField, DynamicSelectField, FormAlert, SelectField, TextField, field_error, last_error,
+    no_error,
+};
+use crate::components::money::parse_amount;
+use crate::pages::admin::catalogue::{RowField, TextAreaField, category_options, field_messages};
+use crate::routes::Page;
+
+pub const SCHEDULES: &[(&str, &str)] = &[
+    ("S0", "S0 (general sale)"),
+    ("S1", "S1"),
+    ("S2", "S2"),
+    ("S3", "S3 (prescription)"),
+    ("S4", "S4 (prescription)"),
+    ("S5", "S5 (prescription)"),
+    ("S6", "S6 (prescription)"),
+    ("S7", "S7 (prescription)"),
+    ("S8", "S8 (prescription)"),
+];
+
+/// The fields the form shows (a variant's fields are checked by prefix).
+const FIELDS: &[&str] = &[
+    "name",
+    "category",
+    "dosage_form",
+    "strength",
+    "schedule",
+    "requires_prescription",
+    "requires_consult",
+    "consult_fee",
+    "description",
+    "ingredients",
+    "variants",
+    "clinic_ids",
+];
+
+/// The largest page the API serves, to list every clinic.
+const ORGANISATION_PAGE_SIZE: u32 = 200;
+
+/// One variant row being typed.
+#[derive(Debug, Clone, Copy)]
+struct VariantRow {
+    /// Stable while rows are added and removed.
+    uid: u32,
+    sku: RwSignal<String>,
+    strength: RwSignal<String>,
+    pack_size: RwSignal<String>,
+    price: RwSignal<String>,
+    /// A problem found before sending (an unreadable number).
+    local_error: RwSignal<Option<String>>,
+}
+
+impl VariantRow {
+    fn new(uid: u32, strength: String) -> Self {
+        Self {
+            uid,
+            sku: RwSignal::new(String::new()),
+            strength: RwSignal::new(strength),
+            pack_size: RwSignal::new("1".into()),
+            price: RwSignal::new(String::new()),
+            local_error: RwSignal::new(None),
+        }
+    }
+}
+
+/// Every clinic, following the cursor to the end.
+async fn all_clinics() -> Result<Vec<OrganisationView>, ApiError> {
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = api::organisations(&PageQuery {
+            cursor,
+            limit: Some(ORGANISATION_PAGE_SIZE),
+        })
+        .await?;
+        all.extend(page.items.into_iter().filter(|o| o.kind == "clinic"));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(all),
+        }
+    }
+}
+
+/// Turns `"a, b ,,c"` into `["a", "b", "c"]`.
+fn split_names(text: &str) -> Vec<String> {
+    text.split([',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[component]
+pub fn NewProduct() -> impl IntoView {
+    let navigate = use_navigate();
+    let owner = Owner::current();
+    let name = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let dosage_form = RwSignal::new(String::new());
+    let strength = RwSignal::new(String::new());
+    let schedule = RwSignal::new("S0".to_owned());
+    let requires_prescription = RwSignal::new(false);
+    let requires_consult = RwSignal::new(false);
+    let consult_fee = RwSignal::new(String::new());
+    let currency = RwSignal::new("ZAR".to_owned());
+    let description = RwSignal::new(String::new());
+    let ingredients = RwSignal::new(String::new());
+    let next_uid = StoredValue::new(1_u32);
+    let variants = RwSignal::new(vec![VariantRow::new(0, String::new())]);
+    let clinics_chosen = RwSignal::new(Vec::<String>::new());
+    let fee_error = RwSignal::new(None::<String>);
+
+    let categories = LocalResource::new(api::catalogue_categories);
+    let category_list = Signal::derive(move || {
+        let mut options = category_options(categories.get());
+        // "All" is for filters: a product has one category.
+        options.remove(0);
+        options
+    });
+    // The first category until one is chosen.
+    Effect::new(move |_| {
+        let options = category_list.get();
+        if !options
+            .iter()
+            .any(|(slug, _)| *slug == category.get_untracked())
+            && let Some((slug, _)) = options.first()
+        {
+            category.set(slug.clone());
+        }
+    });
+    let clinics = LocalResource::new(all_clinics);
+
+    let create = Action::new_local(move |body: &NewProductInput| {
+        let body = body.clone();
+        let navigate = navigate.clone();
+        async move {
+            let created = api::create_product(&body).await?;
+            navigate(
+                &Page::AdminProduct.item(&created.product.id.to_string()),
+                NavigateOptions::default(),
+            );
+            Ok::<_, ApiError>(())
+        }
+    });
+    let pending = create.pending();
+    let error = last_error(create);
+    let slug_taken = move || {
+        error.with(|e| {
+            e.as_ref()
+                .filter(|e| e.code() == Some("PRODUCT_SLUG_TAKEN"))
+                .map(ToString::to_string)
+        })
+    };
+    let name_field = field_error(error, "name");
+    let name_error = Signal::derive(move || name_field.get().or_else(slug_taken));
+    let fee_field = field_error(error, "consult_fee");
+    let fee_message = Signal::derive(move || fee_error.get().or_else(|| fee_field.get()));
+    let rx_error = field_error(error, "requires_prescription");
+    let variants_error = field_error(error, "variants");
+    // Messages about fields the form shows stay next to them; the rest are said here.
+    let general = Signal::derive(move || {
+        error.with(|e| {
+            let e = e.as_ref()?;
+            if slug_taken().is_some() {
+                return None;
+            }
+            let shown = |field: &str| FIELDS.contains(&field) || field.starts_with("variants[");
+            match e {
+                ApiError::Problem(p) if !p.errors.is_empty() => {
+                    let unshown: Vec<String> = p
+                        .errors
+                        .iter()
+                        .filter(|f| !shown(&f.field))
+                        .map(|f| format!("{}: {}", f.field, f.message))
+                        .collect();
+                    Some(if unshown.is_empty() {
+                        "The product was not added: see the messages next to the fields.".to_owned()
+                    } else {
+                        format!("{} {}", e, unshown.join(" "))
+                    })
+                }
+                other => Some(other.to_string()),
+            }
+        })
+    });
+
+    let add_variant = move |_| {
+        let uid = next_uid.get_value();
+        next_uid.set_value(uid + 1);
+        let row = owner.as_ref().map_or_else(
+            || VariantRow::new(uid, strength.get_untracked()),
+            |o| o.with(|| VariantRow::new(uid, strength.get_untracked())),
+        );
+        variants.update(|rows| rows.push(row));
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let currency_code = currency.get_untracked().trim().to_uppercase();
+        let mut ok = true;
+        let fee_text = consult_fee.get_untracked();
+        let fee = if fee_text.trim().is_empty() {
+            fee_error.set(None);
+            None
+        } else {
+            match parse_amount(&fee_text, &currency_code) {
+                Ok(amount_minor) => {
+                    fee_error.set(None);
+                    Some(MoneyView {
+                        amount_minor,
+                        currency: currency_code.clone(),
+                    })
+                }
+                Err(message) => {
+                    fee_error.set(Some(message));
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let product_strength = strength.get_untracked().trim().to_owned();
+        let mut inputs = Vec::new();
+        for row in variants.get_untracked() {
+            let price = parse_amount(&row.price.get_untracked(), &currency_code);
+            let pack = row.pack_size.get_untracked().trim().parse::<i32>();
+            let problem = match (&price, &pack) {
+                (Err(message), _) => Some(format!("Price: {message}")),
+                (_, Err(_)) => Some("Pack size: enter a whole number, e.g. 30.".to_owned()),
+                _ => None,
+            };
+            row.local_error.set(problem.clone());
+            if let (Ok(amount_minor), Ok(pack_size)) = (price, pack) {
+                let own_strength = row.strength.get_untracked().trim().to_owned();
+                inputs.push(NewVariantInput {
+                    sku: row.sku.get_untracked().trim().to_owned(),
+                    strength: if own_strength.is_empty() {
+                        product_strength.clone()
+                    } else {
+                        own_strength
+                    },
+                    pack_size,
+                    price: MoneyView {
+                        amount_minor,
+                        currency: currency_code.clone(),
+                    },
+                });
+            } else {
+                ok = false;
+            }
+        }
+        if !ok {
+            return;
+        }
+        let clinic_ids = clinics_chosen
+            .get_untracked()
+            .iter()
+            .filter_map(|id| serde_json::from_value(serde_json::Value::String(id.clone())).ok())
+            .collect();
+        create.dispatch(NewProductInput {
+            name: name.get_untracked().trim().to_owned(),
+            category: category.get_untracked(),
+            dosage_form: dosage_form.get_untracked().trim().to_owned(),
+            strength: strength.get_untracked().trim().to_owned(),
+            schedule: schedule.get_untracked(),
+            requires_prescription: requires_prescription.get_untracked(),
+            requires_consult: requires_consult.get_untracked(),
+            consult_fee: fee,
+            description: description.get_untracked().trim().to_owned(),
+            ingredients: split_names(&ingredients.get_untracked()),
+            variants: inputs,
+            clinic_ids,
+        });
+    };
+
+    view! {
+        <section class="page">
+            <h1>"New product"</h1>
+            <p class="muted">
+                "Adds a product to the master catalogue. Products in schedule S3 or higher need a "
+                "prescription."
+            </p>
+            <form class="card form" on:submit=on_submit aria-label="New product" novalidate>
+                <FormAlert message=general />
+                <TextField label="Name" name="name" required=true value=name error=name_error />
+                <DynamicSelectField
+                    label="Category"
+                    name="category"
+                    value=category
+                    options=category_list
+                    error=field_error(error, "category")
+                />
+                <TextField
+                    label="Dosage form"
+                    name="dosage_form"
+                    hint="e.g. tablet, capsule, pre-filled pen."
+                    required=true
+                    value=dosage_form
+                    error=field_error(error, "dosage_form")
+                />
+                <TextField
+                    label="Strength"
+                    name="strength"
+                    hint="e.g. 10 mg. A variant without a strength of its own has this one."
+                    value=strength
+                    error=field_error(error, "strength")
+                />
+                <SelectField
+                    label="Schedule"
+                    name="schedule"
+                    value=schedule
+                    options=SCHEDULES
+                    error=field_error(error, "schedule")
+                />
+                <CheckField
+                    label="Requires a prescription"
+                    name="requires_prescription"
+                    checked=requires_prescription
+                />
+                <p class="field-error" role="alert">{move || rx_error.get()}</p>
+                <CheckField
+                    label="Requires a consult before ordering"
+                    name="requires_consult"
+                    checked=requires_consult
+                />
+                <TextField
+                    label="Currency"
+                    name="currency"
+                    hint="Three letters, e.g. ZAR. Used for the consult fee and every variant's price."
+                    maxlength="3"
+                    required=true
+                    value=currency
+                    error=no_error()
+                />
+                <TextField
+                    label="Consult fee"
+                    name="consult_fee"
+                    inputmode="decimal"
+                    hint="Optional, e.g. 350.00."
+                    value=consult_fee
+                    error=fee_message
+                />
+                <TextField
+                    label="Active ingredients"
+                    name="ingredients"
+                    hint="Separate them with commas, e.g. Ethinylestradiol, Levonorgestrel. New names are added."
+                    value=ingredients
+                    error=field_error(error, "ingredients")
+                />
+                <TextAreaField
+                    label="Description"
+                    name="description"
+                    maxlength="10000"
+                    value=description
+                    error=field_error(error, "description")
+                />
+                <fieldset>
+                    <legend>"Variants"</legend>
+                    <p class="field-error" role="alert">{move || variants_error.get()}</p>
+                    <For each=move || variants.get() key=|row| row.uid let:row>
+                        <VariantFields row variants error />
+                    </For>
+                    <div class="form-actions">
+                        <button class="button secondary" type="button" on:click=add_variant>
+                            "Add a variant"
+                        </button>
+                    </div>
+                </fieldset>
+                <ClinicChoice clinics clinics_chosen />
+                <div class="form-actions">
+                    <button class="button" type="submit" disabled=move || pending.get()>
+                        {move || if pending.get() { "Adding…" } else { "Add product" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn VariantFields(
+    row: VariantRow,
+    variants: RwSignal<Vec<VariantRow>>,
+    error: Memo<Option<ApiError>>,
+) -> impl IntoView {
+    // The row's position now: the API names fields by position (`variants[0].sku`).
+    let index = Memo::new(move |_| {
+        variants.with(|rows| rows.iter().position(|r| r.uid == row.uid).unwrap_or(0))
+    });
+    let at = move |field: &'static str| {
+        Signal::derive(move || {
+            let name = format!("variants[{}].{field}", index.get());
+            let messages = error.with(|e| field_messages(e, &name));
+            (!messages.is_empty()).then(|| messages.join(" "))
+        })
+    };
+    let number = move || index.get() + 1;
+    let only_one = move || variants.with(|rows| rows.len() <= 1);
+    let remove = move |_| variants.update(|rows| rows.retain(|r| r.uid != row.uid));
+    let id = |field: &str| format!("variant-{}-{field}", row.uid);
+    view! {
+        <div class="row-card" role="group" aria-label=move || format!("Variant {}", number())>
+            <p class="row-title">{move || format!("Variant {}", number())}</p>
+            <div class="row-fields">
+                <RowField label="SKU" id=id("sku") required=true value=row.sku error=at("sku") />
+                <RowField label="Strength" id=id("strength") value=row.strength error=at("strength") />
+                <RowField
+                    label="Pack size"
+                    id=id("pack")
+                    inputmode="numeric"
+                    required=true
+                    value=row.pack_size
+                    error=at("pack_size")
+                />
+                <RowField
+                    label="Price"
+                    id=id("price")
+                    inputmode="decimal"
+                    required=true
+                    hint="e.g. 59.00"
+                    value=row.price
+                    error=at("price")
+                />
+            </div>
+            <p class="field-error" role="alert">{move || row.local_error.get()}</p>
+            <div class="form-actions">
+                <button
+                    class="button secondary"
+                    type="button"
+                    disabled=only_one
+                    on:click=remove
+                    aria-label=move || format!("Remove variant {}", number())
+                >
+                    "Remove"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ClinicChoice(
+    clinics: LocalResource<Result<Vec<OrganisationView>, ApiError>>,
+    clinics_chosen: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let list = move || match clinics.get() {
+        None => view! { <p class="muted">"Loading clinics…"</p> }.into_any(),
+        Some(Err(e)) => view! {
+            <p class="field-error" role="alert">
+                {format!("The clinics could not be loaded: {e}")}
+            </p>
+        }
+        .into_any(),
+        Some(Ok(list)) if list.is_empty() => {
+            view! { <p class="muted">"There are no clinics yet."</p> }.into_any()
+        }
+        Some(Ok(list)) => list
+            .into_iter()
+            .map(|clinic| {
+                let id = clinic.id.to_string();
+                let checked_id = id.clone();
+                view! {
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || {
+                                clinics_chosen.with(|c| c.contains(&checked_id))
+                            }
+                            on:change:target=move |ev| {
+                                let on = ev.target().checked();
+                                let id = id.clone();
+                                clinics_chosen
+                                    .update(|c| {
+                                        c.retain(|x| *x != id);
+                                        if on {
+                                            c.push(id);
+                                        }
+                                    });
+                            }
+                        />
+                        <span>{clinic.name}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any(),
+    };
+    view! {
+        <fieldset>
+            <legend>"Sold from the start in"</legend>
+            <p class="hint">"Optional: clinics can also choose it later."</p>
+            {list}
+        </fieldset>
+    }
+}

@@ -1,0 +1,288 @@
+//! One product of the master catalogue (platform admins): what it is, its images (uploaded,
+//! previewed and removed) and its variants with their list prices.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use rxgate_api_types::catalogue::ProductDetail;
+
+use crate::api::{self, ApiError};
+use crate::components::error_view::error_fallback;
+use crate::components::form::{FormAlert, general_error, last_error};
+use crate::components::skeleton::Skeleton;
+use crate::format;
+use crate::pages::admin::catalogue::active_badge;
+use crate::routes::Page;
+
+/// The image types the API accepts.
+const IMAGE_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp"];
+/// The API's body limit (1 MiB).
+const MAX_IMAGE_BYTES: f64 = 1_048_576.0;
+
+/// The image's id: the last segment of its URL (`/api/v1/catalogue/images/<id>`).
+pub fn image_id(url: &str) -> &str {
+    url.rsplit('/').next().unwrap_or(url)
+}
+
+#[component]
+pub fn AdminProduct() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let reload = RwSignal::new(0_u32);
+    // Outside the product's view, which is made anew with every reload.
+    let announcement = RwSignal::new(None::<String>);
+    let product = LocalResource::new(move || {
+        reload.get();
+        let id = id.get();
+        async move { api::catalogue_product(&id).await }
+    });
+
+    view! {
+        <section class="page">
+            <p>
+                <A href=Page::AdminCatalogue.path()>"← Catalogue"</A>
+            </p>
+            <Transition fallback=|| view! { <Skeleton lines=8 /> }>
+                <ErrorBoundary fallback=error_fallback>
+                    {move || Suspend::new(async move {
+                        product
+                            .await
+                            .map(|detail| view! { <ProductAdmin detail reload announcement /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <p class="announcement" role="status">{move || announcement.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn ProductAdmin(
+    detail: ProductDetail,
+    reload: RwSignal<u32>,
+    announcement: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let p = detail.product.clone();
+    let ingredients = if p.ingredients.is_empty() {
+        "None recorded".to_owned()
+    } else {
+        p.ingredients
+            .iter()
+            .map(|i| i.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let consult_fee = p
+        .consult_fee
+        .as_ref()
+        .map_or_else(|| "None".to_owned(), format::money);
+    let yes_no = |b: bool| if b { "Yes" } else { "No" };
+    view! {
+        <div class="page-header">
+            <h1>{p.name.clone()}</h1>
+            {active_badge(p.active)}
+        </div>
+        <div class="card">
+            <dl class="facts">
+                <dt>"Category"</dt>
+                <dd>{p.category.name.clone()}</dd>
+                <dt>"Dosage form"</dt>
+                <dd>{p.dosage_form.clone()}</dd>
+                <dt>"Strength"</dt>
+                <dd>{p.strength.clone()}</dd>
+                <dt>"Schedule"</dt>
+                <dd>{p.schedule.clone()}</dd>
+                <dt>"Prescription"</dt>
+                <dd>{yes_no(p.requires_prescription)}</dd>
+                <dt>"Consult required"</dt>
+                <dd>{yes_no(p.requires_consult)}</dd>
+                <dt>"Consult fee"</dt>
+                <dd>{consult_fee}</dd>
+                <dt>"Active ingredients"</dt>
+                <dd>{ingredients}</dd>
+                <dt>"Address"</dt>
+                <dd>
+                    <code>{p.slug.clone()}</code>
+                </dd>
+            </dl>
+            {(!detail.description.is_empty())
+                .then(|| view! { <p class="description">{detail.description.clone()}</p> })}
+        </div>
+        <Images product_id=p.id.to_string() name=p.name.clone() images=p.images.clone() reload announcement />
+        <div class="stack">
+            <h2>"Variants"</h2>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Variants">
+                <table class="data">
+                    <thead>
+                        <tr>
+                            <th scope="col">"SKU"</th>
+                            <th scope="col">"Strength"</th>
+                            <th scope="col" class="num">"Pack size"</th>
+                            <th scope="col" class="num">"List price"</th>
+                            <th scope="col">"Status"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {detail
+                            .variants
+                            .into_iter()
+                            .map(|v| {
+                                view! {
+                                    <tr>
+                                        <td>
+                                            <code>{v.sku}</code>
+                                        </td>
+                                        <td>{v.strength}</td>
+                                        <td class="num">{v.pack_size}</td>
+                                        <td class="num">{format::money(&v.list_price)}</td>
+                                        <td>{active_badge(v.active)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+/// The product's images: each previewed from its URL with a button to remove it, and a file
+/// input to add one.
+#[component]
+fn Images(
+    product_id: String,
+    name: String,
+    images: Vec<String>,
+    reload: RwSignal<u32>,
+    announcement: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let chosen_problem = RwSignal::new(None::<String>);
+
+    let upload = Action::new_local({
+        let product_id = product_id.clone();
+        move |file: &web_sys::File| {
+            let (product_id, file) = (product_id.clone(), file.clone());
+            async move {
+                api::upload_product_image(&product_id, &file).await?;
+                announcement.set(Some(format!("Added {}.", file.name())));
+                if let Some(input) = file_input.get_untracked() {
+                    input.set_value("");
+                }
+                reload.update(|n| *n += 1);
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    let remove = Action::new_local({
+        let product_id = product_id.clone();
+        move |(image, number): &(String, usize)| {
+            let (product_id, image, number) = (product_id.clone(), image.clone(), *number);
+            async move {
+                api::delete_product_image(&product_id, &image).await?;
+                announcement.set(Some(format!("Removed image {number}.")));
+                reload.update(|n| *n += 1);
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    let uploading = upload.pending();
+    let removing = remove.pending();
+    let upload_error = last_error(upload);
+    let remove_error = last_error(remove);
+    let upload_message = general_error(upload_error, &[]);
+    let problem = Signal::derive(move || chosen_problem.get().or_else(|| upload_message.get()));
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        announcement.set(None);
+        let file = file_input
+            .get_untracked()
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else {
+            chosen_problem.set(Some("Choose an image file first.".into()));
+            return;
+        };
+        if !IMAGE_TYPES.contains(&file.type_().as_str()) {
+            chosen_problem.set(Some("Choose a PNG, JPEG or WebP image.".into()));
+            return;
+        }
+        if file.size() > MAX_IMAGE_BYTES {
+            chosen_problem.set(Some(
+                "The image is larger than 1 MiB: make it smaller first.".into(),
+            ));
+            return;
+        }
+        chosen_problem.set(None);
+        upload.dispatch_local(file);
+    };
+
+    let count = images.len();
+    let gallery = if images.is_empty() {
+        view! { <p class="empty">"No images yet."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="gallery" aria-label="Images">
+                {images
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, url)| {
+                        let number = i + 1;
+                        let image = image_id(&url).to_owned();
+                        let alt = format!("Image {number} of {count}: {name}");
+                        view! {
+                            <li class="gallery-item">
+                                <img src=url alt=alt loading="lazy" />
+                                <button
+                                    class="button secondary"
+                                    type="button"
+                                    disabled=move || removing.get()
+                                    aria-label=format!("Remove image {number}")
+                                    on:click=move |_| {
+                                        announcement.set(None);
+                                        remove.dispatch_local((image.clone(), number));
+                                    }
+                                >
+                                    "Remove"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+
+    view! {
+        <div class="card stack" aria-labelledby="images-title">
+            <h2 id="images-title">"Images"</h2>
+            {gallery}
+            <FormAlert message=general_error(remove_error, &[]) />
+            <form class="form" on:submit=on_submit aria-label="Add an image">
+                <FormAlert message=problem />
+                <div class="field">
+                    <label>
+                        "Image file"
+                        <input
+                            type="file"
+                            name="image"
+                            accept=IMAGE_TYPES.join(",")
+                            node_ref=file_input
+                            aria-describedby="image-hint"
+                            on:change=move |_| chosen_problem.set(None)
+                        />
+                    </label>
+                    <p class="hint" id="image-hint">"PNG, JPEG or WebP, at most 1 MiB."</p>
+                </div>
+                <div class="form-actions">
+                    <button class="button" type="submit" disabled=move || uploading.get()>
+                        {move || if uploading.get() { "Uploading…" } else { "Upload image" }}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}
