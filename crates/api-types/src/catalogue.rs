@@ -306,3 +306,49 @@ pub struct DoctorPriceInput {
     pub clinic_id: Uuid,
     pub price: Option<MoneyView>,
 }
+
+/// A product's new details (its ingredients, variants and images are changed separately).
+/// `active: false` takes it out of every clinic's catalogue without deleting its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct ProductUpdate {
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 200)))]
+    pub name: String,
+    pub category: String,
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 80)))]
+    pub dosage_form: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 80)))]
+    pub strength: String,
+    pub schedule: String,
+    pub requires_prescription: bool,
+    #[serde(default)]
+    pub requires_consult: bool,
+    pub consult_fee: Option<MoneyView>,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 10000)))]
+    pub description: String,
+    pub active: bool,
+}
+
+/// A variant's new details; `active: false` stops it being sold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct VariantUpdate {
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 80)))]
+    pub strength: String,
+    #[cfg_attr(feature = "server", validate(range(min = 1, max = 100000)))]
+    pub pack_size: i32,
+    pub price: MoneyView,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct NewCategory {
+    /// Lower-case letters, digits and single dashes.
+    pub slug: String,
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
+    pub name: String,
+}

@@ -729,3 +729,79 @@ pub async fn set_doctor_price(
     }
     Ok(())
 }
+
+/// New details of a product (not its ingredients, variants or images).
+#[derive(Debug, Clone)]
+pub struct ProductChange {
+    pub name: String,
+    pub category_id: Uuid,
+    pub dosage_form: String,
+    pub strength: String,
+    pub schedule: String,
+    pub requires_prescription: bool,
+    pub requires_consult: bool,
+    pub consult_fee_minor: Option<i64>,
+    pub consult_fee_currency: Option<String>,
+    pub description: String,
+    pub active: bool,
+}
+
+/// Changes a product; false when there is no such product.
+pub async fn update_product(
+    conn: &mut PgConnection,
+    id: Uuid,
+    p: &ProductChange,
+    by: Uuid,
+) -> Result<bool, RepoError> {
+    let n = sqlx::query!(
+        r#"UPDATE products SET name = $2, category_id = $3, dosage_form = $4, strength = $5,
+               schedule = $6, requires_prescription = $7, requires_consult = $8,
+               consult_fee_minor = $9, consult_fee_currency = $10, description = $11,
+               active = $12, updated_by = $13
+            WHERE id = $1"#,
+        id,
+        p.name,
+        p.category_id,
+        p.dosage_form,
+        p.strength,
+        p.schedule,
+        p.requires_prescription,
+        p.requires_consult,
+        p.consult_fee_minor,
+        p.consult_fee_currency,
+        p.description,
+        p.active,
+        by,
+    )
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Changes a variant; false when there is no such variant.
+pub async fn update_variant(
+    conn: &mut PgConnection,
+    id: Uuid,
+    strength: &str,
+    pack_size: i32,
+    price_minor: i64,
+    currency: &str,
+    active: bool,
+) -> Result<bool, RepoError> {
+    let n = sqlx::query!(
+        r#"UPDATE product_variants SET strength = $2, pack_size = $3, price_minor = $4,
+               currency = $5, active = $6
+            WHERE id = $1"#,
+        id,
+        strength,
+        pack_size,
+        price_minor,
+        currency,
+        active,
+    )
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

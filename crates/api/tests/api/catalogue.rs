@@ -1442,3 +1442,149 @@ async fn flags_categories_and_clinic_questionnaires_are_administered() {
     assert_problem(app.post_auth("/api/v1/admin/questionnaires", &admin,
         json!({ "name": "X", "clinic_id": uuid::Uuid::new_v4(), "definition": definition, "mappings": [] })).await, 409, "UNKNOWN_CLINIC").await;
 }
+
+#[tokio::test]
+async fn an_admin_edits_deactivates_and_reprices_products() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let ctz = product(&catalogue(&app, &patient).await, "Cetirizine").clone();
+    let id = ctz["id"].as_str().unwrap();
+    let mut change = json!({
+        "name": "Cetirizine 10 mg film-coated tablets", "category": "allergy", "dosage_form": "tablet",
+        "strength": "10 mg", "schedule": "S1", "requires_prescription": false, "consult_fee": null,
+        "description": "A non-drowsy antihistamine.", "active": true });
+    let detail = ok(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/products/{id}"),
+            &admin,
+            change.clone(),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        detail["product"]["name"],
+        "Cetirizine 10 mg film-coated tablets"
+    );
+
+    // A variant's list price and then the product's active flag.
+    let variant = detail["variants"][0]["id"].as_str().unwrap();
+    let res = put_auth(&app, &format!("/api/v1/admin/variants/{variant}"), &admin,
+        json!({ "strength": "10 mg", "pack_size": 30, "price": { "amount_minor": 6_500, "currency": "ZAR" }, "active": true })).await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Cetirizine")["from_price"]["amount_minor"],
+        6_500
+    );
+    change["active"] = json!(false);
+    ok(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/products/{id}"),
+            &admin,
+            change.clone(),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        catalogue(&app, &patient).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        9,
+        "inactive products leave the shop"
+    );
+    assert_problem(
+        app.get_auth(&format!("/api/v1/catalogue/products/{id}"), &patient)
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+
+    // Hostile: S4 without prescription, unknown category, unknown ids, bad price, not an admin.
+    let mut bad = change.clone();
+    bad["schedule"] = json!("S4");
+    bad["category"] = json!("nope");
+    let body = assert_problem(
+        put_auth(&app, &format!("/api/v1/admin/products/{id}"), &admin, bad).await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["requires_prescription", "category"]);
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/products/{}", uuid::Uuid::new_v4()),
+            &admin,
+            change.clone(),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(put_auth(&app, &format!("/api/v1/admin/variants/{}", uuid::Uuid::new_v4()), &admin,
+        json!({ "pack_size": 1, "price": { "amount_minor": 1, "currency": "ZAR" }, "active": true })).await, 404, "NOT_FOUND").await;
+    assert_problem(put_auth(&app, &format!("/api/v1/admin/variants/{variant}"), &admin,
+        json!({ "pack_size": 0, "price": { "amount_minor": 1, "currency": "ZAR" }, "active": true })).await, 422, "VALIDATION_FAILED").await;
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/products/{id}"),
+            &patient,
+            change,
+        )
+        .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+
+    let created = ok(
+        app.post_auth(
+            "/api/v1/admin/categories",
+            &admin,
+            json!({ "slug": "skin-care", "name": "Skin care" }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(created["slug"], "skin-care");
+    assert_problem(
+        app.post_auth(
+            "/api/v1/admin/categories",
+            &admin,
+            json!({ "slug": "skin-care", "name": "Again" }),
+        )
+        .await,
+        409,
+        "SLUG_TAKEN",
+    )
+    .await;
+    assert_problem(
+        app.post_auth(
+            "/api/v1/admin/categories",
+            &admin,
+            json!({ "slug": "Skin Care", "name": "x" }),
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+}

@@ -24,7 +24,45 @@ pub(crate) fn slugify(name: &str) -> String {
     slug.trim_end_matches('-').chars().take(120).collect()
 }
 
-fn money(field: &str, m: &rxgate_api_types::catalogue::MoneyView) -> Result<Money, FieldError> {
+/// The schedule and consult fee of a product, checked together (S3 and above need a
+/// prescription); problems are added to `errors`.
+pub(crate) fn checked_terms(
+    schedule: &str,
+    requires_prescription: bool,
+    consult_fee: Option<&rxgate_api_types::catalogue::MoneyView>,
+    errors: &mut Vec<FieldError>,
+) -> (Option<Schedule>, Option<Money>) {
+    let field_error = |field: &str, e: rxgate_domain::catalogue::CatalogueError| FieldError {
+        field: field.into(),
+        code: e.code().to_lowercase(),
+        message: e.to_string(),
+    };
+    let schedule = match Schedule::parse(schedule) {
+        Ok(s) => {
+            if let Err(e) = check_product_rules(s, requires_prescription) {
+                errors.push(field_error("requires_prescription", e));
+            }
+            Some(s)
+        }
+        Err(e) => {
+            errors.push(field_error("schedule", e));
+            None
+        }
+    };
+    let fee = consult_fee
+        .map(|m| money("consult_fee", m))
+        .transpose()
+        .unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        });
+    (schedule, fee)
+}
+
+pub(crate) fn money(
+    field: &str,
+    m: &rxgate_api_types::catalogue::MoneyView,
+) -> Result<Money, FieldError> {
     Currency::parse(&m.currency)
         .and_then(|c| Money::new(m.amount_minor, c))
         .map_err(|e| FieldError {
@@ -57,32 +95,12 @@ pub async fn create_product(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Role::PlatformAdmin)?;
     let mut errors = Vec::new();
-    let schedule = Schedule::parse(&body.schedule);
-    match &schedule {
-        Ok(s) => {
-            if let Err(e) = check_product_rules(*s, body.requires_prescription) {
-                errors.push(FieldError {
-                    field: "requires_prescription".into(),
-                    code: e.code().to_lowercase(),
-                    message: e.to_string(),
-                });
-            }
-        }
-        Err(e) => errors.push(FieldError {
-            field: "schedule".into(),
-            code: e.code().to_lowercase(),
-            message: e.to_string(),
-        }),
-    }
-    let fee = body
-        .consult_fee
-        .as_ref()
-        .map(|m| money("consult_fee", m))
-        .transpose()
-        .unwrap_or_else(|e| {
-            errors.push(e);
-            None
-        });
+    let (schedule, fee) = checked_terms(
+        &body.schedule,
+        body.requires_prescription,
+        body.consult_fee.as_ref(),
+        &mut errors,
+    );
     let mut variants = Vec::new();
     for (i, v) in body.variants.iter().enumerate() {
         let sku = Sku::parse(&v.sku).map_err(|e| FieldError {
@@ -123,7 +141,7 @@ pub async fn create_product(
             message: "An ingredient name is at most 120 characters.".into(),
         });
     }
-    let (Ok(schedule), true) = (schedule, errors.is_empty()) else {
+    let (Some(schedule), true) = (schedule, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
     let mut tx = state.begin_as(&principal).await?;
@@ -165,10 +183,7 @@ pub async fn create_product(
     for clinic in &body.clinic_ids {
         catalogue::set_clinic_selection(&mut tx, *clinic, id, true).await?;
     }
-    let row = catalogue::product(&mut tx, id, None, None, true, true)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let variants = catalogue::variants(&mut tx, id, None, None).await?;
+    let detail = admin_detail(&mut tx, id).await?;
     audit::record(
         &mut tx,
         Some(&principal),
@@ -178,7 +193,19 @@ pub async fn create_product(
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Created().json(ProductDetail {
+    Ok(HttpResponse::Created().json(detail))
+}
+
+/// A product as platform admins see it (master catalogue, inactive variants included).
+pub(crate) async fn admin_detail(
+    conn: &mut sqlx::PgConnection,
+    id: uuid::Uuid,
+) -> Result<ProductDetail, ApiError> {
+    let row = catalogue::product(conn, id, None, None, true, true)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let variants = catalogue::variants(conn, id, None, None).await?;
+    Ok(ProductDetail {
         product: crate::routes::catalogue::summary(&row, true),
         description: row.description.clone(),
         variants: variants
@@ -199,5 +226,5 @@ pub async fn create_product(
                 active: v.active,
             })
             .collect(),
-    }))
+    })
 }

@@ -6,6 +6,7 @@ pub mod create_invitation;
 pub mod create_organisation;
 pub mod create_product;
 pub mod decide_doctor;
+pub mod edit_catalogue;
 pub mod import_products;
 pub mod list_doctors;
 pub mod list_flags;
