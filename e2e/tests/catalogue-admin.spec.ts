@@ -181,6 +181,16 @@ test('a platform admin adds a product and imports a CSV file with a bad row', as
   const variants = page.getByRole('region', { name: 'Variants' });
   await expect(variants).toContainText(sku);
   await expect(variants).toContainText('R 39.90');
+  // The variant and the product can be taken off sale and put back.
+  await variants.getByRole('button', { name: `Stop selling ${sku}` }).click();
+  await expect(variants.getByRole('button', { name: `Sell ${sku}` })).toBeVisible();
+  await expect(variants).toContainText('Inactive');
+  await variants.getByRole('button', { name: `Sell ${sku}` }).click();
+  await expect(variants.getByRole('button', { name: `Stop selling ${sku}` })).toBeVisible();
+  await page.getByRole('button', { name: 'Take off sale' }).click();
+  await expect(page.getByRole('status')).toContainText('is off sale');
+  await page.getByRole('button', { name: 'Put back on sale' }).click();
+  await expect(page.getByRole('status')).toContainText('on sale again');
 
   // The master catalogue finds it.
   await nav(page).getByRole('link', { name: 'Catalogue', exact: true }).click();

@@ -669,6 +669,22 @@ pub async fn delete_product_image(product_id: &str, image_id: &str) -> Result<()
     .await
 }
 
+/// Changes a product's details or takes it off sale (`active: false`).
+pub async fn update_product(
+    id: &str,
+    body: &rxgate_api_types::catalogue::ProductUpdate,
+) -> Result<ProductDetail, ApiError> {
+    put(&format!("/admin/products/{}", segment(id)), body).await
+}
+
+/// Changes a variant's pack, list price or whether it is sold.
+pub async fn update_variant(
+    id: &str,
+    body: &rxgate_api_types::catalogue::VariantUpdate,
+) -> Result<(), ApiError> {
+    put_no_content(&format!("/admin/variants/{}", segment(id)), body).await
+}
+
 /// Whether the clinic sells the product.
 pub async fn set_clinic_selection(
     clinic_id: &str,

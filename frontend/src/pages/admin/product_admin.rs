@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use rxgate_api_types::catalogue::ProductDetail;
+use rxgate_api_types::catalogue::{ProductDetail, ProductUpdate, VariantUpdate, VariantView};
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
@@ -82,6 +82,7 @@ fn ProductAdmin(
             <h1>{p.name.clone()}</h1>
             {active_badge(p.active)}
         </div>
+        <OnSale detail=detail.clone() reload announcement />
         <div class="card">
             <dl class="facts">
                 <dt>"Category"</dt>
@@ -120,6 +121,7 @@ fn ProductAdmin(
                             <th scope="col" class="num">"Pack size"</th>
                             <th scope="col" class="num">"List price"</th>
                             <th scope="col">"Status"</th>
+                            <th scope="col">"Sale"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -130,12 +132,15 @@ fn ProductAdmin(
                                 view! {
                                     <tr>
                                         <td>
-                                            <code>{v.sku}</code>
+                                            <code>{v.sku.clone()}</code>
                                         </td>
-                                        <td>{v.strength}</td>
+                                        <td>{v.strength.clone()}</td>
                                         <td class="num">{v.pack_size}</td>
                                         <td class="num">{format::money(&v.list_price)}</td>
                                         <td>{active_badge(v.active)}</td>
+                                        <td>
+                                            <VariantOnSale variant=v.clone() reload announcement />
+                                        </td>
                                     </tr>
                                 }
                             })
@@ -284,5 +289,106 @@ fn Images(
                 </div>
             </form>
         </div>
+    }
+}
+
+/// Takes the product off sale everywhere, or puts it back (its details stay as they are).
+#[component]
+fn OnSale(
+    detail: ProductDetail,
+    reload: RwSignal<u32>,
+    announcement: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let p = detail.product.clone();
+    let active = p.active;
+    let save = Action::new_local(move |_: &()| {
+        let p = p.clone();
+        let body = ProductUpdate {
+            name: p.name.clone(),
+            category: p.category.slug.clone(),
+            dosage_form: p.dosage_form.clone(),
+            strength: p.strength.clone(),
+            schedule: p.schedule.clone(),
+            requires_prescription: p.requires_prescription,
+            requires_consult: p.requires_consult,
+            consult_fee: p.consult_fee.clone(),
+            description: detail.description.clone(),
+            active: !active,
+        };
+        async move {
+            let result = api::update_product(&p.id.to_string(), &body).await;
+            if result.is_ok() {
+                announcement.set(Some(if active {
+                    format!("{} is off sale.", p.name)
+                } else {
+                    format!("{} is on sale again.", p.name)
+                }));
+                reload.update(|n| *n += 1);
+            }
+            result.map(|_| ())
+        }
+    });
+    let error = last_error(save);
+    view! {
+        <p>
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || save.pending().get()
+                on:click=move |_| {
+                    save.dispatch(());
+                }
+            >
+                {if active { "Take off sale" } else { "Put back on sale" }}
+            </button>
+        </p>
+        <FormAlert message=general_error(error, &[]) />
+    }
+}
+
+/// Stops or restarts selling one variant.
+#[component]
+fn VariantOnSale(
+    variant: VariantView,
+    reload: RwSignal<u32>,
+    announcement: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let active = variant.active;
+    let sku = variant.sku.clone();
+    let save = Action::new_local(move |_: &()| {
+        let v = variant.clone();
+        let body = VariantUpdate {
+            strength: v.strength.clone(),
+            pack_size: v.pack_size,
+            price: v.list_price.clone(),
+            active: !active,
+        };
+        async move {
+            let result = api::update_variant(&v.id.to_string(), &body).await;
+            if result.is_ok() {
+                announcement.set(Some(format!(
+                    "{} is {}.",
+                    v.sku,
+                    if active { "off sale" } else { "on sale again" }
+                )));
+                reload.update(|n| *n += 1);
+            }
+            result
+        }
+    });
+    let error = last_error(save);
+    view! {
+        <button
+            type="button"
+            class="secondary small"
+            aria-label=format!("{} {sku}", if active { "Stop selling" } else { "Sell" })
+            disabled=move || save.pending().get()
+            on:click=move |_| {
+                save.dispatch(());
+            }
+        >
+            {if active { "Stop selling" } else { "Sell" }}
+        </button>
+        <FormAlert message=general_error(error, &[]) />
     }
 }
