@@ -241,6 +241,8 @@ fn yes() -> bool {
 #[cfg_attr(feature = "server", into_params(parameter_in = Query))]
 pub struct RuleQuery {
     pub flag: Option<String>,
+    /// `block`, `review` or `warn`.
+    pub action: Option<String>,
     pub product_id: Option<Uuid>,
     pub ingredient_id: Option<Uuid>,
     pub active: Option<bool>,

@@ -27,6 +27,7 @@ pub struct RuleRow {
 #[derive(Debug, Clone, Default)]
 pub struct RuleFilter {
     pub flag: Option<String>,
+    pub action: Option<String>,
     pub product_id: Option<Uuid>,
     pub ingredient_id: Option<Uuid>,
     pub active: Option<bool>,
@@ -52,6 +53,7 @@ pub async fn list(conn: &mut PgConnection, f: &RuleFilter) -> Result<Vec<RuleRow
               AND ($3::uuid IS NULL OR r.ingredient_id = $3)
               AND ($4::boolean IS NULL OR r.active = $4)
               AND ($5::uuid IS NULL OR r.id > $5)
+              AND ($7::text IS NULL OR r.action::text = $7)
             ORDER BY r.id
             LIMIT $6"#,
         f.flag,
@@ -60,6 +62,7 @@ pub async fn list(conn: &mut PgConnection, f: &RuleFilter) -> Result<Vec<RuleRow
         f.active,
         f.after,
         f.limit + 1,
+        f.action,
     )
     .fetch_all(conn)
     .await?;

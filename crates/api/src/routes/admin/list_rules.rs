@@ -52,6 +52,10 @@ pub async fn list_rules(
             detail: "Rules are for clinicians and administrators.".into(),
         });
     }
+    if let Some(action) = &query.action {
+        rxgate_domain::eligibility::RuleAction::parse(action)
+            .map_err(|_| ApiError::InvalidQuery("action must be block, review or warn".into()))?;
+    }
     let after = query
         .cursor
         .as_deref()
@@ -63,6 +67,7 @@ pub async fn list_rules(
         &mut tx,
         &RuleFilter {
             flag: query.flag.clone(),
+            action: query.action.clone(),
             product_id: query.product_id,
             ingredient_id: query.ingredient_id,
             active: query.active,
