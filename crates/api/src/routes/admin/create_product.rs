@@ -210,21 +210,7 @@ pub(crate) async fn admin_detail(
         description: row.description.clone(),
         variants: variants
             .into_iter()
-            .map(|v| rxgate_api_types::catalogue::VariantView {
-                id: v.id,
-                sku: v.sku,
-                strength: v.strength,
-                pack_size: v.pack_size,
-                price: rxgate_api_types::catalogue::MoneyView {
-                    amount_minor: v.price_minor,
-                    currency: v.currency.clone(),
-                },
-                list_price: rxgate_api_types::catalogue::MoneyView {
-                    amount_minor: v.base_price_minor,
-                    currency: v.currency,
-                },
-                active: v.active,
-            })
+            .map(crate::routes::catalogue::variant_view)
             .collect(),
     })
 }

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
-use rxgate_api_types::catalogue::{MoneyView, ProductDetail, VariantView};
+use rxgate_api_types::catalogue::ProductDetail;
 use rxgate_persistence::catalogue;
 use uuid::Uuid;
 
@@ -69,21 +69,7 @@ pub async fn get_product(
         variants: variants
             .into_iter()
             .filter(|v| v.active || viewer.include_inactive)
-            .map(|v| VariantView {
-                id: v.id,
-                sku: v.sku,
-                strength: v.strength,
-                pack_size: v.pack_size,
-                price: MoneyView {
-                    amount_minor: v.price_minor,
-                    currency: v.currency.clone(),
-                },
-                list_price: MoneyView {
-                    amount_minor: v.base_price_minor,
-                    currency: v.currency,
-                },
-                active: v.active,
-            })
+            .map(crate::routes::catalogue::variant_view)
             .collect(),
     }))
 }

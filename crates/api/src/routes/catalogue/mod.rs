@@ -168,3 +168,24 @@ pub(crate) fn checked_override(
     check_price_override(&list, &over).map_err(invalid)?;
     Ok((over.amount_minor(), over.currency().as_str().to_owned()))
 }
+
+/// A variant with the price the caller pays and its list price.
+pub(crate) fn variant_view(
+    v: rxgate_persistence::catalogue::VariantRow,
+) -> rxgate_api_types::catalogue::VariantView {
+    rxgate_api_types::catalogue::VariantView {
+        id: v.id,
+        sku: v.sku,
+        strength: v.strength,
+        pack_size: v.pack_size,
+        price: MoneyView {
+            amount_minor: v.price_minor,
+            currency: v.currency.clone(),
+        },
+        list_price: MoneyView {
+            amount_minor: v.base_price_minor,
+            currency: v.currency,
+        },
+        active: v.active,
+    }
+}
