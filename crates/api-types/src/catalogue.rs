@@ -83,7 +83,7 @@ pub struct ProductSummary {
     pub eligibility: Option<EligibilityView>,
     /// Image URLs (relative to the API's origin), in display order.
     #[serde(default)]
-    pub images: Vec<String>,
+    pub images: Vec<ImageView>,
     /// For staff looking at a clinic: whether the clinic sells it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_selection: Option<bool>,
@@ -100,6 +100,12 @@ pub struct VariantView {
     pub price: MoneyView,
     pub list_price: MoneyView,
     pub active: bool,
+    /// For staff looking at a clinic: the clinic's own price, when it has set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinic_price: Option<MoneyView>,
+    /// For a doctor: their own price for their patients in the clinic, when they have set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_price: Option<MoneyView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,6 +149,14 @@ pub struct NewVariantInput {
     #[cfg_attr(feature = "server", validate(range(min = 1, max = 100000)))]
     pub pack_size: i32,
     pub price: MoneyView,
+}
+
+/// New variants of an existing product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct NewVariantsInput {
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 50), nested))]
+    pub variants: Vec<NewVariantInput>,
 }
 
 /// A product for the master catalogue. Ingredients are named; unknown names are added.
@@ -309,7 +323,7 @@ pub struct DoctorPriceInput {
     pub price: Option<MoneyView>,
 }
 
-/// A product's new details (its ingredients, variants and images are changed separately).
+/// A product's new details and ingredients (variants and images are changed separately).
 /// `active: false` takes it out of every clinic's catalogue without deleting its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
@@ -330,6 +344,10 @@ pub struct ProductUpdate {
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 10000)))]
     pub description: String,
+    /// The product's active ingredients by name (unknown names are added); rules on a removed
+    /// ingredient stop applying to the product at once.
+    #[cfg_attr(feature = "server", validate(length(max = 10)))]
+    pub ingredients: Vec<String>,
     pub active: bool,
 }
 

@@ -283,23 +283,32 @@ pub struct VariantRow {
     pub price_minor: i64,
     pub currency: String,
     pub active: bool,
+    /// The clinic's own price, when it has set one.
+    pub clinic_price_minor: Option<i64>,
+    /// The asking doctor's own price in the clinic, when they have set one.
+    pub own_price_minor: Option<i64>,
 }
 
-/// A product's variants with the price the caller pays (doctor, then clinic, then base).
+/// A product's variants with the price the caller pays (doctor, then clinic, then base), the
+/// clinic's own price and, for a doctor (`doctor_id`), their own price in the clinic.
 pub async fn variants(
     conn: &mut PgConnection,
     product_id: Uuid,
     clinic_id: Option<Uuid>,
     patient_id: Option<Uuid>,
+    doctor_id: Option<Uuid>,
 ) -> Result<Vec<VariantRow>, RepoError> {
     let rows = sqlx::query_as!(
         VariantRow,
         r#"
 SELECT v.id, v.sku, v.strength, v.pack_size, v.price_minor AS base_price_minor,
        coalesce(dp.price_minor, cp.price_minor, v.price_minor) AS "price_minor!",
-       coalesce(dp.currency, cp.currency, v.currency) AS "currency!", v.active
+       coalesce(dp.currency, cp.currency, v.currency) AS "currency!", v.active,
+       cp.price_minor AS "clinic_price_minor?", own.price_minor AS "own_price_minor?"
   FROM product_variants v
   LEFT JOIN clinic_variant_prices cp ON cp.variant_id = v.id AND cp.clinic_id = $2
+  LEFT JOIN doctor_variant_prices own
+         ON own.variant_id = v.id AND own.clinic_id = $2 AND own.doctor_id = $4
   LEFT JOIN LATERAL (
         SELECT d.price_minor, d.currency FROM doctor_variant_prices d
           JOIN doctor_patient_links l ON l.doctor_id = d.doctor_id AND l.patient_id = $3
@@ -311,6 +320,7 @@ SELECT v.id, v.sku, v.strength, v.pack_size, v.price_minor AS base_price_minor,
         product_id,
         clinic_id,
         patient_id,
+        doctor_id,
     )
     .fetch_all(conn)
     .await?;
@@ -479,18 +489,28 @@ pub async fn insert_product(
     )
     .execute(&mut *conn)
     .await?;
-    let ids: Vec<Uuid> = p.variants.iter().map(|_| Uuid::now_v7()).collect();
-    let skus: Vec<String> = p.variants.iter().map(|v| v.sku.clone()).collect();
-    let strengths: Vec<String> = p.variants.iter().map(|v| v.strength.clone()).collect();
-    let packs: Vec<i32> = p.variants.iter().map(|v| v.pack_size).collect();
-    let prices: Vec<i64> = p.variants.iter().map(|v| v.price_minor).collect();
-    let currencies: Vec<String> = p.variants.iter().map(|v| v.currency.clone()).collect();
+    insert_variants(conn, id, &p.variants).await?;
+    Ok(id)
+}
+
+/// Adds variants to a product in one statement; their ids in the same order.
+pub async fn insert_variants(
+    conn: &mut PgConnection,
+    product_id: Uuid,
+    variants: &[NewVariant],
+) -> Result<Vec<Uuid>, RepoError> {
+    let ids: Vec<Uuid> = variants.iter().map(|_| Uuid::now_v7()).collect();
+    let skus: Vec<String> = variants.iter().map(|v| v.sku.clone()).collect();
+    let strengths: Vec<String> = variants.iter().map(|v| v.strength.clone()).collect();
+    let packs: Vec<i32> = variants.iter().map(|v| v.pack_size).collect();
+    let prices: Vec<i64> = variants.iter().map(|v| v.price_minor).collect();
+    let currencies: Vec<String> = variants.iter().map(|v| v.currency.clone()).collect();
     sqlx::query!(
         r#"INSERT INTO product_variants (id, product_id, sku, strength, pack_size, price_minor, currency)
            SELECT v.id, $1, v.sku, v.strength, v.pack, v.price, v.currency
              FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[])
                   AS v(id, sku, strength, pack, price, currency)"#,
-        id,
+        product_id,
         &ids,
         &skus,
         &strengths,
@@ -500,7 +520,31 @@ pub async fn insert_product(
     )
     .execute(conn)
     .await?;
-    Ok(id)
+    Ok(ids)
+}
+
+/// Makes `ingredient_ids` the product's ingredients (removing the others).
+pub async fn set_product_ingredients(
+    conn: &mut PgConnection,
+    product_id: Uuid,
+    ingredient_ids: &[Uuid],
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        "DELETE FROM product_ingredients WHERE product_id = $1 AND ingredient_id <> ALL($2)",
+        product_id,
+        ingredient_ids,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        r#"INSERT INTO product_ingredients (product_id, ingredient_id)
+           SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING"#,
+        product_id,
+        ingredient_ids,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Sets whether a clinic sells a product. Returns false when nothing changed.

@@ -770,6 +770,42 @@ async fn products_and_questionnaire_versions_are_administered_with_their_invaria
     )
     .await;
     assert_eq!(draft["version"], 2);
+    let draft_id = draft["id"].as_str().unwrap();
+    assert_eq!(
+        ok(
+            app.get_auth(
+                &format!("/api/v1/admin/questionnaire-versions/{draft_id}"),
+                &admin
+            )
+            .await,
+            200
+        )
+        .await,
+        draft
+    );
+    assert_problem(
+        app.get_auth(
+            &format!(
+                "/api/v1/admin/questionnaire-versions/{}",
+                uuid::Uuid::new_v4()
+            ),
+            &admin,
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(
+        app.get_auth(
+            &format!("/api/v1/admin/questionnaire-versions/{draft_id}"),
+            &patient,
+        )
+        .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
     assert_problem(
         app.post_auth(
             &format!("/api/v1/admin/questionnaires/{qid}/versions"),
@@ -781,7 +817,6 @@ async fn products_and_questionnaire_versions_are_administered_with_their_invaria
         "DRAFT_EXISTS",
     )
     .await;
-    let draft_id = draft["id"].as_str().unwrap();
     ok(
         app.post_auth(
             &format!("/api/v1/admin/questionnaire-versions/{draft_id}/publish"),
@@ -921,6 +956,26 @@ async fn a_clinic_admin_manages_the_clinic_selection_and_prices_and_nothing_else
     assert_eq!(
         product(&catalogue(&app, &patient).await, "Cetirizine")["from_price"]["amount_minor"],
         4_900
+    );
+    let managed = ok(
+        app.get_auth(
+            &format!(
+                "/api/v1/catalogue/products/{}",
+                product(&page, "Cetirizine")["id"].as_str().unwrap()
+            ),
+            &clinic_admin,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        managed["variants"][0]["clinic_price"]["amount_minor"],
+        4_900
+    );
+    assert_eq!(
+        managed["variants"][0]["list_price"]["amount_minor"],
+        detail["variants"][0]["list_price"]["amount_minor"]
     );
     assert_problem(
         put_auth(
@@ -1180,7 +1235,7 @@ async fn product_images_are_type_checked_stored_and_served() {
     assert_eq!(served.bytes().await.unwrap().to_vec(), png);
     assert_eq!(
         product(&catalogue(&app, &patient).await, "Paracetamol")["images"],
-        json!([url])
+        json!([{ "id": image["id"], "url": url }])
     );
 
     // A GIF, a "PNG" that is really a script, too big, a patient, an unknown product.
@@ -1280,6 +1335,30 @@ async fn a_doctors_own_price_is_what_their_patients_pay() {
         product(&catalogue(&app, &patient).await, "Paracetamol")["from_price"]["amount_minor"],
         1_900,
         "doctor beats clinic"
+    );
+    let mine = ok(
+        app.get_auth(
+            &format!("/api/v1/catalogue/products/{}", pcm["id"].as_str().unwrap()),
+            &doctor,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(mine["variants"][0]["own_price"]["amount_minor"], 1_900);
+    let theirs = ok(
+        app.get_auth(
+            &format!("/api/v1/catalogue/products/{}", pcm["id"].as_str().unwrap()),
+            &patient,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(
+        theirs["variants"][0].get("own_price").is_none()
+            && theirs["variants"][0].get("clinic_price").is_none(),
+        "patients see only what they pay"
     );
     assert_problem(
         put_auth(
@@ -1454,7 +1533,7 @@ async fn an_admin_edits_deactivates_and_reprices_products() {
     let mut change = json!({
         "name": "Cetirizine 10 mg film-coated tablets", "category": "allergy", "dosage_form": "tablet",
         "strength": "10 mg", "schedule": "S1", "requires_prescription": false, "consult_fee": null,
-        "description": "A non-drowsy antihistamine.", "active": true });
+        "description": "A non-drowsy antihistamine.", "ingredients": ["Cetirizine"], "active": true });
     let detail = ok(
         put_auth(
             &app,
@@ -1585,6 +1664,150 @@ async fn an_admin_edits_deactivates_and_reprices_products() {
         .await,
         422,
         "VALIDATION_FAILED",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_changes_ingredients_and_adds_variants_all_or_nothing() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let ctz = product(&catalogue(&app, &patient).await, "Cetirizine").clone();
+    assert_eq!(ctz["eligibility"]["verdict"], "eligible");
+    let id = ctz["id"].as_str().unwrap();
+    let path = format!("/api/v1/admin/products/{id}");
+    let change = |ingredients: Value| {
+        json!({ "name": "Cetirizine 10 mg tablets", "category": "allergy", "dosage_form": "tablet",
+            "strength": "10 mg", "schedule": "S1", "requires_prescription": false, "consult_fee": null,
+            "description": "An antihistamine.", "ingredients": ingredients, "active": true })
+    };
+
+    // The demo patient is allergic to penicillin: an amoxicillin rule applies to the product at
+    // once when the ingredient is added, and stops applying when it is removed.
+    let detail = ok(
+        put_auth(
+            &app,
+            &path,
+            &admin,
+            change(json!(["Cetirizine", " amoxicillin ", "Amoxicillin"])),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let names: Vec<&str> = detail["product"]["ingredients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Amoxicillin", "Cetirizine"],
+        "known names are reused, repeats dropped"
+    );
+    let blocked = product(&catalogue(&app, &patient).await, "Cetirizine").clone();
+    assert_eq!(blocked["eligibility"]["verdict"], "blocked");
+    ok(
+        put_auth(
+            &app,
+            &path,
+            &admin,
+            change(json!(["Cetirizine", "Levocetirizine"])),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        product(&catalogue(&app, &patient).await, "Cetirizine")["eligibility"]["verdict"],
+        "eligible"
+    );
+    let too_long = "x".repeat(121);
+    assert_problem(
+        put_auth(&app, &path, &admin, change(json!([too_long]))).await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+
+    // New variants: all or none.
+    let variants = format!("/api/v1/admin/products/{id}/variants");
+    let added = ok(
+        app.post_auth(&variants, &admin, json!({ "variants": [
+            { "sku": "CTZ-10-90", "strength": "10 mg", "pack_size": 90, "price": { "amount_minor": 14_900, "currency": "ZAR" } }
+        ] }))
+        .await,
+        201,
+    )
+    .await;
+    let count = added["variants"].as_array().unwrap().len();
+    assert!(
+        added["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["sku"] == "CTZ-10-90" && v["pack_size"] == 90)
+    );
+    assert_problem(
+        app.post_auth(&variants, &admin, json!({ "variants": [
+            { "sku": "CTZ-10-120", "strength": "10 mg", "pack_size": 120, "price": { "amount_minor": 18_000, "currency": "ZAR" } },
+            { "sku": "CTZ-10-90", "strength": "10 mg", "pack_size": 90, "price": { "amount_minor": 1, "currency": "ZAR" } }
+        ] }))
+        .await,
+        409,
+        "SKU_TAKEN",
+    )
+    .await;
+    let after = ok(
+        app.get_auth(&format!("/api/v1/catalogue/products/{id}"), &admin)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        after["variants"].as_array().unwrap().len(),
+        count,
+        "nothing half-written"
+    );
+    assert_problem(
+        app.post_auth(
+            &variants,
+            &admin,
+            json!({ "variants": [
+            { "sku": "bad sku!", "pack_size": 1, "price": { "amount_minor": 1, "currency": "XXX" } }
+        ] }),
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_problem(
+        app.post_auth(&variants, &admin, json!({ "variants": [] }))
+            .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_problem(
+        app.post_auth(
+            &format!("/api/v1/admin/products/{}/variants", uuid::Uuid::new_v4()),
+            &admin,
+            json!({ "variants": [ { "sku": "NEW-1", "pack_size": 1, "price": { "amount_minor": 1, "currency": "ZAR" } } ] }),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(
+        app.post_auth(&variants, &patient, json!({ "variants": [ { "sku": "NEW-2", "pack_size": 1, "price": { "amount_minor": 1, "currency": "ZAR" } } ] }))
+            .await,
+        403,
+        "FORBIDDEN",
     )
     .await;
 }

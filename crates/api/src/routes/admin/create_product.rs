@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use rxgate_api_types::catalogue::{NewProductInput, ProductDetail};
+use rxgate_api_types::catalogue::{NewProductInput, NewVariantInput, ProductDetail};
 use rxgate_api_types::{FieldError, Problem};
 use rxgate_domain::catalogue::{Currency, Money, Schedule, Sku, check_product_rules};
 use rxgate_domain::identity::Role;
@@ -72,6 +72,63 @@ pub(crate) fn money(
         })
 }
 
+/// Ingredient names, trimmed and without blanks or repeats; problems are added to `errors`.
+pub(crate) fn checked_ingredients(names: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(name)) {
+            out.push(name.to_owned());
+        }
+    }
+    if out.iter().any(|i| i.len() > 120) {
+        errors.push(FieldError {
+            field: "ingredients".into(),
+            code: "length".into(),
+            message: "An ingredient name is at most 120 characters.".into(),
+        });
+    }
+    out
+}
+
+/// The ids of the named ingredients, adding those the catalogue does not know yet.
+pub(crate) async fn ingredient_ids(
+    conn: &mut sqlx::PgConnection,
+    names: &[String],
+) -> Result<Vec<uuid::Uuid>, ApiError> {
+    let mut ids = Vec::with_capacity(names.len());
+    for name in names {
+        ids.push(catalogue::ingredient_id(conn, name).await?);
+    }
+    Ok(ids)
+}
+
+/// New variants with checked SKUs and prices; problems (by index) are added to `errors`.
+pub(crate) fn checked_variants(
+    input: &[NewVariantInput],
+    errors: &mut Vec<FieldError>,
+) -> Vec<NewVariant> {
+    let mut variants = Vec::new();
+    for (i, v) in input.iter().enumerate() {
+        let sku = Sku::parse(&v.sku).map_err(|e| FieldError {
+            field: format!("variants[{i}].sku"),
+            code: e.code().to_lowercase(),
+            message: e.to_string(),
+        });
+        let price = money(&format!("variants[{i}].price"), &v.price);
+        match (sku, price) {
+            (Ok(sku), Ok(price)) => variants.push(NewVariant {
+                sku: sku.as_str().to_owned(),
+                strength: v.strength.trim().to_owned(),
+                pack_size: v.pack_size,
+                price_minor: price.amount_minor(),
+                currency: price.currency().as_str().to_owned(),
+            }),
+            (a, b) => errors.extend(a.err().into_iter().chain(b.err())),
+        }
+    }
+    variants
+}
+
 /// Adds a product with its variants to the master catalogue (platform admins), optionally
 /// selling it in some clinics from the start.
 #[utoipa::path(
@@ -101,25 +158,7 @@ pub async fn create_product(
         body.consult_fee.as_ref(),
         &mut errors,
     );
-    let mut variants = Vec::new();
-    for (i, v) in body.variants.iter().enumerate() {
-        let sku = Sku::parse(&v.sku).map_err(|e| FieldError {
-            field: format!("variants[{i}].sku"),
-            code: e.code().to_lowercase(),
-            message: e.to_string(),
-        });
-        let price = money(&format!("variants[{i}].price"), &v.price);
-        match (sku, price) {
-            (Ok(sku), Ok(price)) => variants.push(NewVariant {
-                sku: sku.as_str().to_owned(),
-                strength: v.strength.trim().to_owned(),
-                pack_size: v.pack_size,
-                price_minor: price.amount_minor(),
-                currency: price.currency().as_str().to_owned(),
-            }),
-            (a, b) => errors.extend(a.err().into_iter().chain(b.err())),
-        }
-    }
+    let variants = checked_variants(&body.variants, &mut errors);
     let slug = slugify(&body.name);
     if slug.is_empty() {
         errors.push(FieldError {
@@ -128,19 +167,7 @@ pub async fn create_product(
             message: "The name needs at least one letter or digit.".into(),
         });
     }
-    let ingredients: Vec<&str> = body
-        .ingredients
-        .iter()
-        .map(|i| i.trim())
-        .filter(|i| !i.is_empty())
-        .collect();
-    if ingredients.iter().any(|i| i.len() > 120) {
-        errors.push(FieldError {
-            field: "ingredients".into(),
-            code: "length".into(),
-            message: "An ingredient name is at most 120 characters.".into(),
-        });
-    }
+    let ingredients = checked_ingredients(&body.ingredients, &mut errors);
     let (Some(schedule), true) = (schedule, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
@@ -156,10 +183,7 @@ pub async fn create_product(
             message: format!("There is no category `{}`.", body.category),
         }]));
     };
-    let mut ingredient_ids = Vec::new();
-    for name in ingredients {
-        ingredient_ids.push(catalogue::ingredient_id(&mut tx, name).await?);
-    }
+    let ingredient_ids = ingredient_ids(&mut tx, &ingredients).await?;
     let id = catalogue::insert_product(
         &mut tx,
         &NewProduct {
@@ -204,13 +228,13 @@ pub(crate) async fn admin_detail(
     let row = catalogue::product(conn, id, None, None, true, true)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let variants = catalogue::variants(conn, id, None, None).await?;
+    let variants = catalogue::variants(conn, id, None, None, None).await?;
     Ok(ProductDetail {
         product: crate::routes::catalogue::summary(&row, true),
         description: row.description.clone(),
         variants: variants
             .into_iter()
-            .map(crate::routes::catalogue::variant_view)
+            .map(|v| crate::routes::catalogue::variant_view(v, true))
             .collect(),
     })
 }

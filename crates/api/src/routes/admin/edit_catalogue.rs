@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, post, put, web};
 use rxgate_api_types::catalogue::{
-    CategoryView, NewCategory, ProductDetail, ProductUpdate, VariantUpdate,
+    CategoryView, NewCategory, NewVariantsInput, ProductDetail, ProductUpdate, VariantUpdate,
 };
 use rxgate_api_types::{FieldError, Problem};
 use rxgate_domain::catalogue::Money;
@@ -11,7 +11,10 @@ use rxgate_domain::identity::Role;
 use rxgate_persistence::catalogue::{self, ProductChange};
 use uuid::Uuid;
 
-use super::create_product::{admin_detail, checked_terms, money, slugify};
+use super::create_product::{
+    admin_detail, checked_ingredients, checked_terms, checked_variants, ingredient_ids, money,
+    slugify,
+};
 use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
@@ -50,6 +53,7 @@ pub async fn update_product(
         body.consult_fee.as_ref(),
         &mut errors,
     );
+    let ingredients = checked_ingredients(&body.ingredients, &mut errors);
     let mut tx = state.begin_as(&principal).await?;
     let category = catalogue::categories(&mut tx)
         .await?
@@ -81,14 +85,17 @@ pub async fn update_product(
     if !catalogue::update_product(&mut tx, id, &change, principal.user_id).await? {
         return Err(ApiError::NotFound);
     }
+    let ingredient_ids = ingredient_ids(&mut tx, &ingredients).await?;
+    catalogue::set_product_ingredients(&mut tx, id, &ingredient_ids).await?;
     let detail = admin_detail(&mut tx, id).await?;
     audit::record(
         &mut tx,
         Some(&principal),
         None,
         &meta,
-        Event::new("update", "product", id)
-            .details(serde_json::json!({ "active": body.active, "schedule": change.schedule })),
+        Event::new("update", "product", id).details(serde_json::json!({
+            "active": body.active, "schedule": change.schedule, "ingredients": ingredient_ids
+        })),
     )
     .await?;
     tx.commit().await?;
@@ -146,6 +153,55 @@ pub async fn update_variant(
     .await?;
     tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Adds variants (new packs or strengths) to a product (platform admins). All or none: a taken
+/// SKU is `SKU_TAKEN` and nothing is added.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Product id")),
+    request_body = NewVariantsInput,
+    responses(
+        (status = CREATED, body = ProductDetail),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`SKU_TAKEN`", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/products/{id}/variants")]
+pub async fn add_variants(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    id: web::Path<Uuid>,
+    body: ValidatedJson<NewVariantsInput>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Role::PlatformAdmin)?;
+    let id = id.into_inner();
+    let mut errors = Vec::new();
+    let variants = checked_variants(&body.variants, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let mut tx = state.begin_as(&principal).await?;
+    // The product must exist (and be visible to the caller) before anything is written.
+    admin_detail(&mut tx, id).await?;
+    let ids = catalogue::insert_variants(&mut tx, id, &variants).await?;
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("add_variants", "product", id)
+            .details(serde_json::json!({ "variant_ids": ids })),
+    )
+    .await?;
+    let detail = admin_detail(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Created().json(detail))
 }
 
 /// Adds a product category (platform admins).

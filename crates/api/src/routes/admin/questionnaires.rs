@@ -102,6 +102,33 @@ pub async fn list_questionnaires(
     Ok(HttpResponse::Ok().json(rows.into_iter().map(view).collect::<Result<Vec<_>, _>>()?))
 }
 
+/// One questionnaire version with its questions and mappings.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Version id")),
+    responses(
+        (status = OK, body = QuestionnaireVersionView),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/questionnaire-versions/{id}")]
+pub async fn get_version(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Role::PlatformAdmin)?;
+    let mut tx = state.begin_as(&principal).await?;
+    let row = questionnaires::version(&mut tx, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(view(row)?))
+}
+
 /// Starts a new draft version of a questionnaire (one draft at a time).
 #[utoipa::path(
     tag = "admin",

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::ProductDetail;
+use rxgate_domain::identity::Role;
 use rxgate_persistence::catalogue;
 use uuid::Uuid;
 
@@ -50,7 +51,9 @@ pub async fn get_product(
     )
     .await?
     .ok_or(ApiError::NotFound)?;
-    let variants = catalogue::variants(&mut tx, id, viewer.clinic_id, viewer.patient_id).await?;
+    let doctor = principal.has(Role::Doctor).then_some(principal.user_id);
+    let variants =
+        catalogue::variants(&mut tx, id, viewer.clinic_id, viewer.patient_id, doctor).await?;
     if let Some(patient) = viewer.patient_id {
         audit::record(
             &mut tx,
@@ -69,7 +72,7 @@ pub async fn get_product(
         variants: variants
             .into_iter()
             .filter(|v| v.active || viewer.include_inactive)
-            .map(crate::routes::catalogue::variant_view)
+            .map(|v| crate::routes::catalogue::variant_view(v, viewer.clinician))
             .collect(),
     }))
 }

@@ -10,7 +10,8 @@ pub mod set_clinic_selection;
 pub mod set_doctor_price;
 
 use rxgate_api_types::catalogue::{
-    CategoryView, EligibilityReason, EligibilityView, IngredientView, MoneyView, ProductSummary,
+    CategoryView, EligibilityReason, EligibilityView, ImageView, IngredientView, MoneyView,
+    ProductSummary, VariantView,
 };
 use rxgate_domain::identity::Role;
 use rxgate_persistence::catalogue::ProductRow;
@@ -121,7 +122,14 @@ pub(crate) fn summary(row: &ProductRow, clinician: bool) -> ProductSummary {
                 .flatten(),
         }),
         in_selection: row.in_selection,
-        images: row.image_ids.iter().map(|id| image_url(*id)).collect(),
+        images: row
+            .image_ids
+            .iter()
+            .map(|id| ImageView {
+                id: *id,
+                url: image_url(*id),
+            })
+            .collect(),
         consult_fee,
     }
 }
@@ -169,23 +177,25 @@ pub(crate) fn checked_override(
     Ok((over.amount_minor(), over.currency().as_str().to_owned()))
 }
 
-/// A variant with the price the caller pays and its list price.
+/// A variant with the price the caller pays, its list price and, for staff, the clinic's and
+/// the asking doctor's own prices.
 pub(crate) fn variant_view(
     v: rxgate_persistence::catalogue::VariantRow,
-) -> rxgate_api_types::catalogue::VariantView {
-    rxgate_api_types::catalogue::VariantView {
+    staff: bool,
+) -> VariantView {
+    let at = |amount_minor: i64| MoneyView {
+        amount_minor,
+        currency: v.currency.clone(),
+    };
+    VariantView {
         id: v.id,
+        price: at(v.price_minor),
+        list_price: at(v.base_price_minor),
+        clinic_price: v.clinic_price_minor.filter(|_| staff).map(at),
+        own_price: v.own_price_minor.filter(|_| staff).map(at),
         sku: v.sku,
         strength: v.strength,
         pack_size: v.pack_size,
-        price: MoneyView {
-            amount_minor: v.price_minor,
-            currency: v.currency.clone(),
-        },
-        list_price: MoneyView {
-            amount_minor: v.base_price_minor,
-            currency: v.currency,
-        },
         active: v.active,
     }
 }
