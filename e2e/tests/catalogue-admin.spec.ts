@@ -1,7 +1,7 @@
 // Catalogue administration: a platform admin's contraindication rule changing what the demo
 // patient may buy (and retiring it again), a clinic admin taking a product out of the clinic's
-// selection and back, and a platform admin adding a product and importing a CSV file with a bad
-// row. Every browser project runs these against the same database, so each journey leaves the
+// selection and back, and a platform admin adding a product, editing it, its variants and a
+// category, and importing a CSV file with a bad row. Every browser project runs these against the same database, so each journey leaves the
 // demo data as it found it and names what it creates uniquely.
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, passTwoStepVerification, signIn } from './support';
@@ -142,8 +142,8 @@ test('a clinic admin stops selling ibuprofen, and sells it again', async ({ page
   await expect(page.getByLabel('Clinic price of IBU-200-24 (ZAR)')).toHaveValue(/^\d+\.\d\d$/);
 });
 
-test('a platform admin adds a product and imports a CSV file with a bad row', async ({ page }) => {
-  test.setTimeout(90_000);
+test('a platform admin adds and edits a product, its variants and a category, and imports a CSV file with a bad row', async ({ page }) => {
+  test.setTimeout(150_000);
   const id = unique(test.info());
   const name = `E2E Lozenges ${id}`;
   const sku = `E2E-${id}`.toUpperCase();
@@ -178,7 +178,7 @@ test('a platform admin adds a product and imports a CSV file with a bad row', as
 
   // Its page, with the variant.
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  const variants = page.getByRole('region', { name: 'Variants' });
+  const variants = page.getByRole('list', { name: 'Variants', exact: true });
   await expect(variants).toContainText(sku);
   await expect(variants).toContainText('R 39.90');
   // The variant and the product can be taken off sale and put back.
@@ -191,6 +191,59 @@ test('a platform admin adds a product and imports a CSV file with a bad row', as
   await expect(page.getByRole('status')).toContainText('is off sale');
   await page.getByRole('button', { name: 'Put back on sale' }).click();
   await expect(page.getByRole('status')).toContainText('on sale again');
+
+  // A variant's list price is changed; a new pack is added; a taken SKU adds nothing.
+  await variants.getByText(`Edit ${sku}`, { exact: true }).click();
+  const edit = page.getByRole('form', { name: `Edit ${sku}` });
+  await edit.getByLabel('List price (ZAR)', { exact: true }).fill('42.50');
+  await edit.getByRole('button', { name: 'Save variant' }).click();
+  await expect(page.getByRole('status')).toHaveText(`Saved ${sku}.`);
+  await expect(variants).toContainText('R 42.50');
+  const add = page.getByRole('form', { name: 'Add variants' });
+  const row = add.getByRole('group', { name: 'Variant 1' });
+  await row.getByLabel('SKU', { exact: true }).fill(`${sku}-48`);
+  await row.getByLabel('Pack size', { exact: true }).fill('48');
+  await row.getByLabel('Price', { exact: true }).fill('69.90');
+  await add.getByRole('button', { name: 'Add variants' }).click();
+  await expect(page.getByRole('status')).toHaveText('Added 1 variant.');
+  await expect(variants.getByRole('listitem')).toHaveCount(2);
+  await expect(variants).toContainText(`${sku}-48`);
+  await add.getByRole('group', { name: 'Variant 1' }).getByLabel('SKU', { exact: true }).fill(sku);
+  await add.getByRole('group', { name: 'Variant 1' }).getByLabel('Pack size', { exact: true }).fill('96');
+  await add.getByRole('group', { name: 'Variant 1' }).getByLabel('Price', { exact: true }).fill('99.00');
+  await add.getByRole('button', { name: 'Add variants' }).click();
+  await expect(add.getByRole('alert').filter({ hasText: 'Another variant already has that SKU.' })).toBeVisible();
+  await expect(variants.getByRole('listitem')).toHaveCount(2);
+
+  // A new category, and the product's details and ingredients changed to use it.
+  await nav(page).getByRole('link', { name: 'Catalogue', exact: true }).click();
+  await page.getByRole('link', { name: 'Categories', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Categories' })).toBeVisible();
+  const category = `E2E Throat ${id}`;
+  await page.getByLabel('Name', { exact: true }).fill(category);
+  await expect(page.getByLabel('Address', { exact: true })).toHaveValue(`e2e-throat-${id}`.toLowerCase());
+  await page.getByRole('button', { name: 'Add category' }).click();
+  await expect(page.getByRole('status')).toHaveText(`Added the category ${category}.`);
+  await expect(page.getByRole('region', { name: 'Categories' })).toContainText(category);
+  await page.getByLabel('Name', { exact: true }).fill(category);
+  await page.getByRole('button', { name: 'Add category' }).click();
+  await expect(page.locator('.field-error').filter({ hasText: 'Another category has that address.' })).toBeVisible();
+
+  await page.goBack();
+  await page.getByLabel('Search', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('list', { name: 'Products' }).getByRole('link', { name }).click();
+  await page.getByRole('link', { name: 'Edit details' }).click();
+  const details = page.getByRole('form', { name: 'Edit product' });
+  await expect(details.getByLabel('Name', { exact: true })).toHaveValue(name);
+  await details.getByRole('combobox', { name: 'Category', exact: true }).selectOption({ label: category });
+  await details.getByLabel('Active ingredients', { exact: true }).fill('Benzocaine, Menthol');
+  await details.getByLabel('Description', { exact: true }).fill('Soothes a sore throat.');
+  await details.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByText('Benzocaine, Menthol', { exact: true })).toBeVisible();
+  await expect(page.getByText('Soothes a sore throat.', { exact: true })).toBeVisible();
+  await expect(page.getByText(category, { exact: true })).toBeVisible();
 
   // The master catalogue finds it.
   await nav(page).getByRole('link', { name: 'Catalogue', exact: true }).click();

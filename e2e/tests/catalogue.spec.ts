@@ -159,3 +159,57 @@ test('the demo doctor raises a flag on a patient chart and finds her in the revi
   await row.getByRole('link', { name: 'Thandi Patient', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Thandi Patient' })).toBeVisible();
 });
+
+test('the demo doctor sets her own price for her patients and goes back to the clinic price', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const product = 'Amlodipine 5 mg tablets';
+  await signIn(page, 'doctor@rxgate.test', DEMO_PASSWORD);
+  await passTwoStepVerification(page, DEMO_TOTP_SECRET);
+  await expect(page).toHaveURL(/\/doctor$/);
+  await nav(page).getByRole('link', { name: 'My prices', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'My prices' })).toBeVisible();
+  await page.getByLabel('Search', { exact: true }).fill('amlodipine');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const products = page.getByRole('list', { name: 'Products' });
+  await expect(products.getByRole('listitem')).toHaveCount(1);
+  await products.getByRole('link', { name: product }).click();
+  await expect(page.getByRole('heading', { level: 1, name: product })).toBeVisible();
+
+  const variant = page.getByRole('list', { name: 'Variants' }).getByRole('listitem').filter({ hasText: 'AML-5-30' });
+  // A run that failed half-way may have left a price of hers: start from the clinic's.
+  const reset = variant.getByRole('button', { name: "Use the clinic's price" });
+  if (await reset.isEnabled()) {
+    await reset.click();
+    await expect(page.getByRole('status')).toHaveText("AML-5-30 is back to the clinic's price.");
+  }
+  await expect(variant.getByTestId('own-price')).toHaveText("R 75.00 (the clinic's price)");
+  await variant.getByLabel('Your price of AML-5-30 (ZAR)', { exact: true }).fill('-1');
+  await variant.getByRole('button', { name: 'Save price' }).click();
+  await expect(variant.locator('.field-error').first()).not.toBeEmpty();
+  await variant.getByLabel('Your price of AML-5-30 (ZAR)', { exact: true }).fill('69.00');
+  await variant.getByRole('button', { name: 'Save price' }).click();
+  await expect(page.getByRole('status')).toHaveText('AML-5-30 now costs R 69.00.');
+  await expect(variant.getByTestId('own-price')).toHaveText('R 69.00');
+  await expect(variant.getByTestId('fallback-price')).toHaveText('R 75.00');
+
+  // Her patient Thandi pays it.
+  const { baseURL, viewport, isMobile, hasTouch } = test.info().project.use;
+  const context = await browser.newContext({ baseURL, viewport, isMobile, hasTouch });
+  const thandi = await context.newPage();
+  await signIn(thandi, 'patient@rxgate.test', DEMO_PASSWORD);
+  await expect(thandi).toHaveURL(/\/patient$/);
+  await thandi.goto('/patient/shop');
+  await thandi.getByLabel('Search', { exact: true }).fill('amlodipine');
+  await thandi.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(thandi.getByRole('article', { name: product }).getByTestId('price')).toHaveText('R 69.00');
+
+  // Back to the clinic's price, for her patients too.
+  await variant.getByRole('button', { name: "Use the clinic's price" }).click();
+  await expect(page.getByRole('status')).toHaveText("AML-5-30 is back to the clinic's price.");
+  await expect(variant.getByTestId('own-price')).toHaveText("R 75.00 (the clinic's price)");
+  await thandi.reload();
+  await thandi.getByLabel('Search', { exact: true }).fill('amlodipine');
+  await thandi.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(thandi.getByRole('article', { name: product }).getByTestId('price')).toHaveText('R 75.00');
+  await context.close();
+});

@@ -720,6 +720,35 @@ pub async fn set_clinic_price(
     .await
 }
 
+/// The signed-in doctor's price of a variant for their patients in a clinic, or `null` for
+/// the clinic's price; `404` for a clinic they do not work in; `422` (field `price`).
+pub async fn set_doctor_price(
+    variant_id: &str,
+    body: &rxgate_api_types::catalogue::DoctorPriceInput,
+) -> Result<(), ApiError> {
+    put_no_content(&format!("/me/prices/{}", segment(variant_id)), body).await
+}
+
+/// Adds variants to a product, all or none: `201`; `409 SKU_TAKEN`; `422` for fields such as
+/// `variants[0].sku`, `variants[0].price`.
+pub async fn add_variants(
+    product_id: &str,
+    body: &rxgate_api_types::catalogue::NewVariantsInput,
+) -> Result<ProductDetail, ApiError> {
+    post(
+        &format!("/admin/products/{}/variants", segment(product_id)),
+        body,
+    )
+    .await
+}
+
+/// Adds a category: `201`; `409 SLUG_TAKEN`; `422` for fields `slug`, `name`.
+pub async fn create_category(
+    body: &rxgate_api_types::catalogue::NewCategory,
+) -> Result<CategoryView, ApiError> {
+    post("/admin/categories", body).await
+}
+
 /// `201`; `409 FLAG_EXISTS`; `422` for fields `code`, `label`, `description`.
 pub async fn create_flag(body: &NewFlag) -> Result<FlagView, ApiError> {
     post("/admin/flags", body).await
@@ -729,6 +758,7 @@ pub async fn create_flag(body: &NewFlag) -> Result<FlagView, ApiError> {
 pub async fn rules(q: &RuleQuery) -> Result<CursorPage<RuleView>, ApiError> {
     let qs = query(&[
         ("flag", q.flag.clone()),
+        ("action", q.action.clone()),
         ("product_id", q.product_id.map(|id| id.to_string())),
         ("ingredient_id", q.ingredient_id.map(|id| id.to_string())),
         ("active", q.active.map(|a| a.to_string())),

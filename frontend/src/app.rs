@@ -13,12 +13,14 @@ use crate::pages::account::Account;
 use crate::pages::admin::catalogue::AdminCatalogue;
 use crate::pages::admin::catalogue_import::ImportProducts;
 use crate::pages::admin::catalogue_new::NewProduct;
+use crate::pages::admin::categories::Categories;
 use crate::pages::admin::doctors::DoctorApprovals;
 use crate::pages::admin::flags::Flags;
 use crate::pages::admin::invitations::Invitations;
 use crate::pages::admin::organisations::Organisations;
 use crate::pages::admin::people::People;
 use crate::pages::admin::product_admin::AdminProduct;
+use crate::pages::admin::product_edit::EditProduct;
 use crate::pages::admin::questionnaires::{QuestionnaireVersion, Questionnaires};
 use crate::pages::admin::rules::Rules;
 use crate::pages::auth::accept_invitation::AcceptInvitation;
@@ -34,6 +36,7 @@ use crate::pages::clinic::product::ClinicProduct;
 use crate::pages::dev::mailbox::DevMailbox;
 use crate::pages::doctor::chart::PatientChart;
 use crate::pages::doctor::patients::MyPatients;
+use crate::pages::doctor::prices::{DoctorPrices, DoctorProductPrices};
 use crate::pages::doctor::review_queue::ReviewQueue;
 use crate::pages::officer::audit::AuditLog;
 use crate::pages::patient::consults::Consults;
@@ -137,6 +140,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/patients") view=MyPatients />
                         <Route path=path!("/patients/:id") view=PatientChart />
                         <Route path=path!("/review-queue") view=ReviewQueue />
+                        <Route path=path!("/prices") view=DoctorPrices />
+                        <Route path=path!("/prices/:id") view=DoctorProductPrices />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/pharmacist")
@@ -174,6 +179,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalogue/new") view=NewProduct />
                         <Route path=path!("/catalogue/import") view=ImportProducts />
                         <Route path=path!("/products/:id") view=AdminProduct />
+                        <Route path=path!("/products/edit/:id") view=EditProduct />
+                        <Route path=path!("/categories") view=Categories />
                         <Route path=path!("/rules") view=Rules />
                         <Route path=path!("/flags") view=Flags />
                         <Route path=path!("/questionnaires") view=Questionnaires />

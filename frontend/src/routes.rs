@@ -33,7 +33,13 @@ pub enum Page {
     /// One patient's chart: link with `item`.
     DoctorPatientChart,
     DoctorReviewQueue,
+    DoctorPrices,
+    /// One product with the doctor's own prices: link with `item` and `?clinic=`.
+    DoctorProductPrices,
     AdminCatalogue,
+    /// Editing a product's details: link with `item`.
+    AdminEditProduct,
+    AdminCategories,
     AdminNewProduct,
     AdminImportProducts,
     /// One product of the master catalogue: link with `item`.
@@ -79,6 +85,9 @@ impl Page {
             Self::PatientConsults => "/patient/consults",
             Self::DoctorPatients | Self::DoctorPatientChart => "/doctor/patients",
             Self::DoctorReviewQueue => "/doctor/review-queue",
+            Self::DoctorPrices | Self::DoctorProductPrices => "/doctor/prices",
+            Self::AdminEditProduct => "/admin/products/edit",
+            Self::AdminCategories => "/admin/categories",
             Self::AdminCatalogue => "/admin/catalogue",
             Self::AdminNewProduct => "/admin/catalogue/new",
             Self::AdminImportProducts => "/admin/catalogue/import",
@@ -123,6 +132,10 @@ impl Page {
             Self::DoctorPatients => "My patients",
             Self::DoctorPatientChart => "Patient chart",
             Self::DoctorReviewQueue => "Review queue",
+            Self::DoctorPrices => "My prices",
+            Self::DoctorProductPrices => "Product prices",
+            Self::AdminEditProduct => "Edit product",
+            Self::AdminCategories => "Categories",
             Self::AdminCatalogue | Self::ClinicCatalogue => "Catalogue",
             Self::AdminNewProduct => "New product",
             Self::AdminImportProducts => "Import products",
@@ -161,10 +174,13 @@ impl Page {
             Self::PatientConsults => "☏",
             Self::DoctorPatients | Self::DoctorPatientChart => "☷",
             Self::DoctorReviewQueue => "⚑",
+            Self::DoctorPrices | Self::DoctorProductPrices => "¤",
             Self::AdminCatalogue
             | Self::AdminNewProduct
             | Self::AdminImportProducts
             | Self::AdminProduct
+            | Self::AdminEditProduct
+            | Self::AdminCategories
             | Self::ClinicCatalogue
             | Self::ClinicProduct => "▥",
             Self::AdminRules => "⊘",

@@ -230,27 +230,45 @@ impl From<sqlx::Error> for ApiError {
 /// The one place where database constraint names become problem codes. Constraints the
 /// application checks first for a friendlier message still land here when two requests race.
 fn conflict_for_constraint(constraint: &str) -> ApiError {
-    let code = match constraint {
-        "jobs_dedupe_key" => "DUPLICATE_JOB",
-        "organisations_slug_key" => "SLUG_TAKEN",
-        "users_email_key" => "EMAIL_TAKEN",
-        "doctor_profiles_licence_body_licence_number_key" => "LICENCE_TAKEN",
-        "passkeys_credential_id_key" => "PASSKEY_ALREADY_REGISTERED",
-        "product_variants_sku_key" => "SKU_TAKEN",
-        "products_slug_key" => "PRODUCT_SLUG_TAKEN",
-        "categories_slug_key" => "SLUG_TAKEN",
-        "flags_pkey" => "FLAG_EXISTS",
-        "questionnaires_clinic_id_fkey" => "UNKNOWN_CLINIC",
-        "questionnaire_versions_one_draft" => "DRAFT_EXISTS",
-        "questionnaire_versions_frozen" => "VERSION_FROZEN",
+    let (code, detail) = match constraint {
+        "jobs_dedupe_key" => ("DUPLICATE_JOB", "That job is already queued."),
+        "organisations_slug_key" => ("SLUG_TAKEN", "Another organisation has that address."),
+        "users_email_key" => ("EMAIL_TAKEN", "An account with that email address exists."),
+        "doctor_profiles_licence_body_licence_number_key" => (
+            "LICENCE_TAKEN",
+            "Another doctor is registered with that licence number.",
+        ),
+        "passkeys_credential_id_key" => (
+            "PASSKEY_ALREADY_REGISTERED",
+            "That passkey is already registered.",
+        ),
+        "product_variants_sku_key" => ("SKU_TAKEN", "Another variant already has that SKU."),
+        "products_slug_key" => (
+            "PRODUCT_SLUG_TAKEN",
+            "Another product already has that name.",
+        ),
+        "categories_slug_key" => ("SLUG_TAKEN", "Another category has that address."),
+        "flags_pkey" => ("FLAG_EXISTS", "A flag with that code exists."),
+        "questionnaires_clinic_id_fkey" => ("UNKNOWN_CLINIC", "There is no such clinic."),
+        "questionnaire_versions_one_draft" => (
+            "DRAFT_EXISTS",
+            "The questionnaire already has a draft: edit that one.",
+        ),
+        "questionnaire_versions_frozen" => (
+            "VERSION_FROZEN",
+            "A published version never changes: start a new draft.",
+        ),
         "contraindication_rules_product_id_fkey" | "contraindication_rules_ingredient_id_fkey" => {
-            "UNKNOWN_TARGET"
+            ("UNKNOWN_TARGET", "There is no such product or ingredient.")
         }
-        _ => "CONFLICT",
+        _ => (
+            "CONFLICT",
+            "The request conflicts with the current state of the resource.",
+        ),
     };
     ApiError::Conflict {
         code,
-        detail: "The request conflicts with the current state of the resource.".into(),
+        detail: detail.into(),
     }
 }
 

@@ -257,3 +257,19 @@ pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView
         </div>
     }
 }
+
+/// Keeps `target` filled with `suggest(source)` as `source` is typed, until someone edits
+/// `target` by hand (a code or address suggested from a name).
+pub fn follow_until_edited(
+    source: RwSignal<String>,
+    target: RwSignal<String>,
+    suggest: fn(&str) -> String,
+) {
+    Effect::new(move |last: Option<String>| {
+        let suggestion = suggest(&source.get());
+        if target.get_untracked() == last.unwrap_or_default() {
+            target.set(suggestion.clone());
+        }
+        suggestion
+    });
+}

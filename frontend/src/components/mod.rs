@@ -8,6 +8,8 @@ pub mod idle;
 pub mod layout;
 pub mod load_more;
 pub mod money;
+pub mod paged;
 pub mod passkey;
 pub mod skeleton;
 pub mod theme;
+pub mod variant_price;

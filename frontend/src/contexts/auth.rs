@@ -99,6 +99,7 @@ impl Role {
                 Page::DoctorHome,
                 Page::DoctorPatients,
                 Page::DoctorReviewQueue,
+                Page::DoctorPrices,
             ],
             Self::Pharmacist => &[Page::PharmacistHome],
             Self::Patient => &[

@@ -4,16 +4,11 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use rxgate_api_types::CursorPage;
 use rxgate_api_types::catalogue::{CatalogueQuery, CategoryView, ProductSummary};
 
 use crate::api::{self, ApiError};
-use crate::components::error_view::error_fallback;
-use crate::components::form::{
-    DynamicSelectField, FormAlert, SelectField, TextField, general_error, last_error, no_error,
-};
-use crate::components::load_more::LoadMore;
-use crate::components::skeleton::Skeleton;
+use crate::components::form::{DynamicSelectField, SelectField, TextField, no_error};
+use crate::components::paged::{Layout, paged_view, use_paged};
 use crate::format;
 use crate::routes::Page;
 
@@ -76,52 +71,21 @@ pub fn AdminCatalogue() -> impl IntoView {
     let categories = LocalResource::new(api::catalogue_categories);
     let category_list = Signal::derive(move || category_options(categories.get()));
 
-    let query = move |cursor: Option<String>| CatalogueQuery {
-        q: Some(search.get_untracked().trim().to_owned()).filter(|q| !q.is_empty()),
-        category: Some(category.get_untracked()).filter(|c| !c.is_empty()),
-        prescription: match prescription.get_untracked().as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
+    let paged = use_paged(
+        move || CatalogueQuery {
+            q: Some(search.get().trim().to_owned()).filter(|q| !q.is_empty()),
+            category: Some(category.get()).filter(|c| !c.is_empty()),
+            prescription: match prescription.get().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            limit: Some(PAGE_SIZE),
+            ..CatalogueQuery::default()
         },
-        cursor,
-        limit: Some(PAGE_SIZE),
-        ..CatalogueQuery::default()
-    };
-    let first_page = LocalResource::new(move || {
-        search.track();
-        category.track();
-        prescription.track();
-        let q = query(None);
-        async move { api::catalogue_products(&q).await }
-    });
-
-    // Pages after the first, appended by "Load more"; dropped when the filters change meanwhile.
-    let more = RwSignal::new(Vec::<ProductSummary>::new());
-    let more_cursor = RwSignal::new(None::<Option<String>>);
-    let generation = StoredValue::new(0_u64);
-    let load_more = Action::new_local(move |cursor: &String| {
-        let q = query(Some(cursor.clone()));
-        let started = generation.get_value();
-        async move {
-            let page = api::catalogue_products(&q).await?;
-            if generation.get_value() == started {
-                more.update(|items| items.extend(page.items));
-                more_cursor.set(Some(page.next_cursor));
-            }
-            Ok::<_, ApiError>(())
-        }
-    });
-    let load_more_error = last_error(load_more);
-    Effect::watch(
-        move || (search.get(), category.get(), prescription.get()),
-        move |_, _, _| {
-            generation.update_value(|g| *g += 1);
-            more.set(Vec::new());
-            more_cursor.set(None);
-            load_more.value().set(None);
+        |query, cursor| async move {
+            api::catalogue_products(&CatalogueQuery { cursor, ..query }).await
         },
-        false,
     );
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -138,6 +102,9 @@ pub fn AdminCatalogue() -> impl IntoView {
                     </A>
                     <A href=Page::AdminImportProducts.path() attr:class="button secondary">
                         "Import CSV"
+                    </A>
+                    <A href=Page::AdminCategories.path() attr:class="button secondary">
+                        "Categories"
                     </A>
                 </div>
             </div>
@@ -173,56 +140,21 @@ pub fn AdminCatalogue() -> impl IntoView {
                     <button class="button" type="submit">"Search"</button>
                 </div>
             </form>
-            <Transition fallback=|| view! { <Skeleton lines=6 /> }>
-                <ErrorBoundary fallback=error_fallback>
-                    {move || Suspend::new(async move {
-                        first_page
-                            .await
-                            .map(|page| view! { <ProductList first=page more more_cursor load_more /> })
-                    })}
-                </ErrorBoundary>
-            </Transition>
-            <FormAlert message=general_error(load_more_error, &[]) />
+            {paged_view(
+                paged,
+                Layout::List { label: "Products" },
+                "No products match.",
+                product_item,
+            )}
         </section>
     }
-}
-
-#[component]
-fn ProductList(
-    first: CursorPage<ProductSummary>,
-    more: RwSignal<Vec<ProductSummary>>,
-    more_cursor: RwSignal<Option<Option<String>>>,
-    load_more: Action<String, Result<(), ApiError>>,
-) -> impl IntoView {
-    if first.items.is_empty() {
-        return view! { <p class="empty">"No products match."</p> }.into_any();
-    }
-    let first_cursor = first.next_cursor.clone();
-    let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    view! {
-        <ul class="item-list card" aria-label="Products">
-            {first.items.into_iter().map(product_item).collect_view()}
-            {move || more.get().into_iter().map(product_item).collect_view()}
-        </ul>
-        {move || {
-            next_cursor()
-                .map(|cursor| {
-                    view! {
-                        <div class="form-actions">
-                            <LoadMore cursor action=load_more />
-                        </div>
-                    }
-                })
-        }}
-    }
-    .into_any()
 }
 
 fn product_item(p: ProductSummary) -> impl IntoView {
     let href = Page::AdminProduct.item(&p.id.to_string());
     let facts = product_facts(&p);
     let price = p.from_price.as_ref().map(format::money);
-    let thumb = p.images.first().cloned();
+    let thumb = p.images.first().map(|i| i.url.clone());
     view! {
         <li class="item product-item">
             {thumb

@@ -6,14 +6,14 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use rxgate_api_types::PageQuery;
 use rxgate_api_types::admin::OrganisationView;
-use rxgate_api_types::catalogue::{MoneyView, NewProductInput, NewVariantInput};
+use rxgate_api_types::catalogue::{MoneyView, NewProductInput, NewVariantInput, ProductDetail};
 
 use crate::api::{self, ApiError};
 use crate::components::form::{
     CheckField, DynamicSelectField, FormAlert, SelectField, TextField, field_error, last_error,
     no_error,
 };
-use crate::components::money::parse_amount;
+use crate::components::money::{amount_input, parse_amount};
 use crate::pages::admin::catalogue::{RowField, TextAreaField, category_options, field_messages};
 use crate::routes::Page;
 
@@ -30,7 +30,7 @@ pub const SCHEDULES: &[(&str, &str)] = &[
 ];
 
 /// The fields the form shows (a variant's fields are checked by prefix).
-const FIELDS: &[&str] = &[
+pub const FIELDS: &[&str] = &[
     "name",
     "category",
     "dosage_form",
@@ -74,6 +74,150 @@ impl VariantRow {
     }
 }
 
+/// The variant rows of a form: added, removed, and read into what the API takes.
+#[derive(Debug, Clone, Copy)]
+pub struct Variants {
+    rows: RwSignal<Vec<VariantRow>>,
+    next_uid: StoredValue<u32>,
+}
+
+impl Variants {
+    /// One empty row.
+    pub fn new() -> Self {
+        Self {
+            rows: RwSignal::new(vec![VariantRow::new(0, String::new())]),
+            next_uid: StoredValue::new(1),
+        }
+    }
+
+    /// Adds an empty row with `strength` filled in. The row's signals belong to the form (not
+    /// to the click that made them), so they live as long as the form.
+    fn add(&self, owner: Option<&Owner>, strength: String) {
+        let uid = self.next_uid.get_value();
+        self.next_uid.set_value(uid + 1);
+        let row = match owner {
+            Some(o) => o.with(|| VariantRow::new(uid, strength)),
+            None => VariantRow::new(uid, strength),
+        };
+        self.rows.update(|rows| rows.push(row));
+    }
+
+    /// Back to one empty row (after the variants were saved).
+    pub fn reset(&self) {
+        for row in self.rows.get_untracked() {
+            row.sku.set(String::new());
+            row.price.set(String::new());
+            row.pack_size.set("1".into());
+            row.local_error.set(None);
+        }
+        self.rows.update(|rows| rows.truncate(1));
+    }
+
+    /// What the rows say, priced in `currency`; a row without a strength of its own has
+    /// `product_strength`. `None` after marking the rows that cannot be read.
+    pub fn inputs(&self, currency: &str, product_strength: &str) -> Option<Vec<NewVariantInput>> {
+        let mut inputs = Vec::new();
+        let mut ok = true;
+        for row in self.rows.get_untracked() {
+            let price = parse_amount(&row.price.get_untracked(), currency);
+            let pack = row.pack_size.get_untracked().trim().parse::<i32>();
+            let problem = match (&price, &pack) {
+                (Err(message), _) => Some(format!("Price: {message}")),
+                (_, Err(_)) => Some("Pack size: enter a whole number, e.g. 30.".to_owned()),
+                _ => None,
+            };
+            row.local_error.set(problem);
+            if let (Ok(amount_minor), Ok(pack_size)) = (price, pack) {
+                let own_strength = row.strength.get_untracked().trim().to_owned();
+                inputs.push(NewVariantInput {
+                    sku: row.sku.get_untracked().trim().to_owned(),
+                    strength: if own_strength.is_empty() {
+                        product_strength.to_owned()
+                    } else {
+                        own_strength
+                    },
+                    pack_size,
+                    price: MoneyView {
+                        amount_minor,
+                        currency: currency.to_owned(),
+                    },
+                });
+            } else {
+                ok = false;
+            }
+        }
+        ok.then_some(inputs)
+    }
+}
+
+/// The variant rows with "Add a variant"; the API's messages (`variants[<i>].<field>`) stay
+/// next to the row they are about.
+#[component]
+pub fn VariantsFieldset(
+    variants: Variants,
+    error: Memo<Option<ApiError>>,
+    /// The strength a new row starts with.
+    #[prop(into)]
+    default_strength: Signal<String>,
+) -> impl IntoView {
+    let owner = Owner::current();
+    let variants_error = field_error(error, "variants");
+    let rows = variants.rows;
+    view! {
+        <fieldset>
+            <legend>"Variants"</legend>
+            <p class="field-error" role="alert">{move || variants_error.get()}</p>
+            <For each=move || rows.get() key=|row| row.uid let:row>
+                <VariantFields row variants=rows error />
+            </For>
+            <div class="form-actions">
+                <button
+                    class="button secondary"
+                    type="button"
+                    on:click=move |_| variants.add(owner.as_ref(), default_strength.get_untracked())
+                >
+                    "Add a variant"
+                </button>
+            </div>
+        </fieldset>
+    }
+}
+
+/// The form's general message: the problem's detail, or "`failed`: see the messages next to
+/// the fields" when every field it names (one of `fields` or a variant's) shows its own.
+pub fn form_summary(
+    error: Memo<Option<ApiError>>,
+    failed: &'static str,
+    fields: &'static [&'static str],
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        error.with(|e| {
+            let e = e.as_ref()?;
+            if e.code() == Some("PRODUCT_SLUG_TAKEN") {
+                // Said next to the name.
+                return None;
+            }
+            let shown = |field: &str| fields.contains(&field) || field.starts_with("variants[");
+            match e {
+                ApiError::Problem(p) if !p.errors.is_empty() => {
+                    let unshown: Vec<String> = p
+                        .errors
+                        .iter()
+                        .filter(|f| !shown(&f.field))
+                        .map(|f| format!("{}: {}", f.field, f.message))
+                        .collect();
+                    Some(if unshown.is_empty() {
+                        format!("{failed}: see the messages next to the fields.")
+                    } else {
+                        format!("{} {}", e, unshown.join(" "))
+                    })
+                }
+                other => Some(other.to_string()),
+            }
+        })
+    })
+}
+
 /// Every clinic, following the cursor to the end.
 async fn all_clinics() -> Result<Vec<OrganisationView>, ApiError> {
     let mut all = Vec::new();
@@ -104,41 +248,10 @@ fn split_names(text: &str) -> Vec<String> {
 #[component]
 pub fn NewProduct() -> impl IntoView {
     let navigate = use_navigate();
-    let owner = Owner::current();
-    let name = RwSignal::new(String::new());
-    let category = RwSignal::new(String::new());
-    let dosage_form = RwSignal::new(String::new());
-    let strength = RwSignal::new(String::new());
-    let schedule = RwSignal::new("S0".to_owned());
-    let requires_prescription = RwSignal::new(false);
-    let requires_consult = RwSignal::new(false);
-    let consult_fee = RwSignal::new(String::new());
-    let currency = RwSignal::new("ZAR".to_owned());
-    let description = RwSignal::new(String::new());
-    let ingredients = RwSignal::new(String::new());
-    let next_uid = StoredValue::new(1_u32);
-    let variants = RwSignal::new(vec![VariantRow::new(0, String::new())]);
+    let form = ProductForm::new();
+    let strength = form.strength;
+    let variants = Variants::new();
     let clinics_chosen = RwSignal::new(Vec::<String>::new());
-    let fee_error = RwSignal::new(None::<String>);
-
-    let categories = LocalResource::new(api::catalogue_categories);
-    let category_list = Signal::derive(move || {
-        let mut options = category_options(categories.get());
-        // "All" is for filters: a product has one category.
-        options.remove(0);
-        options
-    });
-    // The first category until one is chosen.
-    Effect::new(move |_| {
-        let options = category_list.get();
-        if !options
-            .iter()
-            .any(|(slug, _)| *slug == category.get_untracked())
-            && let Some((slug, _)) = options.first()
-        {
-            category.set(slug.clone());
-        }
-    });
     let clinics = LocalResource::new(all_clinics);
 
     let create = Action::new_local(move |body: &NewProductInput| {
@@ -164,101 +277,15 @@ pub fn NewProduct() -> impl IntoView {
     };
     let name_field = field_error(error, "name");
     let name_error = Signal::derive(move || name_field.get().or_else(slug_taken));
-    let fee_field = field_error(error, "consult_fee");
-    let fee_message = Signal::derive(move || fee_error.get().or_else(|| fee_field.get()));
-    let rx_error = field_error(error, "requires_prescription");
-    let variants_error = field_error(error, "variants");
-    // Messages about fields the form shows stay next to them; the rest are said here.
-    let general = Signal::derive(move || {
-        error.with(|e| {
-            let e = e.as_ref()?;
-            if slug_taken().is_some() {
-                return None;
-            }
-            let shown = |field: &str| FIELDS.contains(&field) || field.starts_with("variants[");
-            match e {
-                ApiError::Problem(p) if !p.errors.is_empty() => {
-                    let unshown: Vec<String> = p
-                        .errors
-                        .iter()
-                        .filter(|f| !shown(&f.field))
-                        .map(|f| format!("{}: {}", f.field, f.message))
-                        .collect();
-                    Some(if unshown.is_empty() {
-                        "The product was not added: see the messages next to the fields.".to_owned()
-                    } else {
-                        format!("{} {}", e, unshown.join(" "))
-                    })
-                }
-                other => Some(other.to_string()),
-            }
-        })
-    });
-
-    let add_variant = move |_| {
-        let uid = next_uid.get_value();
-        next_uid.set_value(uid + 1);
-        let row = owner.as_ref().map_or_else(
-            || VariantRow::new(uid, strength.get_untracked()),
-            |o| o.with(|| VariantRow::new(uid, strength.get_untracked())),
-        );
-        variants.update(|rows| rows.push(row));
-    };
+    let general = form_summary(error, "The product was not added", FIELDS);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let currency_code = currency.get_untracked().trim().to_uppercase();
-        let mut ok = true;
-        let fee_text = consult_fee.get_untracked();
-        let fee = if fee_text.trim().is_empty() {
-            fee_error.set(None);
-            None
-        } else {
-            match parse_amount(&fee_text, &currency_code) {
-                Ok(amount_minor) => {
-                    fee_error.set(None);
-                    Some(MoneyView {
-                        amount_minor,
-                        currency: currency_code.clone(),
-                    })
-                }
-                Err(message) => {
-                    fee_error.set(Some(message));
-                    ok = false;
-                    None
-                }
-            }
-        };
-        let product_strength = strength.get_untracked().trim().to_owned();
-        let mut inputs = Vec::new();
-        for row in variants.get_untracked() {
-            let price = parse_amount(&row.price.get_untracked(), &currency_code);
-            let pack = row.pack_size.get_untracked().trim().parse::<i32>();
-            let problem = match (&price, &pack) {
-                (Err(message), _) => Some(format!("Price: {message}")),
-                (_, Err(_)) => Some("Pack size: enter a whole number, e.g. 30.".to_owned()),
-                _ => None,
-            };
-            row.local_error.set(problem.clone());
-            if let (Ok(amount_minor), Ok(pack_size)) = (price, pack) {
-                let own_strength = row.strength.get_untracked().trim().to_owned();
-                inputs.push(NewVariantInput {
-                    sku: row.sku.get_untracked().trim().to_owned(),
-                    strength: if own_strength.is_empty() {
-                        product_strength.clone()
-                    } else {
-                        own_strength
-                    },
-                    pack_size,
-                    price: MoneyView {
-                        amount_minor,
-                        currency: currency_code.clone(),
-                    },
-                });
-            } else {
-                ok = false;
-            }
-        }
+        let currency_code = form.currency_code();
+        let fee = form.fee();
+        let mut ok = fee.is_ok();
+        let inputs = variants.inputs(&currency_code, strength.get_untracked().trim());
+        ok &= inputs.is_some();
         if !ok {
             return;
         }
@@ -267,17 +294,20 @@ pub fn NewProduct() -> impl IntoView {
             .iter()
             .filter_map(|id| serde_json::from_value(serde_json::Value::String(id.clone())).ok())
             .collect();
+        let (Ok(consult_fee), Some(inputs)) = (fee, inputs) else {
+            return;
+        };
         create.dispatch(NewProductInput {
-            name: name.get_untracked().trim().to_owned(),
-            category: category.get_untracked(),
-            dosage_form: dosage_form.get_untracked().trim().to_owned(),
+            name: form.name.get_untracked().trim().to_owned(),
+            category: form.category.get_untracked(),
+            dosage_form: form.dosage_form.get_untracked().trim().to_owned(),
             strength: strength.get_untracked().trim().to_owned(),
-            schedule: schedule.get_untracked(),
-            requires_prescription: requires_prescription.get_untracked(),
-            requires_consult: requires_consult.get_untracked(),
-            consult_fee: fee,
-            description: description.get_untracked().trim().to_owned(),
-            ingredients: split_names(&ingredients.get_untracked()),
+            schedule: form.schedule.get_untracked(),
+            requires_prescription: form.requires_prescription.get_untracked(),
+            requires_consult: form.requires_consult.get_untracked(),
+            consult_fee,
+            description: form.description.get_untracked().trim().to_owned(),
+            ingredients: form.ingredient_names(),
             variants: inputs,
             clinic_ids,
         });
@@ -292,90 +322,8 @@ pub fn NewProduct() -> impl IntoView {
             </p>
             <form class="card form" on:submit=on_submit aria-label="New product" novalidate>
                 <FormAlert message=general />
-                <TextField label="Name" name="name" required=true value=name error=name_error />
-                <DynamicSelectField
-                    label="Category"
-                    name="category"
-                    value=category
-                    options=category_list
-                    error=field_error(error, "category")
-                />
-                <TextField
-                    label="Dosage form"
-                    name="dosage_form"
-                    hint="e.g. tablet, capsule, pre-filled pen."
-                    required=true
-                    value=dosage_form
-                    error=field_error(error, "dosage_form")
-                />
-                <TextField
-                    label="Strength"
-                    name="strength"
-                    hint="e.g. 10 mg. A variant without a strength of its own has this one."
-                    value=strength
-                    error=field_error(error, "strength")
-                />
-                <SelectField
-                    label="Schedule"
-                    name="schedule"
-                    value=schedule
-                    options=SCHEDULES
-                    error=field_error(error, "schedule")
-                />
-                <CheckField
-                    label="Requires a prescription"
-                    name="requires_prescription"
-                    checked=requires_prescription
-                />
-                <p class="field-error" role="alert">{move || rx_error.get()}</p>
-                <CheckField
-                    label="Requires a consult before ordering"
-                    name="requires_consult"
-                    checked=requires_consult
-                />
-                <TextField
-                    label="Currency"
-                    name="currency"
-                    hint="Three letters, e.g. ZAR. Used for the consult fee and every variant's price."
-                    maxlength="3"
-                    required=true
-                    value=currency
-                    error=no_error()
-                />
-                <TextField
-                    label="Consult fee"
-                    name="consult_fee"
-                    inputmode="decimal"
-                    hint="Optional, e.g. 350.00."
-                    value=consult_fee
-                    error=fee_message
-                />
-                <TextField
-                    label="Active ingredients"
-                    name="ingredients"
-                    hint="Separate them with commas, e.g. Ethinylestradiol, Levonorgestrel. New names are added."
-                    value=ingredients
-                    error=field_error(error, "ingredients")
-                />
-                <TextAreaField
-                    label="Description"
-                    name="description"
-                    maxlength="10000"
-                    value=description
-                    error=field_error(error, "description")
-                />
-                <fieldset>
-                    <legend>"Variants"</legend>
-                    <p class="field-error" role="alert">{move || variants_error.get()}</p>
-                    <For each=move || variants.get() key=|row| row.uid let:row>
-                        <VariantFields row variants error />
-                    </For>
-                    <div class="form-actions">
-                        <button class="button secondary" type="button" on:click=add_variant>
-                            "Add a variant"
-                        </button>
-                    </div>
-                </fieldset>
+                <ProductFields form error name_error />
+                <VariantsFieldset variants error default_strength=strength />
                 <ClinicChoice clinics clinics_chosen />
                 <div class="form-actions">
                     <button class="button" type="submit" disabled=move || pending.get()>
@@ -384,6 +332,211 @@ pub fn NewProduct() -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// A product's details as they are typed, shared by the new-product and edit-product forms.
+#[derive(Debug, Clone, Copy)]
+pub struct ProductForm {
+    pub name: RwSignal<String>,
+    pub category: RwSignal<String>,
+    pub dosage_form: RwSignal<String>,
+    pub strength: RwSignal<String>,
+    pub schedule: RwSignal<String>,
+    pub requires_prescription: RwSignal<bool>,
+    pub requires_consult: RwSignal<bool>,
+    pub consult_fee: RwSignal<String>,
+    pub currency: RwSignal<String>,
+    pub description: RwSignal<String>,
+    /// Names separated by commas.
+    pub ingredients: RwSignal<String>,
+    /// A consult fee that could not be read.
+    fee_error: RwSignal<Option<String>>,
+}
+
+impl ProductForm {
+    pub fn new() -> Self {
+        Self {
+            name: RwSignal::new(String::new()),
+            category: RwSignal::new(String::new()),
+            dosage_form: RwSignal::new(String::new()),
+            strength: RwSignal::new(String::new()),
+            schedule: RwSignal::new("S0".to_owned()),
+            requires_prescription: RwSignal::new(false),
+            requires_consult: RwSignal::new(false),
+            consult_fee: RwSignal::new(String::new()),
+            currency: RwSignal::new("ZAR".to_owned()),
+            description: RwSignal::new(String::new()),
+            ingredients: RwSignal::new(String::new()),
+            fee_error: RwSignal::new(None),
+        }
+    }
+
+    /// The form filled with a product's details as they are now.
+    pub fn of(detail: &ProductDetail) -> Self {
+        let p = &detail.product;
+        let form = Self::new();
+        form.name.set(p.name.clone());
+        form.category.set(p.category.slug.clone());
+        form.dosage_form.set(p.dosage_form.clone());
+        form.strength.set(p.strength.clone());
+        form.schedule.set(p.schedule.clone());
+        form.requires_prescription.set(p.requires_prescription);
+        form.requires_consult.set(p.requires_consult);
+        if let Some(fee) = &p.consult_fee {
+            form.consult_fee
+                .set(amount_input(fee.amount_minor, &fee.currency));
+            form.currency.set(fee.currency.clone());
+        } else if let Some(price) = &p.from_price {
+            form.currency.set(price.currency.clone());
+        }
+        form.description.set(detail.description.clone());
+        form.ingredients.set(
+            p.ingredients
+                .iter()
+                .map(|i| i.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        form
+    }
+
+    pub fn currency_code(&self) -> String {
+        self.currency.get_untracked().trim().to_uppercase()
+    }
+
+    /// The consult fee typed (none when empty), or `Err` after saying why it cannot be read.
+    pub fn fee(&self) -> Result<Option<MoneyView>, ()> {
+        let text = self.consult_fee.get_untracked();
+        if text.trim().is_empty() {
+            self.fee_error.set(None);
+            return Ok(None);
+        }
+        let currency = self.currency_code();
+        match parse_amount(&text, &currency) {
+            Ok(amount_minor) => {
+                self.fee_error.set(None);
+                Ok(Some(MoneyView {
+                    amount_minor,
+                    currency,
+                }))
+            }
+            Err(message) => {
+                self.fee_error.set(Some(message));
+                Err(())
+            }
+        }
+    }
+
+    /// The ingredients typed, by name.
+    pub fn ingredient_names(&self) -> Vec<String> {
+        split_names(&self.ingredients.get_untracked())
+    }
+}
+
+/// The fields of a product's details, with the API's messages next to them.
+#[component]
+pub fn ProductFields(
+    form: ProductForm,
+    error: Memo<Option<ApiError>>,
+    #[prop(into)] name_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let categories = LocalResource::new(api::catalogue_categories);
+    let category_list = Signal::derive(move || {
+        let mut options = category_options(categories.get());
+        // "All" is for filters: a product has one category.
+        options.remove(0);
+        options
+    });
+    let category = form.category;
+    // The first category until one is chosen.
+    Effect::new(move |_| {
+        let options = category_list.get();
+        if !options
+            .iter()
+            .any(|(slug, _)| *slug == category.get_untracked())
+            && let Some((slug, _)) = options.first()
+        {
+            category.set(slug.clone());
+        }
+    });
+    let fee_field = field_error(error, "consult_fee");
+    let fee_error = form.fee_error;
+    let fee_message = Signal::derive(move || fee_error.get().or_else(|| fee_field.get()));
+    let rx_error = field_error(error, "requires_prescription");
+    view! {
+                <TextField label="Name" name="name" required=true value=form.name error=name_error />
+                <DynamicSelectField
+                    label="Category"
+                    name="category"
+                    value=form.category
+                    options=category_list
+                    error=field_error(error, "category")
+                />
+                <TextField
+                    label="Dosage form"
+                    name="dosage_form"
+                    hint="e.g. tablet, capsule, pre-filled pen."
+                    required=true
+                    value=form.dosage_form
+                    error=field_error(error, "dosage_form")
+                />
+                <TextField
+                    label="Strength"
+                    name="strength"
+                    hint="e.g. 10 mg. A variant without a strength of its own has this one."
+                    value=form.strength
+                    error=field_error(error, "strength")
+                />
+                <SelectField
+                    label="Schedule"
+                    name="schedule"
+                    value=form.schedule
+                    options=SCHEDULES
+                    error=field_error(error, "schedule")
+                />
+                <CheckField
+                    label="Requires a prescription"
+                    name="requires_prescription"
+                    checked=form.requires_prescription
+                />
+                <p class="field-error" role="alert">{move || rx_error.get()}</p>
+                <CheckField
+                    label="Requires a consult before ordering"
+                    name="requires_consult"
+                    checked=form.requires_consult
+                />
+                <TextField
+                    label="Currency"
+                    name="currency"
+                    hint="Three letters, e.g. ZAR: the currency of the consult fee and of new variants' prices."
+                    maxlength="3"
+                    required=true
+                    value=form.currency
+                    error=no_error()
+                />
+                <TextField
+                    label="Consult fee"
+                    name="consult_fee"
+                    inputmode="decimal"
+                    hint="Optional, e.g. 350.00."
+                    value=form.consult_fee
+                    error=fee_message
+                />
+                <TextField
+                    label="Active ingredients"
+                    name="ingredients"
+                    hint="Separate them with commas, e.g. Ethinylestradiol, Levonorgestrel. New names are added."
+                    value=form.ingredients
+                    error=field_error(error, "ingredients")
+                />
+                <TextAreaField
+                    label="Description"
+                    name="description"
+                    maxlength="10000"
+                    value=form.description
+                    error=field_error(error, "description")
+                />
     }
 }
 

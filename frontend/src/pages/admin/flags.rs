@@ -6,7 +6,9 @@ use rxgate_api_types::catalogue::{FlagView, NewFlag};
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
-use crate::components::form::{FormAlert, TextField, field_error, general_error, last_error};
+use crate::components::form::{
+    FormAlert, TextField, field_error, follow_until_edited, general_error, last_error,
+};
 use crate::components::skeleton::Skeleton;
 use crate::pages::admin::catalogue::TextAreaField;
 
@@ -65,14 +67,7 @@ fn NewFlagForm(reload: RwSignal<u32>) -> impl IntoView {
     let label = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let created = RwSignal::new(None::<String>);
-    // The code follows the label until someone edits it by hand.
-    Effect::new(move |last: Option<String>| {
-        let suggestion = suggest_code(&label.get());
-        if code.get_untracked() == last.unwrap_or_default() {
-            code.set(suggestion.clone());
-        }
-        suggestion
-    });
+    follow_until_edited(label, code, suggest_code);
     let create = Action::new_local(move |body: &NewFlag| {
         let body = body.clone();
         async move {

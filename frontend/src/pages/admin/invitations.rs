@@ -3,16 +3,14 @@
 //! stands, newest first.
 
 use leptos::prelude::*;
+use rxgate_api_types::PageQuery;
 use rxgate_api_types::admin::{InvitationView, NewInvitation, OrganisationView};
-use rxgate_api_types::{CursorPage, PageQuery};
 
 use crate::api::{self, ApiError};
-use crate::components::error_view::error_fallback;
 use crate::components::form::{
     DynamicSelectField, FormAlert, SelectField, TextField, field_error, general_error, last_error,
 };
-use crate::components::load_more::LoadMore;
-use crate::components::skeleton::Skeleton;
+use crate::components::paged::{Extras, Layout, paged_view_with, use_paged};
 use crate::contexts::auth::role_label;
 use crate::format;
 
@@ -76,44 +74,19 @@ async fn all_organisations() -> Result<Vec<OrganisationView>, ApiError> {
 
 #[component]
 pub fn Invitations() -> impl IntoView {
+    // A new invitation reloads the list from its first page.
     let reload = RwSignal::new(0_u32);
-    let first_page = LocalResource::new(move || {
-        reload.get();
-        let q = PageQuery {
-            cursor: None,
-            limit: Some(PAGE_SIZE),
-        };
-        async move { api::invitations(&q).await }
-    });
-
-    // Pages after the first, appended by "Load more". `generation` changes when the list is
-    // reloaded (a new invitation), so a page that arrives after that is dropped.
-    let more = RwSignal::new(Vec::<InvitationView>::new());
-    let more_cursor = RwSignal::new(None::<Option<String>>);
-    let generation = StoredValue::new(0_u64);
-    let load_more = Action::new_local(move |cursor: &String| {
-        let q = PageQuery {
-            cursor: Some(cursor.clone()),
-            limit: Some(PAGE_SIZE),
-        };
-        let started = generation.get_value();
-        async move {
-            let page: CursorPage<InvitationView> = api::invitations(&q).await?;
-            if generation.get_value() == started {
-                more.update(|items| items.extend(page.items));
-                more_cursor.set(Some(page.next_cursor));
-            }
-            Ok::<_, ApiError>(())
-        }
-    });
-    let load_more_error = last_error(load_more);
-    let on_created = move || {
-        generation.update_value(|g| *g += 1);
-        more.set(Vec::new());
-        more_cursor.set(None);
-        load_more.value().set(None);
-        reload.update(|n| *n += 1);
-    };
+    let paged = use_paged(
+        move || reload.get(),
+        |_, cursor| async move {
+            api::invitations(&PageQuery {
+                cursor,
+                limit: Some(PAGE_SIZE),
+            })
+            .await
+        },
+    );
+    let on_created = move || reload.update(|n| *n += 1);
 
     view! {
         <section class="page wide">
@@ -121,20 +94,19 @@ pub fn Invitations() -> impl IntoView {
             <InviteForm on_created />
             <div class="stack" aria-labelledby="invitations-title">
                 <h2 id="invitations-title">"Sent invitations"</h2>
-                <Transition fallback=|| view! { <Skeleton lines=4 /> }>
-                    <ErrorBoundary fallback=error_fallback>
-                        {move || Suspend::new(async move {
-                            first_page
-                                .await
-                                .map(|page| {
-                                    view! {
-                                        <InvitationTable first=page more more_cursor load_more />
-                                    }
-                                })
-                        })}
-                    </ErrorBoundary>
-                </Transition>
-                <FormAlert message=general_error(load_more_error, &[]) />
+                {paged_view_with(
+                    paged,
+                    Layout::Table {
+                        label: "Invitations",
+                        head: invitation_head,
+                    },
+                    "No invitations yet.",
+                    Extras {
+                        skeleton_lines: 4,
+                        ..Extras::default()
+                    },
+                    invitation_row,
+                )}
             </div>
         </section>
     }
@@ -286,6 +258,21 @@ fn InviteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     }
 }
 
+/// The header row of the invitations table.
+fn invitation_head() -> AnyView {
+    view! {
+        <tr>
+            <th scope="col">"Email"</th>
+            <th scope="col">"Role"</th>
+            <th scope="col">"Organisation"</th>
+            <th scope="col">"Status"</th>
+            <th scope="col">"Sent"</th>
+            <th scope="col">"Expires"</th>
+        </tr>
+    }
+    .into_any()
+}
+
 fn invitation_row(i: InvitationView) -> impl IntoView {
     view! {
         <tr>
@@ -297,49 +284,4 @@ fn invitation_row(i: InvitationView) -> impl IntoView {
             <td>{format::date_time(&i.expires_at)}</td>
         </tr>
     }
-}
-
-#[component]
-fn InvitationTable(
-    first: CursorPage<InvitationView>,
-    more: RwSignal<Vec<InvitationView>>,
-    more_cursor: RwSignal<Option<Option<String>>>,
-    load_more: Action<String, Result<(), ApiError>>,
-) -> impl IntoView {
-    if first.items.is_empty() {
-        return view! { <p class="empty">"No invitations yet."</p> }.into_any();
-    }
-    let first_cursor = first.next_cursor.clone();
-    let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Invitations">
-            <table class="data">
-                <thead>
-                    <tr>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Organisation"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Sent"</th>
-                        <th scope="col">"Expires"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {first.items.into_iter().map(invitation_row).collect_view()}
-                    {move || more.get().into_iter().map(invitation_row).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        {move || {
-            next_cursor()
-                .map(|cursor| {
-                    view! {
-                        <div class="form-actions">
-                            <LoadMore cursor action=load_more />
-                        </div>
-                    }
-                })
-        }}
-    }
-    .into_any()
 }

@@ -4,12 +4,14 @@
 pub mod catalogue;
 pub mod catalogue_import;
 pub mod catalogue_new;
+pub mod categories;
 pub mod doctors;
 pub mod flags;
 pub mod invitations;
 pub mod organisations;
 pub mod people;
 pub mod product_admin;
+pub mod product_edit;
 pub mod questionnaires;
 pub mod questionnaires_editor;
 pub mod questionnaires_preview;

@@ -3,16 +3,13 @@
 //! reinstated.
 
 use leptos::prelude::*;
-use rxgate_api_types::CursorPage;
 use rxgate_api_types::admin::{ReasonInput, UserQuery, UserSummary};
 
 use crate::api::{self, ApiError};
-use crate::components::error_view::error_fallback;
 use crate::components::form::{
     FormAlert, SelectField, TextField, field_error, general_error, last_error, no_error,
 };
-use crate::components::load_more::LoadMore;
-use crate::components::skeleton::Skeleton;
+use crate::components::paged::{Layout, paged_view, use_paged};
 use crate::contexts::auth::role_label;
 use crate::format;
 
@@ -58,50 +55,19 @@ pub fn People() -> impl IntoView {
         asking: RwSignal::new(None),
         announcement: RwSignal::new(None),
     };
-    let query = move |cursor: Option<String>| UserQuery {
-        q: Some(search.get_untracked().trim().to_owned()).filter(|q| !q.is_empty()),
-        role: None,
-        status: Some(status.get_untracked()).filter(|s| !s.is_empty()),
-        cursor,
-        limit: Some(PAGE_SIZE),
-    };
-    let first_page = LocalResource::new(move || {
-        shared.reload.get();
-        search.track();
-        status.track();
-        let q = query(None);
-        async move { api::admin_users(&q).await }
-    });
-
-    // Pages after the first, appended by "Load more". `generation` changes whenever the list
-    // starts again (other filters, an action), so a page that arrives after that is dropped.
-    let more = RwSignal::new(Vec::<UserSummary>::new());
-    let more_cursor = RwSignal::new(None::<Option<String>>);
-    let generation = StoredValue::new(0_u64);
-    let load_more = Action::new_local(move |cursor: &String| {
-        let q = query(Some(cursor.clone()));
-        let started = generation.get_value();
-        async move {
-            let page = api::admin_users(&q).await?;
-            if generation.get_value() == started {
-                more.update(|items| items.extend(page.items));
-                more_cursor.set(Some(page.next_cursor));
-            }
-            Ok::<_, ApiError>(())
-        }
-    });
-    let load_more_error = last_error(load_more);
-    let restart = move || {
-        generation.update_value(|g| *g += 1);
-        more.set(Vec::new());
-        more_cursor.set(None);
-        load_more.value().set(None);
-    };
-    // Other filters or a reload: the list starts again at its first page.
-    Effect::watch(
-        move || (search.get(), status.get(), shared.reload.get()),
-        move |_, _, _| restart(),
-        false,
+    // Other filters or an action (`reload`): the list starts again at its first page.
+    let paged = use_paged(
+        move || {
+            let query = UserQuery {
+                q: Some(search.get().trim().to_owned()).filter(|q| !q.is_empty()),
+                role: None,
+                status: Some(status.get()).filter(|s| !s.is_empty()),
+                cursor: None,
+                limit: Some(PAGE_SIZE),
+            };
+            (query, shared.reload.get())
+        },
+        |(query, _), cursor| async move { api::admin_users(&UserQuery { cursor, ..query }).await },
     );
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -131,61 +97,14 @@ pub fn People() -> impl IntoView {
                 </div>
             </form>
             <p class="announcement" role="status">{move || shared.announcement.get()}</p>
-            <Transition fallback=|| view! { <Skeleton lines=6 /> }>
-                <ErrorBoundary fallback=error_fallback>
-                    {move || Suspend::new(async move {
-                        first_page
-                            .await
-                            .map(|page| {
-                                view! { <PeopleList first=page more more_cursor load_more shared /> }
-                            })
-                    })}
-                </ErrorBoundary>
-            </Transition>
-            <FormAlert message=general_error(load_more_error, &[]) />
+            {paged_view(
+                paged,
+                Layout::List { label: "People" },
+                "No one matches.",
+                move |person| view! { <PersonItem person shared /> },
+            )}
         </section>
     }
-}
-
-#[component]
-fn PeopleList(
-    first: CursorPage<UserSummary>,
-    more: RwSignal<Vec<UserSummary>>,
-    more_cursor: RwSignal<Option<Option<String>>>,
-    load_more: Action<String, Result<(), ApiError>>,
-    shared: Shared,
-) -> impl IntoView {
-    if first.items.is_empty() {
-        return view! { <p class="empty">"No one matches."</p> }.into_any();
-    }
-    let first_cursor = first.next_cursor.clone();
-    let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    view! {
-        <ul class="item-list card" aria-label="People">
-            {first
-                .items
-                .into_iter()
-                .map(|person| view! { <PersonItem person shared /> })
-                .collect_view()}
-            {move || {
-                more.get()
-                    .into_iter()
-                    .map(|person| view! { <PersonItem person shared /> })
-                    .collect_view()
-            }}
-        </ul>
-        {move || {
-            next_cursor()
-                .map(|cursor| {
-                    view! {
-                        <div class="form-actions">
-                            <LoadMore cursor action=load_more />
-                        </div>
-                    }
-                })
-        }}
-    }
-    .into_any()
 }
 
 #[component]

@@ -1,28 +1,29 @@
 //! One product of the master catalogue (platform admins): what it is, its images (uploaded,
-//! previewed and removed) and its variants with their list prices.
+//! previewed and removed), and its variants: their pack and list price changed, sold or not,
+//! and new ones added.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use rxgate_api_types::catalogue::{ProductDetail, ProductUpdate, VariantUpdate, VariantView};
+use rxgate_api_types::catalogue::{
+    ImageView, MoneyView, NewVariantsInput, ProductDetail, ProductUpdate, VariantUpdate,
+    VariantView,
+};
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
-use crate::components::form::{FormAlert, general_error, last_error};
+use crate::components::form::{FormAlert, field_error, general_error, last_error};
+use crate::components::money::{amount_input, parse_amount};
 use crate::components::skeleton::Skeleton;
 use crate::format;
-use crate::pages::admin::catalogue::active_badge;
+use crate::pages::admin::catalogue::{RowField, active_badge};
+use crate::pages::admin::catalogue_new::{Variants, VariantsFieldset, form_summary};
 use crate::routes::Page;
 
 /// The image types the API accepts.
 const IMAGE_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp"];
 /// The API's body limit (1 MiB).
 const MAX_IMAGE_BYTES: f64 = 1_048_576.0;
-
-/// The image's id: the last segment of its URL (`/api/v1/catalogue/images/<id>`).
-pub fn image_id(url: &str) -> &str {
-    url.rsplit('/').next().unwrap_or(url)
-}
 
 #[component]
 pub fn AdminProduct() -> impl IntoView {
@@ -77,11 +78,20 @@ fn ProductAdmin(
         .as_ref()
         .map_or_else(|| "None".to_owned(), format::money);
     let yes_no = |b: bool| if b { "Yes" } else { "No" };
+    let currency = detail
+        .variants
+        .first()
+        .map_or_else(|| "ZAR".to_owned(), |v| v.list_price.currency.clone());
     view! {
         <div class="page-header">
             <h1>{p.name.clone()}</h1>
             {active_badge(p.active)}
         </div>
+        <p class="form-actions">
+            <A href=Page::AdminEditProduct.item(&p.id.to_string()) attr:class="button">
+                "Edit details"
+            </A>
+        </p>
         <OnSale detail=detail.clone() reload announcement />
         <div class="card">
             <dl class="facts">
@@ -112,43 +122,25 @@ fn ProductAdmin(
         <Images product_id=p.id.to_string() name=p.name.clone() images=p.images.clone() reload announcement />
         <div class="stack">
             <h2>"Variants"</h2>
-            <div class="table-wrap" tabindex="0" role="region" aria-label="Variants">
-                <table class="data">
-                    <thead>
-                        <tr>
-                            <th scope="col">"SKU"</th>
-                            <th scope="col">"Strength"</th>
-                            <th scope="col" class="num">"Pack size"</th>
-                            <th scope="col" class="num">"List price"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Sale"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {detail
-                            .variants
-                            .into_iter()
-                            .map(|v| {
-                                view! {
-                                    <tr>
-                                        <td>
-                                            <code>{v.sku.clone()}</code>
-                                        </td>
-                                        <td>{v.strength.clone()}</td>
-                                        <td class="num">{v.pack_size}</td>
-                                        <td class="num">{format::money(&v.list_price)}</td>
-                                        <td>{active_badge(v.active)}</td>
-                                        <td>
-                                            <VariantOnSale variant=v.clone() reload announcement />
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <p class="muted description">
+                "List prices apply wherever a clinic has not set its own price."
+            </p>
         </div>
+        <ul class="item-list card" aria-label="Variants">
+            {detail
+                .variants
+                .iter()
+                .cloned()
+                .map(|variant| view! { <VariantItem variant reload announcement /> })
+                .collect_view()}
+        </ul>
+        <AddVariants
+            product_id=p.id.to_string()
+            strength=p.strength.clone()
+            currency=currency
+            reload
+            announcement
+        />
     }
 }
 
@@ -158,7 +150,7 @@ fn ProductAdmin(
 fn Images(
     product_id: String,
     name: String,
-    images: Vec<String>,
+    images: Vec<ImageView>,
     reload: RwSignal<u32>,
     announcement: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -233,9 +225,9 @@ fn Images(
                 {images
                     .into_iter()
                     .enumerate()
-                    .map(|(i, url)| {
+                    .map(|(i, ImageView { id, url })| {
                         let number = i + 1;
-                        let image = image_id(&url).to_owned();
+                        let image = id.to_string();
                         let alt = format!("Image {number} of {count}: {name}");
                         view! {
                             <li class="gallery-item">
@@ -313,6 +305,7 @@ fn OnSale(
             requires_consult: p.requires_consult,
             consult_fee: p.consult_fee.clone(),
             description: detail.description.clone(),
+            ingredients: p.ingredients.iter().map(|i| i.name.clone()).collect(),
             active: !active,
         };
         async move {
@@ -390,5 +383,178 @@ fn VariantOnSale(
             {if active { "Stop selling" } else { "Sell" }}
         </button>
         <FormAlert message=general_error(error, &[]) />
+    }
+}
+
+/// One variant: what it is, its list price, selling it or not, and a form to change its
+/// strength, pack size and list price.
+#[component]
+fn VariantItem(
+    variant: VariantView,
+    reload: RwSignal<u32>,
+    announcement: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let currency = variant.list_price.currency.clone();
+    let strength = RwSignal::new(variant.strength.clone());
+    let pack_size = RwSignal::new(variant.pack_size.to_string());
+    let price = RwSignal::new(amount_input(variant.list_price.amount_minor, &currency));
+    let typed_problem = RwSignal::new(None::<String>);
+    let id = variant.id.to_string();
+    let sku = variant.sku.clone();
+    let save = Action::new_local({
+        let (id, sku) = (id.clone(), sku.clone());
+        move |body: &VariantUpdate| {
+            let (id, sku, body) = (id.clone(), sku.clone(), body.clone());
+            async move {
+                api::update_variant(&id, &body).await?;
+                announcement.set(Some(format!("Saved {sku}.")));
+                reload.update(|n| *n += 1);
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    let pending = save.pending();
+    let error = last_error(save);
+    let price_error = field_error(error, "price");
+    let price_message = Signal::derive(move || typed_problem.get().or_else(|| price_error.get()));
+    let active = variant.active;
+    let on_submit = {
+        let currency = currency.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            announcement.set(None);
+            let amount = parse_amount(&price.get_untracked(), &currency);
+            let pack = pack_size.get_untracked().trim().parse::<i32>();
+            match (amount, pack) {
+                (Ok(amount_minor), Ok(pack_size)) => {
+                    typed_problem.set(None);
+                    save.dispatch(VariantUpdate {
+                        strength: strength.get_untracked().trim().to_owned(),
+                        pack_size,
+                        price: MoneyView {
+                            amount_minor,
+                            currency: currency.clone(),
+                        },
+                        active,
+                    });
+                }
+                (Err(message), _) => typed_problem.set(Some(message)),
+                (_, Err(_)) => {
+                    typed_problem.set(Some("Pack size: enter a whole number, e.g. 30.".into()));
+                }
+            }
+        }
+    };
+    let field_id = |field: &str| format!("variant-{}-{field}", variant.id);
+    view! {
+        <li class="item">
+            <div class="item-main">
+                <p class="item-title">
+                    <code>{variant.sku.clone()}</code>
+                    {format!(" · {} · pack of {}", variant.strength, variant.pack_size)}
+                    " "
+                    {active_badge(variant.active)}
+                </p>
+                <dl class="facts compact">
+                    <dt>"List price"</dt>
+                    <dd>{format::money(&variant.list_price)}</dd>
+                </dl>
+            </div>
+            <div class="item-actions">
+                <VariantOnSale variant=variant.clone() reload announcement />
+            </div>
+            <details class="item-wide">
+                <summary>{format!("Edit {}", variant.sku)}</summary>
+                <form
+                    class="form"
+                    on:submit=on_submit
+                    aria-label=format!("Edit {}", variant.sku)
+                    novalidate
+                >
+                    <FormAlert message=general_error(error, &["strength", "pack_size", "price"]) />
+                    <div class="row-fields">
+                        <RowField
+                            label="Strength"
+                            id=field_id("strength")
+                            value=strength
+                            error=field_error(error, "strength")
+                        />
+                        <RowField
+                            label="Pack size"
+                            id=field_id("pack")
+                            inputmode="numeric"
+                            required=true
+                            value=pack_size
+                            error=field_error(error, "pack_size")
+                        />
+                        <RowField
+                            label=format!("List price ({currency})")
+                            id=field_id("price")
+                            inputmode="decimal"
+                            required=true
+                            hint="e.g. 59.00"
+                            value=price
+                            error=price_message
+                        />
+                    </div>
+                    <div class="form-actions">
+                        <button class="button" type="submit" disabled=move || pending.get()>
+                            {move || if pending.get() { "Saving…" } else { "Save variant" }}
+                        </button>
+                    </div>
+                </form>
+            </details>
+        </li>
+    }
+}
+
+/// New variants of the product, all saved or none.
+#[component]
+fn AddVariants(
+    product_id: String,
+    strength: String,
+    currency: String,
+    reload: RwSignal<u32>,
+    announcement: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let variants = Variants::new();
+    let save = Action::new_local(move |body: &NewVariantsInput| {
+        let (product_id, body) = (product_id.clone(), body.clone());
+        async move {
+            api::add_variants(&product_id, &body).await?;
+            let n = body.variants.len();
+            announcement.set(Some(if n == 1 {
+                "Added 1 variant.".to_owned()
+            } else {
+                format!("Added {n} variants.")
+            }));
+            variants.reset();
+            reload.update(|n| *n += 1);
+            Ok::<_, ApiError>(())
+        }
+    });
+    let pending = save.pending();
+    let error = last_error(save);
+    let general = form_summary(error, "No variant was added", &[]);
+    let default_strength = Signal::stored(strength.clone());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        announcement.set(None);
+        if let Some(inputs) = variants.inputs(&currency, &strength) {
+            save.dispatch(NewVariantsInput { variants: inputs });
+        }
+    };
+    view! {
+        <form class="card form" on:submit=on_submit aria-label="Add variants" novalidate>
+            <h2>"Add variants"</h2>
+            <p class="hint">"New packs or strengths of this product. A taken SKU adds none of them."</p>
+            <FormAlert message=general />
+            <VariantsFieldset variants error default_strength />
+            <div class="form-actions">
+                <button class="button" type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { "Adding…" } else { "Add variants" }}
+                </button>
+            </div>
+        </form>
     }
 }

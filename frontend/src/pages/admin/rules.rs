@@ -3,19 +3,16 @@
 //! one, and retiring (or reactivating) a rule, which takes effect for every patient at once.
 
 use leptos::prelude::*;
-use rxgate_api_types::CursorPage;
 use rxgate_api_types::catalogue::{
     CatalogueQuery, FlagView, ProductSummary, RuleInput, RuleQuery, RuleView,
 };
 
 use crate::api::{self, ApiError};
-use crate::components::error_view::error_fallback;
 use crate::components::form::{
     CheckField, DynamicSelectField, FormAlert, SelectField, TextField, field_error, general_error,
     last_error, no_error,
 };
-use crate::components::load_more::LoadMore;
-use crate::components::skeleton::Skeleton;
+use crate::components::paged::{Layout, paged_view, use_paged};
 use crate::format;
 use crate::pages::admin::catalogue::TextAreaField;
 
@@ -167,49 +164,23 @@ pub fn Rules() -> impl IntoView {
             .collect::<Vec<_>>()
     });
 
-    let query = move |cursor: Option<String>| RuleQuery {
-        flag: Some(flag_filter.get_untracked()).filter(|f| !f.is_empty()),
-        active: match status_filter.get_untracked().as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
+    // A saved or retired rule reloads the list from its first page.
+    let paged = use_paged(
+        move || {
+            let query = RuleQuery {
+                flag: Some(flag_filter.get()).filter(|f| !f.is_empty()),
+                action: Some(action_filter.get()).filter(|a| !a.is_empty()),
+                active: match status_filter.get().as_str() {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                },
+                limit: Some(PAGE_SIZE),
+                ..RuleQuery::default()
+            };
+            (query, shared.reload.get())
         },
-        cursor,
-        limit: Some(PAGE_SIZE),
-        ..RuleQuery::default()
-    };
-    let first_page = LocalResource::new(move || {
-        shared.reload.get();
-        flag_filter.track();
-        status_filter.track();
-        let q = query(None);
-        async move { api::rules(&q).await }
-    });
-    let more = RwSignal::new(Vec::<RuleView>::new());
-    let more_cursor = RwSignal::new(None::<Option<String>>);
-    let generation = StoredValue::new(0_u64);
-    let load_more = Action::new_local(move |cursor: &String| {
-        let q = query(Some(cursor.clone()));
-        let started = generation.get_value();
-        async move {
-            let page = api::rules(&q).await?;
-            if generation.get_value() == started {
-                more.update(|items| items.extend(page.items));
-                more_cursor.set(Some(page.next_cursor));
-            }
-            Ok::<_, ApiError>(())
-        }
-    });
-    let load_more_error = last_error(load_more);
-    Effect::watch(
-        move || (flag_filter.get(), status_filter.get(), shared.reload.get()),
-        move |_, _, _| {
-            generation.update_value(|g| *g += 1);
-            more.set(Vec::new());
-            more_cursor.set(None);
-            load_more.value().set(None);
-        },
-        false,
+        |(query, _), cursor| async move { api::rules(&RuleQuery { cursor, ..query }).await },
     );
 
     view! {
@@ -250,27 +221,12 @@ pub fn Rules() -> impl IntoView {
                     />
                 </form>
                 <p class="announcement" role="status">{move || shared.announcement.get()}</p>
-                <Transition fallback=|| view! { <Skeleton lines=6 /> }>
-                    <ErrorBoundary fallback=error_fallback>
-                        {move || Suspend::new(async move {
-                            first_page
-                                .await
-                                .map(|page| {
-                                    view! {
-                                        <RuleList
-                                            first=page
-                                            more
-                                            more_cursor
-                                            load_more
-                                            action_filter
-                                            shared
-                                        />
-                                    }
-                                })
-                        })}
-                    </ErrorBoundary>
-                </Transition>
-                <FormAlert message=general_error(load_more_error, &[]) />
+                {paged_view(
+                    paged,
+                    Layout::List { label: "Rules" },
+                    "No rules match.",
+                    move |rule| view! { <RuleItem rule shared /> },
+                )}
             </div>
         </section>
     }
@@ -591,55 +547,6 @@ fn RuleForm(shared: Shared) -> impl IntoView {
                 </Show>
             </div>
         </form>
-    }
-}
-
-#[component]
-fn RuleList(
-    first: CursorPage<RuleView>,
-    more: RwSignal<Vec<RuleView>>,
-    more_cursor: RwSignal<Option<Option<String>>>,
-    load_more: Action<String, Result<(), ApiError>>,
-    action_filter: RwSignal<String>,
-    shared: Shared,
-) -> impl IntoView {
-    let first_cursor = first.next_cursor.clone();
-    let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    let first_items = first.items;
-    // The action filter is applied here: the API filters by flag and state only.
-    let shown = move || {
-        let wanted = action_filter.get();
-        first_items
-            .iter()
-            .cloned()
-            .chain(more.get())
-            .filter(|r| wanted.is_empty() || r.action == wanted)
-            .collect::<Vec<_>>()
-    };
-    view! {
-        {move || {
-            let rules = shown();
-            if rules.is_empty() {
-                view! { <p class="empty">"No rules match."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="item-list card" aria-label="Rules">
-                        {rules.into_iter().map(|rule| view! { <RuleItem rule shared /> }).collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }
-        }}
-        {move || {
-            next_cursor()
-                .map(|cursor| {
-                    view! {
-                        <div class="form-actions">
-                            <LoadMore cursor action=load_more />
-                        </div>
-                    }
-                })
-        }}
     }
 }
 

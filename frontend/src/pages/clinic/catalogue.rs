@@ -3,15 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use rxgate_api_types::CursorPage;
 use rxgate_api_types::auth::MembershipView;
 use rxgate_api_types::catalogue::{CatalogueQuery, ProductSummary, SelectionInput};
 
-use crate::api::{self, ApiError};
-use crate::components::error_view::error_fallback;
+use crate::api;
 use crate::components::form::{FormAlert, TextField, general_error, last_error, no_error};
-use crate::components::load_more::LoadMore;
-use crate::components::skeleton::Skeleton;
+use crate::components::paged::{Layout, paged_view, use_paged};
 use crate::format;
 use crate::pages::admin::catalogue::product_facts;
 use crate::pages::clinic::use_managed_clinic;
@@ -40,44 +37,17 @@ fn ClinicProducts(clinic: MembershipView) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let announcement = RwSignal::new(None::<String>);
-    let query = move |cursor: Option<String>| CatalogueQuery {
-        q: Some(search.get_untracked().trim().to_owned()).filter(|q| !q.is_empty()),
-        clinic_id: Some(clinic_id),
-        all: Some(true),
-        cursor,
-        limit: Some(PAGE_SIZE),
-        ..CatalogueQuery::default()
-    };
-    let first_page = LocalResource::new(move || {
-        search.track();
-        let q = query(None);
-        async move { api::catalogue_products(&q).await }
-    });
-    let more = RwSignal::new(Vec::<ProductSummary>::new());
-    let more_cursor = RwSignal::new(None::<Option<String>>);
-    let generation = StoredValue::new(0_u64);
-    let load_more = Action::new_local(move |cursor: &String| {
-        let q = query(Some(cursor.clone()));
-        let started = generation.get_value();
-        async move {
-            let page = api::catalogue_products(&q).await?;
-            if generation.get_value() == started {
-                more.update(|items| items.extend(page.items));
-                more_cursor.set(Some(page.next_cursor));
-            }
-            Ok::<_, ApiError>(())
-        }
-    });
-    let load_more_error = last_error(load_more);
-    Effect::watch(
-        move || search.get(),
-        move |_, _, _| {
-            generation.update_value(|g| *g += 1);
-            more.set(Vec::new());
-            more_cursor.set(None);
-            load_more.value().set(None);
+    let paged = use_paged(
+        move || CatalogueQuery {
+            q: Some(search.get().trim().to_owned()).filter(|q| !q.is_empty()),
+            clinic_id: Some(clinic_id),
+            all: Some(true),
+            limit: Some(PAGE_SIZE),
+            ..CatalogueQuery::default()
         },
-        false,
+        |query, cursor| async move {
+            api::catalogue_products(&CatalogueQuery { cursor, ..query }).await
+        },
     );
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -110,72 +80,16 @@ fn ClinicProducts(clinic: MembershipView) -> impl IntoView {
                 </div>
             </form>
             <p class="announcement" role="status">{move || announcement.get()}</p>
-            <Transition fallback=|| view! { <Skeleton lines=6 /> }>
-                <ErrorBoundary fallback=error_fallback>
-                    {move || {
-                        let clinic_id = clinic_id.clone();
-                        Suspend::new(async move {
-                            first_page
-                                .await
-                                .map(|page| {
-                                    view! {
-                                        <SelectionList
-                                            first=page
-                                            more
-                                            more_cursor
-                                            load_more
-                                            clinic_id
-                                            announcement
-                                        />
-                                    }
-                                })
-                        })
-                    }}
-                </ErrorBoundary>
-            </Transition>
-            <FormAlert message=general_error(load_more_error, &[]) />
+            {paged_view(
+                paged,
+                Layout::List { label: "Products" },
+                "No products match.",
+                move |product| {
+                    view! { <SelectionItem product clinic_id=clinic_id.clone() announcement /> }
+                },
+            )}
         </section>
     }
-}
-
-#[component]
-fn SelectionList(
-    first: CursorPage<ProductSummary>,
-    more: RwSignal<Vec<ProductSummary>>,
-    more_cursor: RwSignal<Option<Option<String>>>,
-    load_more: Action<String, Result<(), ApiError>>,
-    clinic_id: String,
-    announcement: RwSignal<Option<String>>,
-) -> impl IntoView {
-    if first.items.is_empty() {
-        return view! { <p class="empty">"No products match."</p> }.into_any();
-    }
-    let first_cursor = first.next_cursor.clone();
-    let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    let row = {
-        let clinic_id = clinic_id.clone();
-        move |product: ProductSummary| {
-            view! { <SelectionItem product clinic_id=clinic_id.clone() announcement /> }
-        }
-    };
-    let more_row = row.clone();
-    view! {
-        <ul class="item-list card" aria-label="Products">
-            {first.items.into_iter().map(row).collect_view()}
-            {move || more.get().into_iter().map(more_row.clone()).collect_view()}
-        </ul>
-        {move || {
-            next_cursor()
-                .map(|cursor| {
-                    view! {
-                        <div class="form-actions">
-                            <LoadMore cursor action=load_more />
-                        </div>
-                    }
-                })
-        }}
-    }
-    .into_any()
 }
 
 #[component]
@@ -222,7 +136,7 @@ fn SelectionItem(
             {product
                 .images
                 .first()
-                .cloned()
+                .map(|i| i.url.clone())
                 .map(|src| {
                     view! {
                         <div class="thumb" aria-hidden="true">

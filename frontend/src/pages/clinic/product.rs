@@ -5,15 +5,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use rxgate_api_types::auth::MembershipView;
-use rxgate_api_types::catalogue::{MoneyView, PriceInput, ProductDetail, VariantView};
+use rxgate_api_types::catalogue::ProductDetail;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::error_view::error_fallback;
-use crate::components::form::{FormAlert, field_error, general_error, last_error};
-use crate::components::money::{amount_input, parse_amount};
 use crate::components::skeleton::Skeleton;
-use crate::format;
-use crate::pages::admin::catalogue::{RowField, product_facts};
+use crate::components::variant_price::{PriceOwner, VariantPrice};
+use crate::pages::admin::catalogue::product_facts;
 use crate::pages::clinic::use_managed_clinic;
 use crate::routes::Page;
 
@@ -130,7 +128,7 @@ fn ProductPrices(
                     view! {
                         <VariantPrice
                             variant
-                            clinic_id=clinic_id.clone()
+                            owner=PriceOwner::Clinic(clinic_id.clone())
                             reload
                             announcement
                         />
@@ -138,112 +136,5 @@ fn ProductPrices(
                 })
                 .collect_view()}
         </ul>
-    }
-}
-
-#[component]
-fn VariantPrice(
-    variant: VariantView,
-    clinic_id: String,
-    reload: RwSignal<u32>,
-    announcement: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let currency = variant.list_price.currency.clone();
-    // A clinic price equal to the list price cannot be told apart from none: both show as the
-    // list price, and resetting either changes nothing patients pay.
-    let own_price = variant.price != variant.list_price;
-    let typed = RwSignal::new(amount_input(variant.price.amount_minor, &currency));
-    let typed_problem = RwSignal::new(None::<String>);
-    let variant_id = variant.id.to_string();
-    let sku = variant.sku.clone();
-    let save = Action::new_local({
-        let (clinic_id, variant_id, sku) = (clinic_id.clone(), variant_id.clone(), sku.clone());
-        move |price: &Option<MoneyView>| {
-            let (clinic_id, variant_id, sku, price) = (
-                clinic_id.clone(),
-                variant_id.clone(),
-                sku.clone(),
-                price.clone(),
-            );
-            async move {
-                let text = match &price {
-                    Some(p) => format!("{sku} now costs {} here.", format::money(p)),
-                    None => format!("{sku} is back to its list price."),
-                };
-                api::set_clinic_price(&clinic_id, &variant_id, &PriceInput { price }).await?;
-                announcement.set(Some(text));
-                reload.update(|n| *n += 1);
-                Ok::<_, ApiError>(())
-            }
-        }
-    });
-    let pending = save.pending();
-    let error = last_error(save);
-    let server_problem = field_error(error, "price");
-    let problem = Signal::derive(move || typed_problem.get().or_else(|| server_problem.get()));
-    let on_submit = {
-        let currency = currency.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            announcement.set(None);
-            match parse_amount(&typed.get_untracked(), &currency) {
-                Ok(amount_minor) => {
-                    typed_problem.set(None);
-                    save.dispatch(Some(MoneyView {
-                        amount_minor,
-                        currency: currency.clone(),
-                    }));
-                }
-                Err(message) => typed_problem.set(Some(message)),
-            }
-        }
-    };
-    let label = format!("Clinic price of {} ({currency})", variant.sku);
-    view! {
-        <li class="item variant-price">
-            <div class="item-main">
-                <p class="item-title">
-                    <code>{variant.sku.clone()}</code>
-                    {format!(" · {} · pack of {}", variant.strength, variant.pack_size)}
-                </p>
-                <dl class="facts compact">
-                    <dt>"List price"</dt>
-                    <dd data-testid="list-price">{format::money(&variant.list_price)}</dd>
-                    <dt>"Clinic price"</dt>
-                    <dd data-testid="clinic-price">
-                        {format::money(&variant.price)}
-                        {(!own_price).then_some(" (the list price)")}
-                    </dd>
-                </dl>
-            </div>
-            <form class="form price-form item-wide" on:submit=on_submit aria-label=format!("Price of {}", variant.sku)>
-                <FormAlert message=general_error(error, &["price"]) />
-                <RowField
-                    label=label
-                    id=format!("price-{variant_id}")
-                    inputmode="decimal"
-                    hint="e.g. 59.00"
-                    value=typed
-                    error=problem
-                />
-                <div class="form-actions">
-                    <button class="button" type="submit" disabled=move || pending.get()>
-                        {move || if pending.get() { "Saving…" } else { "Save price" }}
-                    </button>
-                    <button
-                        class="button secondary"
-                        type="button"
-                        disabled=move || pending.get() || !own_price
-                        on:click=move |_| {
-                            announcement.set(None);
-                            typed_problem.set(None);
-                            save.dispatch(None);
-                        }
-                    >
-                        "Use the list price"
-                    </button>
-                </div>
-            </form>
-        </li>
     }
 }

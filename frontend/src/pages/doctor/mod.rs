@@ -1,8 +1,10 @@
 //! The doctor portal: their patients with their flags, each patient's chart (where flags are
-//! overridden with a reason), and the patients whose flags need a clinician's review.
+//! overridden with a reason), the patients whose flags need a clinician's review, and the
+//! doctor's own prices.
 
 pub mod chart;
 pub mod patients;
+pub mod prices;
 pub mod review_queue;
 
 use std::cell::RefCell;

@@ -2,16 +2,13 @@
 //! with the flags that count for each and when they last answered the questionnaire.
 
 use leptos::prelude::*;
-use rxgate_api_types::CursorPage;
 use rxgate_api_types::health::{DoctorPatient, DoctorPatientQuery};
 
 use super::{ChartLink, FlagNames, named_flags};
-use crate::api::{self, ApiError};
-use crate::components::error_view::error_fallback;
-use crate::components::form::{FormAlert, TextField, general_error, last_error, no_error};
+use crate::api;
+use crate::components::form::{TextField, no_error};
 use crate::components::health_profile::FlagChips;
-use crate::components::load_more::LoadMore;
-use crate::components::skeleton::Skeleton;
+use crate::components::paged::{Layout, paged_view, use_paged};
 use crate::format;
 
 const PAGE_SIZE: u32 = 50;
@@ -21,41 +18,15 @@ pub fn MyPatients() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let names: FlagNames = LocalResource::new(api::flags);
-    let query = move |cursor: Option<String>| DoctorPatientQuery {
-        q: Some(search.get_untracked().trim().to_owned()).filter(|q| !q.is_empty()),
-        cursor,
-        limit: Some(PAGE_SIZE),
-    };
-    let first_page = LocalResource::new(move || {
-        search.track();
-        let q = query(None);
-        async move { api::doctor_patients(&q).await }
-    });
-    let more = RwSignal::new(Vec::<DoctorPatient>::new());
-    let more_cursor = RwSignal::new(None::<Option<String>>);
-    let generation = StoredValue::new(0_u64);
-    let load_more = Action::new_local(move |cursor: &String| {
-        let q = query(Some(cursor.clone()));
-        let started = generation.get_value();
-        async move {
-            let page = api::doctor_patients(&q).await?;
-            if generation.get_value() == started {
-                more.update(|items| items.extend(page.items));
-                more_cursor.set(Some(page.next_cursor));
-            }
-            Ok::<_, ApiError>(())
-        }
-    });
-    let load_more_error = last_error(load_more);
-    Effect::watch(
-        move || search.get(),
-        move |_, _, _| {
-            generation.update_value(|g| *g += 1);
-            more.set(Vec::new());
-            more_cursor.set(None);
-            load_more.value().set(None);
+    let paged = use_paged(
+        move || DoctorPatientQuery {
+            q: Some(search.get().trim().to_owned()).filter(|q| !q.is_empty()),
+            cursor: None,
+            limit: Some(PAGE_SIZE),
         },
-        false,
+        |query, cursor| async move {
+            api::doctor_patients(&DoctorPatientQuery { cursor, ..query }).await
+        },
     );
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -82,61 +53,14 @@ pub fn MyPatients() -> impl IntoView {
                     <button class="button" type="submit">"Search"</button>
                 </div>
             </form>
-            <Transition fallback=|| view! { <Skeleton lines=6 /> }>
-                <ErrorBoundary fallback=error_fallback>
-                    {move || Suspend::new(async move {
-                        first_page
-                            .await
-                            .map(|page| {
-                                view! { <PatientList first=page more more_cursor load_more names /> }
-                            })
-                    })}
-                </ErrorBoundary>
-            </Transition>
-            <FormAlert message=general_error(load_more_error, &[]) />
+            {paged_view(
+                paged,
+                Layout::List { label: "Patients" },
+                "No patients match.",
+                move |patient| view! { <PatientItem patient names /> },
+            )}
         </section>
     }
-}
-
-#[component]
-fn PatientList(
-    first: CursorPage<DoctorPatient>,
-    more: RwSignal<Vec<DoctorPatient>>,
-    more_cursor: RwSignal<Option<Option<String>>>,
-    load_more: Action<String, Result<(), ApiError>>,
-    names: FlagNames,
-) -> impl IntoView {
-    if first.items.is_empty() {
-        return view! { <p class="empty">"No patients match."</p> }.into_any();
-    }
-    let first_cursor = first.next_cursor.clone();
-    let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    view! {
-        <ul class="item-list card" aria-label="Patients">
-            {first
-                .items
-                .into_iter()
-                .map(|patient| view! { <PatientItem patient names /> })
-                .collect_view()}
-            {move || {
-                more.get()
-                    .into_iter()
-                    .map(|patient| view! { <PatientItem patient names /> })
-                    .collect_view()
-            }}
-        </ul>
-        {move || {
-            next_cursor()
-                .map(|cursor| {
-                    view! {
-                        <div class="form-actions">
-                            <LoadMore cursor action=load_more />
-                        </div>
-                    }
-                })
-        }}
-    }
-    .into_any()
 }
 
 #[component]

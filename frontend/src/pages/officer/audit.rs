@@ -2,14 +2,11 @@
 //! page by page; and a check that the hash chain is unbroken.
 
 use leptos::prelude::*;
-use rxgate_api_types::CursorPage;
 use rxgate_api_types::audit::{AuditEventView, AuditQuery, ChainVerification};
 
 use crate::api::{self, ApiError};
-use crate::components::error_view::error_fallback;
-use crate::components::form::{FormAlert, TextField, general_error, last_error};
-use crate::components::load_more::LoadMore;
-use crate::components::skeleton::Skeleton;
+use crate::components::form::TextField;
+use crate::components::paged::{Extras, Layout, paged_view_with, use_paged};
 use crate::format;
 
 const PAGE_SIZE: u32 = 50;
@@ -41,37 +38,15 @@ pub fn AuditLog() -> impl IntoView {
     let action = RwSignal::new(String::new());
     let entity_type = RwSignal::new(String::new());
     let applied = RwSignal::new(query("", ""));
-    let first_page = LocalResource::new(move || {
-        let q = applied.get();
-        async move { api::audit_events(&q).await }
-    });
-
-    // Pages after the first, appended by "Load more". `generation` changes with the filters, so
-    // a page that arrives after they changed is dropped.
-    let more = RwSignal::new(Vec::<AuditEventView>::new());
-    let more_cursor = RwSignal::new(None::<Option<String>>);
-    let generation = StoredValue::new(0_u64);
-    let load_more = Action::new_local(move |cursor: &String| {
-        let mut q = applied.get_untracked();
-        q.cursor = Some(cursor.clone());
-        let started = generation.get_value();
-        async move {
-            let page: CursorPage<AuditEventView> = api::audit_events(&q).await?;
-            if generation.get_value() == started {
-                more.update(|items| items.extend(page.items));
-                more_cursor.set(Some(page.next_cursor));
-            }
-            Ok::<_, ApiError>(())
-        }
-    });
-    let load_more_error = last_error(load_more);
-
+    // Applying the filters, even unchanged, reads the log again from its newest event.
+    let applications = RwSignal::new(0_u32);
+    let paged = use_paged(
+        move || (applied.get(), applications.get()),
+        |(query, _), cursor| async move { api::audit_events(&AuditQuery { cursor, ..query }).await },
+    );
     let apply = move |q: AuditQuery| {
-        generation.update_value(|g| *g += 1);
-        more.set(Vec::new());
-        more_cursor.set(None);
-        load_more.value().set(None);
         applied.set(q);
+        applications.update(|n| *n += 1);
     };
     let on_filter = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -114,74 +89,35 @@ pub fn AuditLog() -> impl IntoView {
                     <button class="button secondary" type="button" on:click=on_clear>"Clear"</button>
                 </div>
             </form>
-            <Transition fallback=|| view! { <Skeleton lines=6 /> }>
-                <ErrorBoundary fallback=error_fallback>
-                    {move || Suspend::new(async move {
-                        first_page
-                            .await
-                            .map(|page| {
-                                view! {
-                                    <EventTable
-                                        first=page
-                                        more
-                                        more_cursor
-                                        load_more
-                                    />
-                                }
-                            })
-                    })}
-                </ErrorBoundary>
-            </Transition>
-            <FormAlert message=general_error(load_more_error, &[]) />
+            {paged_view_with(
+                paged,
+                Layout::Table {
+                    label: "Audit events",
+                    head: event_head,
+                },
+                "No audit events match these filters.",
+                Extras {
+                    end: Some("End of the log."),
+                    ..Extras::default()
+                },
+                event_row,
+            )}
         </section>
     }
 }
 
-#[component]
-fn EventTable(
-    first: CursorPage<AuditEventView>,
-    more: RwSignal<Vec<AuditEventView>>,
-    more_cursor: RwSignal<Option<Option<String>>>,
-    load_more: Action<String, Result<(), ApiError>>,
-) -> impl IntoView {
-    if first.items.is_empty() {
-        return view! { <p class="empty">"No audit events match these filters."</p> }.into_any();
-    }
-    let first_cursor = first.next_cursor.clone();
-    let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
+/// The header row of the events table.
+fn event_head() -> AnyView {
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Audit events">
-            <table class="data">
-                <thead>
-                    <tr>
-                        <th scope="col">"#"</th>
-                        <th scope="col">"When"</th>
-                        <th scope="col">"Action"</th>
-                        <th scope="col">"Entity"</th>
-                        <th scope="col">"Actor"</th>
-                        <th scope="col">"Risk"</th>
-                        <th scope="col">"IP"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {first.items.into_iter().map(event_row).collect_view()}
-                    {move || more.get().into_iter().map(event_row).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <div class="form-actions">
-            {move || {
-                match next_cursor() {
-                    Some(cursor) => {
-                        view! {
-                            <LoadMore cursor action=load_more />
-                        }
-                            .into_any()
-                    }
-                    None => view! { <p class="muted">"End of the log."</p> }.into_any(),
-                }
-            }}
-        </div>
+        <tr>
+            <th scope="col">"#"</th>
+            <th scope="col">"When"</th>
+            <th scope="col">"Action"</th>
+            <th scope="col">"Entity"</th>
+            <th scope="col">"Actor"</th>
+            <th scope="col">"Risk"</th>
+            <th scope="col">"IP"</th>
+        </tr>
     }
     .into_any()
 }

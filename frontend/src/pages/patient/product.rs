@@ -58,7 +58,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
     let images = product
         .images
         .iter()
-        .map(|src| view! { <img class="product-image" src=src.clone() alt="" /> })
+        .map(|i| view! { <img class="product-image" src=i.url.clone() alt="" /> })
         .collect_view();
     let variants = variants
         .into_iter()

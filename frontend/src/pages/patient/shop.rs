@@ -4,16 +4,11 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use rxgate_api_types::CursorPage;
 use rxgate_api_types::catalogue::{CatalogueQuery, ProductSummary};
 
-use crate::api::{self, ApiError};
-use crate::components::error_view::error_fallback;
-use crate::components::form::{
-    DynamicSelectField, FormAlert, SelectField, TextField, general_error, last_error, no_error,
-};
-use crate::components::load_more::LoadMore;
-use crate::components::skeleton::Skeleton;
+use crate::api;
+use crate::components::form::{DynamicSelectField, SelectField, TextField, no_error};
+use crate::components::paged::{Extras, Layout, paged_view_with, use_paged};
 use crate::format;
 use crate::pages::patient::eligibility::EligibilityPanel;
 use crate::routes::Page;
@@ -46,55 +41,22 @@ pub fn Shop() -> impl IntoView {
         options
     });
 
-    let query = move |cursor: Option<String>| CatalogueQuery {
-        q: Some(search.get_untracked().trim().to_owned()).filter(|q| !q.is_empty()),
-        category: Some(category.get_untracked()).filter(|c| !c.is_empty()),
-        prescription: match prescription.get_untracked().as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
+    let paged = use_paged(
+        move || CatalogueQuery {
+            q: Some(search.get().trim().to_owned()).filter(|q| !q.is_empty()),
+            category: Some(category.get()).filter(|c| !c.is_empty()),
+            prescription: match prescription.get().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            sort: Some(sort.get()),
+            limit: Some(PAGE_SIZE),
+            ..CatalogueQuery::default()
         },
-        sort: Some(sort.get_untracked()),
-        cursor,
-        limit: Some(PAGE_SIZE),
-        ..CatalogueQuery::default()
-    };
-    let first_page = LocalResource::new(move || {
-        search.track();
-        category.track();
-        prescription.track();
-        sort.track();
-        let q = query(None);
-        async move { api::catalogue_products(&q).await }
-    });
-
-    // Pages after the first, appended by "Load more". `generation` changes whenever the list
-    // starts again (other filters), so a page that arrives after that is dropped.
-    let more = RwSignal::new(Vec::<ProductSummary>::new());
-    let more_cursor = RwSignal::new(None::<Option<String>>);
-    let generation = StoredValue::new(0_u64);
-    let load_more = Action::new_local(move |cursor: &String| {
-        let q = query(Some(cursor.clone()));
-        let started = generation.get_value();
-        async move {
-            let page = api::catalogue_products(&q).await?;
-            if generation.get_value() == started {
-                more.update(|items| items.extend(page.items));
-                more_cursor.set(Some(page.next_cursor));
-            }
-            Ok::<_, ApiError>(())
-        }
-    });
-    let load_more_error = last_error(load_more);
-    Effect::watch(
-        move || (search.get(), category.get(), prescription.get(), sort.get()),
-        move |_, _, _| {
-            generation.update_value(|g| *g += 1);
-            more.set(Vec::new());
-            more_cursor.set(None);
-            load_more.value().set(None);
+        |query, cursor| async move {
+            api::catalogue_products(&CatalogueQuery { cursor, ..query }).await
         },
-        false,
     );
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -138,16 +100,16 @@ pub fn Shop() -> impl IntoView {
                     <button class="button" type="submit">"Search"</button>
                 </div>
             </form>
-            <Transition fallback=|| view! { <Skeleton lines=8 /> }>
-                <ErrorBoundary fallback=error_fallback>
-                    {move || Suspend::new(async move {
-                        first_page
-                            .await
-                            .map(|page| view! { <ProductList first=page more more_cursor load_more /> })
-                    })}
-                </ErrorBoundary>
-            </Transition>
-            <FormAlert message=general_error(load_more_error, &[]) />
+            {paged_view_with(
+                paged,
+                Layout::Grid { label: "Products" },
+                "No products match.",
+                Extras {
+                    skeleton_lines: 8,
+                    ..Extras::default()
+                },
+                |product| view! { <ProductCard product /> },
+            )}
             <p class="muted">
                 "Not sure what is suitable? "
                 <A href=Page::PatientQuestionnaire.path()>"Keep your health questionnaire up to date"</A>
@@ -155,46 +117,6 @@ pub fn Shop() -> impl IntoView {
             </p>
         </section>
     }
-}
-
-#[component]
-fn ProductList(
-    first: CursorPage<ProductSummary>,
-    more: RwSignal<Vec<ProductSummary>>,
-    more_cursor: RwSignal<Option<Option<String>>>,
-    load_more: Action<String, Result<(), ApiError>>,
-) -> impl IntoView {
-    if first.items.is_empty() {
-        return view! { <p class="empty">"No products match."</p> }.into_any();
-    }
-    let first_cursor = first.next_cursor.clone();
-    let next_cursor = move || more_cursor.get().unwrap_or_else(|| first_cursor.clone());
-    view! {
-        <ul class="product-grid" aria-label="Products">
-            {first
-                .items
-                .into_iter()
-                .map(|product| view! { <ProductCard product /> })
-                .collect_view()}
-            {move || {
-                more.get()
-                    .into_iter()
-                    .map(|product| view! { <ProductCard product /> })
-                    .collect_view()
-            }}
-        </ul>
-        {move || {
-            next_cursor()
-                .map(|cursor| {
-                    view! {
-                        <div class="form-actions">
-                            <LoadMore cursor action=load_more />
-                        </div>
-                    }
-                })
-        }}
-    }
-    .into_any()
 }
 
 /// "From R 25.00", or nothing when no variant has a price for this patient.
@@ -230,7 +152,7 @@ fn ProductCard(product: ProductSummary) -> impl IntoView {
     let link_text = product.name.clone();
     let badges = product_badges(&product);
     let price = price_line(&product);
-    let image = product.images.first().cloned().map(|src| {
+    let image = product.images.first().map(|i| i.url.clone()).map(|src| {
         view! { <img class="product-image" src=src alt="" loading="lazy" /> }
     });
     let details = [
