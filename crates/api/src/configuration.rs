@@ -50,6 +50,89 @@ pub struct Settings {
     pub log: LogSettings,
     pub auth: AuthSettings,
     pub security: SecuritySettings,
+    #[serde(default)]
+    pub storage: StorageSettings,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// Files under `application.uploads_dir` (one server).
+    #[default]
+    Local,
+    /// An S3-compatible bucket (several servers, or managed storage).
+    S3,
+}
+
+/// Where uploaded files (product images) are kept.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StorageSettings {
+    #[serde(default)]
+    pub backend: StorageBackend,
+    /// For `s3`: the service's base URL, e.g. `https://s3.af-south-1.amazonaws.com`.
+    pub endpoint: Option<String>,
+    pub bucket: Option<String>,
+    /// The signing region (`auto` for Cloudflare R2, `us-east-1` for MinIO).
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    /// Secret: set it with RXGATE__STORAGE__SECRET_ACCESS_KEY.
+    pub secret_access_key: Option<SecretString>,
+    /// `endpoint/bucket/key` URLs (MinIO and most compatibles) instead of `bucket.endpoint/key`.
+    #[serde(default)]
+    pub path_style: bool,
+    /// Put before every key, e.g. `uploads/`.
+    #[serde(default)]
+    pub prefix: String,
+}
+
+impl StorageSettings {
+    /// The object store these settings describe; `uploads_dir` is the local store's folder.
+    pub fn store(
+        &self,
+        uploads_dir: &Path,
+    ) -> Result<std::sync::Arc<dyn rxgate_integrations::storage::ObjectStore>, String> {
+        use rxgate_integrations::storage::{LocalDirectory, S3Bucket, S3Config};
+        Ok(match self.backend {
+            StorageBackend::Local => std::sync::Arc::new(LocalDirectory::new(uploads_dir)),
+            StorageBackend::S3 => {
+                let missing = |name: &str| format!("storage.backend = \"s3\" needs storage.{name}");
+                let prefix_ok = self
+                    .prefix
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'));
+                if !prefix_ok || self.prefix.starts_with('/') || self.prefix.contains("..") {
+                    return Err(
+                        "storage.prefix may hold letters, digits, `/`, `-`, `_` and `.` only"
+                            .into(),
+                    );
+                }
+                let endpoint = self
+                    .endpoint
+                    .as_deref()
+                    .ok_or_else(|| missing("endpoint"))?;
+                std::sync::Arc::new(
+                    S3Bucket::new(S3Config {
+                        endpoint: endpoint
+                            .parse()
+                            .map_err(|e| format!("storage.endpoint `{endpoint}`: {e}"))?,
+                        bucket: self.bucket.clone().ok_or_else(|| missing("bucket"))?,
+                        region: self.region.clone().ok_or_else(|| missing("region"))?,
+                        access_key_id: self
+                            .access_key_id
+                            .clone()
+                            .ok_or_else(|| missing("access_key_id"))?,
+                        secret_access_key: self
+                            .secret_access_key
+                            .clone()
+                            .ok_or_else(|| missing("secret_access_key"))?,
+                        path_style: self.path_style,
+                        prefix: self.prefix.clone(),
+                    })
+                    .map_err(|e| e.to_string())?,
+                )
+            }
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -241,5 +324,41 @@ impl Settings {
     /// Whether the developer tools (mailbox) are exposed.
     pub fn dev_tools(&self) -> bool {
         self.environment == Environment::Local && self.email.transport == EmailTransport::Local
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_s3_store_says_what_it_is_missing_and_refuses_odd_prefixes() {
+        let dir = Path::new(".data/uploads");
+        let mut s3 = StorageSettings {
+            backend: StorageBackend::S3,
+            endpoint: Some("https://s3.af-south-1.amazonaws.com".into()),
+            bucket: Some("rxgate".into()),
+            region: Some("af-south-1".into()),
+            access_key_id: Some("AKID".into()),
+            secret_access_key: None,
+            path_style: false,
+            prefix: "uploads/".into(),
+        };
+        assert_eq!(
+            s3.store(dir).err().as_deref(),
+            Some("storage.backend = \"s3\" needs storage.secret_access_key")
+        );
+        s3.secret_access_key = Some(SecretString::from("secret"));
+        assert!(s3.store(dir).is_ok());
+        s3.prefix = "../elsewhere/".into();
+        assert!(s3.store(dir).is_err());
+        s3.prefix = String::new();
+        s3.endpoint = Some("not a url".into());
+        assert!(
+            s3.store(dir)
+                .err()
+                .is_some_and(|e| e.starts_with("storage.endpoint"))
+        );
+        assert!(StorageSettings::default().store(dir).is_ok());
     }
 }

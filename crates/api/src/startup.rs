@@ -46,6 +46,8 @@ pub enum StartupError {
     RelyingParty(#[from] crate::auth::passkeys::RelyingPartyError),
     #[error(transparent)]
     DataKeys(#[from] crate::crypto::CryptoError),
+    #[error("storage: {0}")]
+    Storage(String),
 }
 
 /// The handlers every worker process runs.
@@ -113,6 +115,10 @@ impl Application {
         let webauthn = Arc::new(crate::auth::passkeys::relying_party(
             &settings.application.public_url,
         )?);
+        let store = settings
+            .storage
+            .store(&settings.application.uploads_dir)
+            .map_err(StartupError::Storage)?;
         let settings = Arc::new(settings);
         let state = web::Data::new(AppState {
             settings: settings.clone(),
@@ -120,9 +126,7 @@ impl Application {
             keys,
             data_keys,
             webauthn,
-            store: Arc::new(rxgate_integrations::storage::LocalDirectory::new(
-                settings.application.uploads_dir.clone(),
-            )),
+            store,
         });
         let metrics_data = web::Data::from(metrics);
         // Collected once from the handlers' annotations (the same routes as registered below).
