@@ -168,7 +168,8 @@ WITH listed AS (
                                          WHERE cp.clinic_id = $1 AND cp.product_id = p.id))
        AND ($3 OR p.active)
        AND ($4::text IS NULL OR p.search @@ websearch_to_tsquery('english', $4)
-            OR p.name ILIKE '%' || $4 || '%')
+            OR p.name ILIKE '%' || like_escape($4) || '%'
+            OR p.ingredient_names ILIKE '%' || like_escape($4) || '%')
        AND ($5::text IS NULL OR c.slug = $5)
        AND ($6::boolean IS NULL OR p.requires_prescription = $6)
 ), page AS (

@@ -1811,3 +1811,72 @@ async fn an_admin_changes_ingredients_and_adds_variants_all_or_nothing() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn search_finds_products_by_ingredient_part_words_and_combined_names() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let clinic = patient["user"]["memberships"][0]["organisation_id"].clone();
+    let search = |q: &'static str| {
+        let (app, patient) = (&app, &patient);
+        async move {
+            let page = ok(
+                app.get_auth(&format!("/api/v1/catalogue/products?q={q}"), patient)
+                    .await,
+                200,
+            )
+            .await;
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // A brand-named product is found by its active ingredient, whole or in part.
+    let created = ok(
+        app.post_auth("/api/v1/admin/products", &admin, json!({
+            "name": "Brandex 10 mg tablets", "category": "allergy", "dosage_form": "tablet",
+            "strength": "10 mg", "schedule": "S1", "requires_prescription": false, "consult_fee": null,
+            "ingredients": ["Zolpidemix"], "clinic_ids": [clinic],
+            "variants": [{ "sku": "BRX-10-30", "pack_size": 30, "price": { "amount_minor": 5000, "currency": "ZAR" } }] }))
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(search("zolpidemix").await, ["Brandex 10 mg tablets"]);
+    assert_eq!(search("zolpid").await, ["Brandex 10 mg tablets"]);
+    // …and stops being found by it when the ingredient is changed.
+    let id = created["product"]["id"].as_str().unwrap();
+    ok(
+        put_auth(
+            &app,
+            &format!("/api/v1/admin/products/{id}"),
+            &admin,
+            json!({
+        "name": "Brandex 10 mg tablets", "category": "allergy", "dosage_form": "tablet",
+        "strength": "10 mg", "schedule": "S1", "requires_prescription": false, "consult_fee": null,
+        "description": "", "ingredients": ["Loratadinex"], "active": true }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(search("zolpidemix").await.is_empty());
+    assert_eq!(search("loratadinex").await, ["Brandex 10 mg tablets"]);
+    // Each half of a combined name is a word of its own (plurals and stems included).
+    assert_eq!(
+        search("levonorgestrel").await,
+        ["Ethinylestradiol/Levonorgestrel 30/150 tablets"]
+    );
+    assert_eq!(
+        search("ethinylestradiol%20tablet").await,
+        ["Ethinylestradiol/Levonorgestrel 30/150 tablets"]
+    );
+    // `%` and `_` are letters to search for, not wildcards.
+    assert!(search("%25").await.is_empty());
+    assert!(search("_").await.is_empty());
+}

@@ -40,6 +40,9 @@ pub async fn get_product(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let viewer = Viewer::of(&principal, query.clinic_id, true)?;
+    if viewer.without_shop() {
+        return Err(ApiError::NotFound);
+    }
     let mut tx = state.begin_as(&principal).await?;
     let row = catalogue::product(
         &mut tx,

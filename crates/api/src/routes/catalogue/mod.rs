@@ -32,6 +32,13 @@ pub(crate) struct Viewer {
 }
 
 impl Viewer {
+    /// A patient who belongs to no clinic. The patient role comes from a clinic membership, so
+    /// this is a guard: without a clinic the catalogue query would not be limited to one
+    /// clinic's selection, so such a patient gets an empty catalogue and 404 for every product.
+    pub fn without_shop(&self) -> bool {
+        self.patient_id.is_some() && self.clinic_id.is_none()
+    }
+
     pub fn of(
         principal: &Principal,
         requested_clinic: Option<Uuid>,
@@ -41,7 +48,7 @@ impl Viewer {
         if !staff {
             principal.require(Role::Patient)?;
             return Ok(Self {
-                clinic_id: Some(principal.clinic_ids.first().copied().unwrap_or(Uuid::nil())),
+                clinic_id: principal.clinic_ids.first().copied(),
                 patient_id: Some(principal.user_id),
                 clinician: false,
                 include_inactive: false,
