@@ -40,3 +40,41 @@ test('a patient who does nothing is warned, can stay, and is signed out after an
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
 });
+
+// A request that finds the access token expired (the renewal timer waits for activity, and a
+// sleeping computer delays it) renews the token once and is sent again, so the person sees
+// their page rather than an error. The API's answer is replaced once to make the token expire.
+test('a request that meets an expired token renews it and is sent again', async ({ page }) => {
+  await page.goto('/signin');
+  await page.getByLabel('Email', { exact: true }).fill('patient@rxgate.test');
+  await page.getByLabel('Password', { exact: true }).fill('rxgate-demo-password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(/\/patient$/);
+
+  const tokens: string[] = [];
+  let expired = 0;
+  await page.route('**/api/v1/me/health-profile', async (route) => {
+    tokens.push(route.request().headers()['authorization'] ?? '');
+    if (expired === 0) {
+      expired += 1;
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'https://rxgate.dev/problems/token-expired', title: 'Unauthorized', status: 401,
+          code: 'TOKEN_EXPIRED', detail: 'The access token has expired.',
+        }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  const renewed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My health profile', exact: true }).click();
+  expect((await renewed).ok()).toBe(true);
+  await expect(page.getByRole('heading', { level: 1, name: 'My health profile' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'expired' })).toHaveCount(0);
+  // Sent twice, with a bearer token both times (tokens issued in the same second are equal).
+  expect(tokens).toHaveLength(2);
+  expect(tokens[1]).toMatch(/^Bearer \S+$/);
+});

@@ -9,7 +9,10 @@
 //! `/api/v1/auth/*` on its own (same-origin requests carry cookies).
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use rxgate_api_types::admin::{
     AcceptInvitation, DoctorApplication, DoctorDecisionRequest, DoctorQuery, InvitationAccepted,
@@ -46,13 +49,65 @@ const BASE: &str = "/api/v1";
 /// cannot set it, so it defeats CSRF on top of the cookie's `SameSite=Strict`.
 const CSRF_HEADER: &str = "X-Rxgate-Csrf";
 
+/// Renews the access token at once (the auth context's refresh); true when a new one is in place.
+pub type Renewer = Rc<dyn Fn() -> LocalBoxFuture<'static, bool>>;
+
 thread_local! {
     static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    static RENEWER: RefCell<Option<Renewer>> = const { RefCell::new(None) };
+    /// The renewal under way, shared by every request that found the token expired.
+    static RENEWING: RefCell<Option<Shared<LocalBoxFuture<'static, bool>>>> =
+        const { RefCell::new(None) };
 }
 
 /// Sets (or forgets) the bearer token sent with every request. Only the auth context calls this.
 pub fn set_access_token(token: Option<String>) {
     ACCESS_TOKEN.with(|t| *t.borrow_mut() = token);
+}
+
+/// How to renew an expired access token. Only the auth context calls this, once.
+pub fn set_renewer(renewer: Renewer) {
+    RENEWER.with(|r| *r.borrow_mut() = Some(renewer));
+}
+
+/// Renews the access token once for every request waiting on it.
+async fn renew_access_token() -> bool {
+    let running = RENEWING.with(|r| r.borrow().clone());
+    let renewal = match running {
+        Some(renewal) => renewal,
+        None => {
+            let Some(renewer) = RENEWER.with(|r| r.borrow().clone()) else {
+                return false;
+            };
+            let renewal = renewer().shared();
+            RENEWING.with(|r| *r.borrow_mut() = Some(renewal.clone()));
+            renewal
+        }
+    };
+    let renewed = renewal.await;
+    RENEWING.with(|r| *r.borrow_mut() = None);
+    renewed
+}
+
+/// Sends the request `build` makes. When the access token has expired meanwhile (the renewal
+/// timer waits for the person to do something, and a sleeping computer delays timers), the
+/// token is renewed (once for all such requests) and the request sent again, once.
+async fn send(build: impl Fn() -> Result<Request, ApiError>) -> Result<Response, ApiError> {
+    let sent_with = ACCESS_TOKEN.with(|t| t.borrow().clone());
+    let res = build()?.send().await.map_err(network)?;
+    let Some(sent_with) = sent_with.filter(|_| res.status() == 401) else {
+        return Ok(res);
+    };
+    let refused = problem(res).await;
+    if refused.code() != Some("TOKEN_EXPIRED") {
+        return Err(refused);
+    }
+    let renewed_meanwhile =
+        ACCESS_TOKEN.with(|t| t.borrow().as_ref().is_some_and(|t| *t != sent_with));
+    if !renewed_meanwhile && !renew_access_token().await {
+        return Err(refused);
+    }
+    build()?.send().await.map_err(network)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -152,40 +207,32 @@ fn url(path: &str) -> String {
     format!("{BASE}{path}")
 }
 
+/// A request without a body, as `builder` makes it, with the bearer token.
+async fn send_empty(builder: impl Fn() -> RequestBuilder) -> Result<Response, ApiError> {
+    send(|| request(builder()).build().map_err(network)).await
+}
+
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let res = request(Request::get(&url(path)))
-        .send()
-        .await
-        .map_err(network)?;
-    decode(res).await
+    decode(send_empty(|| Request::get(&url(path))).await?).await
 }
 
 async fn send_json<B: serde::Serialize>(
-    builder: RequestBuilder,
+    builder: impl Fn() -> RequestBuilder,
     body: &B,
 ) -> Result<Response, ApiError> {
-    request(builder)
-        .json(body)
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)
+    send(|| request(builder()).json(body).map_err(network)).await
 }
 
 async fn post<B: serde::Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiError> {
-    decode(send_json(Request::post(&url(path)), body).await?).await
+    decode(send_json(|| Request::post(&url(path)), body).await?).await
 }
 
 /// A `POST` without a body (the action is the whole request).
 async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let res = request(Request::post(&url(path)))
-        .send()
-        .await
-        .map_err(network)?;
-    decode(res).await
+    decode(send_empty(|| Request::post(&url(path))).await?).await
 }
 
 /// A path segment (an id) made safe for a URL.
@@ -198,19 +245,15 @@ async fn put<B: serde::Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiError> {
-    decode(send_json(Request::put(&url(path)), body).await?).await
+    decode(send_json(|| Request::put(&url(path)), body).await?).await
 }
 
 async fn post_no_content<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
-    no_content(send_json(Request::post(&url(path)), body).await?).await
+    no_content(send_json(|| Request::post(&url(path)), body).await?).await
 }
 
 async fn delete(path: &str) -> Result<(), ApiError> {
-    let res = request(Request::delete(&url(path)))
-        .send()
-        .await
-        .map_err(network)?;
-    no_content(res).await
+    no_content(send_empty(|| Request::delete(&url(path))).await?).await
 }
 
 /// Query string from `(name, value)` pairs, leaving out absent values.
@@ -271,17 +314,18 @@ pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
 
 /// A new access token from the refresh cookie; `401` when there is no valid session.
 pub async fn refresh() -> Result<TokenResponse, ApiError> {
-    let builder = Request::post(&url("/auth/refresh")).header(CSRF_HEADER, "1");
-    decode(
-        send_json(
-            builder,
-            &RefreshRequest {
-                refresh_token: None,
-            },
-        )
-        .await?,
-    )
-    .await
+    // Sent as it is, never renewed and retried: this is the renewal.
+    let res = Request::post(&url("/auth/refresh"))
+        .header("Accept", "application/json")
+        .header(CSRF_HEADER, "1")
+        .json(&RefreshRequest {
+            refresh_token: None,
+        })
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    decode(res).await
 }
 
 /// Ends the session of `access_token` and clears the refresh cookie. The token is passed in
@@ -299,12 +343,10 @@ pub async fn logout(access_token: &str) -> Result<(), ApiError> {
 
 /// Ends every session of the signed-in person.
 pub async fn logout_all() -> Result<(), ApiError> {
-    let res = request(Request::post(&url("/auth/logout-all")))
-        .header(CSRF_HEADER, "1")
-        .send()
-        .await
-        .map_err(network)?;
-    no_content(res).await
+    no_content(
+        send_empty(|| Request::post(&url("/auth/logout-all")).header(CSRF_HEADER, "1")).await?,
+    )
+    .await
 }
 
 /// `202` whether or not the address has an account.
@@ -602,7 +644,7 @@ pub async fn add_flag_override(
 
 /// A `PUT` with a JSON body and no answer body (`204`).
 async fn put_no_content<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
-    no_content(send_json(Request::put(&url(path)), body).await?).await
+    no_content(send_json(|| Request::put(&url(path)), body).await?).await
 }
 
 /// A `POST` whose body is not JSON (a CSV file, an image), sent as `content_type`.
@@ -611,13 +653,14 @@ async fn post_raw<T: DeserializeOwned>(
     content_type: &str,
     body: impl Into<wasm_bindgen::JsValue>,
 ) -> Result<T, ApiError> {
-    let res = request(Request::post(&url(path)))
-        .header("Content-Type", content_type)
-        .body(body)
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
+    let body = body.into();
+    let res = send(|| {
+        request(Request::post(&url(path)))
+            .header("Content-Type", content_type)
+            .body(body.clone())
+            .map_err(network)
+    })
+    .await?;
     decode(res).await
 }
 

@@ -11,6 +11,7 @@
 
 use std::time::Duration;
 
+use futures::FutureExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rxgate_api_types::auth::{
@@ -283,6 +284,9 @@ pub fn provide_auth() -> Auth {
         signed_out_on_purpose: StoredValue::new(false),
     };
     provide_context(auth);
+    api::set_renewer(std::rc::Rc::new(move || {
+        auth.renew_for_request().boxed_local()
+    }));
     spawn_local(auth.refresh());
     auth
 }
@@ -525,6 +529,20 @@ impl Auth {
                 }
             }
         }
+    }
+
+    /// Renews the access token at once for a request that found it expired, unless the person
+    /// did nothing since the last renewal (a request of an idle tab must not keep the session
+    /// alive). True when a new token is in place.
+    async fn renew_for_request(self) -> bool {
+        let active = self.activity.with_value(|a| a.since_refresh);
+        if self.status.get_untracked() != Some(true) || !active {
+            return false;
+        }
+        let epoch = self.epoch.get_value();
+        self.refresh().await;
+        // A sign-out also moves the epoch on: only a session still signed in was renewed.
+        self.epoch.get_value() != epoch && self.status.get_untracked() == Some(true)
     }
 
     /// The timer of the renewal went off: renew if the person did anything since the last
