@@ -87,12 +87,12 @@ fn ProductAdmin(
             <h1>{p.name.clone()}</h1>
             {active_badge(p.active)}
         </div>
-        <p class="form-actions">
+        <div class="form-actions">
             <A href=Page::AdminEditProduct.item(&p.id.to_string()) attr:class="button">
                 "Edit details"
             </A>
-        </p>
-        <OnSale detail=detail.clone() reload announcement />
+            <OnSale detail=detail.clone() reload announcement />
+        </div>
         <div class="card">
             <dl class="facts">
                 <dt>"Category"</dt>
@@ -323,18 +323,16 @@ fn OnSale(
     });
     let error = last_error(save);
     view! {
-        <p>
-            <button
-                type="button"
-                class="secondary"
-                disabled=move || save.pending().get()
-                on:click=move |_| {
-                    save.dispatch(());
-                }
-            >
-                {if active { "Take off sale" } else { "Put back on sale" }}
-            </button>
-        </p>
+        <button
+            type="button"
+            class="button secondary"
+            disabled=move || save.pending().get()
+            on:click=move |_| {
+                save.dispatch(());
+            }
+        >
+            {if active { "Take off sale" } else { "Put back on sale" }}
+        </button>
         <FormAlert message=general_error(error, &[]) />
     }
 }
@@ -373,7 +371,7 @@ fn VariantOnSale(
     view! {
         <button
             type="button"
-            class="secondary small"
+            class="button secondary small"
             aria-label=format!("{} {sku}", if active { "Stop selling" } else { "Sell" })
             disabled=move || save.pending().get()
             on:click=move |_| {
