@@ -50,6 +50,20 @@ pub async fn start_totp(
     Ok(n == 1)
 }
 
+/// Forgets a TOTP secret that was never confirmed (the person chose a passkey instead).
+pub async fn discard_unconfirmed_totp(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        "DELETE FROM mfa_totp WHERE user_id = $1 AND confirmed_at IS NULL",
+        user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn confirm_totp(
     conn: &mut PgConnection,
     user_id: Uuid,

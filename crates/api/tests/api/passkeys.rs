@@ -247,8 +247,23 @@ async fn staff_can_enrol_a_passkey_instead_of_an_authenticator_app() {
         .unwrap();
     let pending = json_of(app.login_raw(DOCTOR, PASSWORD).await, 200).await;
     assert_eq!(pending["mfa"], "enrolment_required");
+    // The set-up page starts an authenticator-app set-up; the doctor picks a passkey instead.
+    assert_eq!(
+        app.post_auth("/api/v1/me/mfa/totp", &pending, json!({}))
+            .await
+            .status(),
+        200
+    );
     let (mut passkey, registered) = register(&app, &pending, "Clinic laptop").await;
     assert_eq!(registered["tokens"]["mfa"], "satisfied");
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM mfa_totp WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+    )
+    .bind(DOCTOR)
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert_eq!(left, 0, "the unconfirmed authenticator-app secret is gone");
     assert_eq!(
         app.get_auth("/api/v1/me/sessions", &registered["tokens"])
             .await

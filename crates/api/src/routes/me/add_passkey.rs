@@ -85,6 +85,8 @@ pub async fn add_passkey(
     )
     .await?;
     mfa::mark_session_mfa(&mut tx, principal.session_id).await?;
+    // An authenticator-app set-up started and left for this passkey is not kept.
+    mfa::discard_unconfirmed_totp(&mut tx, principal.user_id).await?;
     let identity = load_identity(&mut tx, principal.user_id).await?;
     audit::record(
         &mut tx,
