@@ -49,6 +49,14 @@ pub enum ApiError {
     Rule { code: &'static str, detail: String },
     #[error("conflict: {code}")]
     Conflict { code: &'static str, detail: String },
+    /// A conflict about one field of the request (a taken address or code): also listed in the
+    /// problem's `errors`, so a form shows it next to the field.
+    #[error("conflict: {code} ({field})")]
+    FieldConflict {
+        code: &'static str,
+        field: &'static str,
+        detail: String,
+    },
     #[error("service unavailable")]
     Unavailable(String),
     /// Anything unexpected. The cause is logged; the client sees a generic 500.
@@ -80,7 +88,7 @@ impl ApiError {
             Self::Locked { .. } => "ACCOUNT_LOCKED",
             Self::InvalidToken { expired: true } => "TOKEN_EXPIRED",
             Self::InvalidToken { expired: false } => "INVALID_TOKEN",
-            Self::Conflict { code, .. } => code,
+            Self::Conflict { code, .. } | Self::FieldConflict { code, .. } => code,
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_ERROR",
         }
@@ -115,7 +123,9 @@ impl ApiError {
             Self::InvalidToken { expired: false } => {
                 Some("This link is not valid or has already been used.".into())
             }
-            Self::Conflict { detail, .. } => Some(detail.clone()),
+            Self::Conflict { detail, .. } | Self::FieldConflict { detail, .. } => {
+                Some(detail.clone())
+            }
             Self::Unavailable(d) => Some(d.clone()),
             Self::Internal(_) => None,
         }
@@ -135,6 +145,15 @@ impl ApiError {
             request_id: current_request_id(),
             errors: match self {
                 Self::Validation(errors) => errors.clone(),
+                Self::FieldConflict {
+                    code,
+                    field,
+                    detail,
+                } => vec![FieldError {
+                    field: (*field).to_owned(),
+                    code: code.to_ascii_lowercase(),
+                    message: detail.clone(),
+                }],
                 _ => Vec::new(),
             },
         }
@@ -158,7 +177,7 @@ impl ResponseError for ApiError {
             Self::Locked { .. } => StatusCode::LOCKED,
             Self::InvalidToken { .. } => StatusCode::BAD_REQUEST,
             Self::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::FieldConflict { .. } => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -230,45 +249,72 @@ impl From<sqlx::Error> for ApiError {
 /// The one place where database constraint names become problem codes. Constraints the
 /// application checks first for a friendlier message still land here when two requests race.
 fn conflict_for_constraint(constraint: &str) -> ApiError {
-    let (code, detail) = match constraint {
-        "jobs_dedupe_key" => ("DUPLICATE_JOB", "That job is already queued."),
-        "organisations_slug_key" => ("SLUG_TAKEN", "Another organisation has that address."),
-        "users_email_key" => ("EMAIL_TAKEN", "An account with that email address exists."),
+    // (code, the request field it is about when there is one, what to say)
+    let (code, field, detail) = match constraint {
+        "jobs_dedupe_key" => ("DUPLICATE_JOB", None, "That job is already queued."),
+        "organisations_slug_key" => (
+            "SLUG_TAKEN",
+            Some("slug"),
+            "Another organisation has that address.",
+        ),
+        "users_email_key" => (
+            "EMAIL_TAKEN",
+            Some("email"),
+            "An account with that email address exists.",
+        ),
         "doctor_profiles_licence_body_licence_number_key" => (
             "LICENCE_TAKEN",
+            None,
             "Another doctor is registered with that licence number.",
         ),
         "passkeys_credential_id_key" => (
             "PASSKEY_ALREADY_REGISTERED",
+            None,
             "That passkey is already registered.",
         ),
-        "product_variants_sku_key" => ("SKU_TAKEN", "Another variant already has that SKU."),
+        // Which variant of the request it was is not known here.
+        "product_variants_sku_key" => ("SKU_TAKEN", None, "Another variant already has that SKU."),
         "products_slug_key" => (
             "PRODUCT_SLUG_TAKEN",
+            Some("name"),
             "Another product already has that name.",
         ),
-        "categories_slug_key" => ("SLUG_TAKEN", "Another category has that address."),
-        "flags_pkey" => ("FLAG_EXISTS", "A flag with that code exists."),
-        "questionnaires_clinic_id_fkey" => ("UNKNOWN_CLINIC", "There is no such clinic."),
+        "categories_slug_key" => (
+            "SLUG_TAKEN",
+            Some("slug"),
+            "Another category has that address.",
+        ),
+        "flags_pkey" => ("FLAG_EXISTS", Some("code"), "A flag with that code exists."),
+        "questionnaires_clinic_id_fkey" => ("UNKNOWN_CLINIC", None, "There is no such clinic."),
         "questionnaire_versions_one_draft" => (
             "DRAFT_EXISTS",
+            None,
             "The questionnaire already has a draft: edit that one.",
         ),
         "questionnaire_versions_frozen" => (
             "VERSION_FROZEN",
+            None,
             "A published version never changes: start a new draft.",
         ),
-        "contraindication_rules_product_id_fkey" | "contraindication_rules_ingredient_id_fkey" => {
-            ("UNKNOWN_TARGET", "There is no such product or ingredient.")
-        }
+        "contraindication_rules_product_id_fkey" | "contraindication_rules_ingredient_id_fkey" => (
+            "UNKNOWN_TARGET",
+            None,
+            "There is no such product or ingredient.",
+        ),
         _ => (
             "CONFLICT",
+            None,
             "The request conflicts with the current state of the resource.",
         ),
     };
-    ApiError::Conflict {
-        code,
-        detail: detail.into(),
+    let detail = detail.to_owned();
+    match field {
+        Some(field) => ApiError::FieldConflict {
+            code,
+            field,
+            detail,
+        },
+        None => ApiError::Conflict { code, detail },
     }
 }
 

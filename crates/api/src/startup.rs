@@ -184,6 +184,9 @@ impl Application {
                 .app_data(extract::path_config())
                 .service(
                     utoipa_actix_web::scope("/api/v1")
+                        // API answers carry personal and clinical data: no cache keeps them,
+                        // unless a route says otherwise (public images, the JWKS).
+                        .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
                         .configure(|cfg| crate::routes::configure(cfg, &auth_limit)),
                 )
                 .into_app();

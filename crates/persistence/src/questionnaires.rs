@@ -358,6 +358,7 @@ pub async fn overrides(
     Ok(rows)
 }
 
+/// Records a doctor's override of a patient's flag, with the doctor's name as it is now.
 pub async fn insert_override(
     conn: &mut PgConnection,
     patient_id: Uuid,
@@ -370,7 +371,8 @@ pub async fn insert_override(
     let id = Uuid::now_v7();
     sqlx::query!(
         r#"INSERT INTO flag_overrides (id, patient_id, flag_code, raised, reason_enc, key_id, doctor_id, doctor_name)
-           SELECT $1, $2, $3, $4, $5, $6, $7, display_name FROM users WHERE id = $7"#,
+           SELECT $1, $2, $3, $4, $5, $6, $7, display_name FROM users WHERE id = $7
+           RETURNING id"#,
         id,
         patient_id,
         flag_code,
@@ -379,8 +381,10 @@ pub async fn insert_override(
         key_id,
         doctor_id
     )
-    .execute(conn)
-    .await?;
+    // No row: the doctor is not a user the caller may see, and nothing was written.
+    .fetch_optional(conn)
+    .await?
+    .ok_or(RepoError::NotFound)?;
     Ok(id)
 }
 

@@ -47,6 +47,24 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<UserRow, RepoErro
     Ok(row)
 }
 
+/// Whether `patient_id` is one of `doctor_id`'s patients (linked by a referral, a consult or a
+/// prescription). Other roles the doctor holds (a clinic's admin) do not make a patient theirs.
+pub async fn is_doctors_patient(
+    conn: &mut PgConnection,
+    doctor_id: Uuid,
+    patient_id: Uuid,
+) -> Result<bool, RepoError> {
+    let linked = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM doctor_patient_links
+                           WHERE doctor_id = $1 AND patient_id = $2) AS "linked!""#,
+        doctor_id,
+        patient_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(linked)
+}
+
 pub async fn insert(
     conn: &mut PgConnection,
     email: &str,

@@ -389,6 +389,8 @@ async fn a_doctor_overrides_a_flag_with_a_reason_and_sees_the_review_queue() {
     assert_eq!(chart["answers"].as_array().unwrap().len(), 9);
     let res = app.post_auth(&format!("/api/v1/patients/{patient_id}/flag-overrides"), &doctor,
         json!({ "flag": "hx_mtc", "raised": false, "reason": "Family history was MEN1, not MEN2: checked with the patient." })).await;
+    // Every API answer with health data is kept out of caches.
+    assert_eq!(res.headers()["cache-control"], "no-store");
     let chart = ok(res, 201).await;
     let hx = chart["flags"]
         .as_array()
@@ -1232,6 +1234,11 @@ async fn product_images_are_type_checked_stored_and_served() {
     let served = app.client.get(app.url(url)).send().await.unwrap();
     assert_eq!(served.status(), 200);
     assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(
+        served.headers()["cache-control"],
+        "public, max-age=31536000, immutable",
+        "a route's own caching beats the API's no-store"
+    );
     assert_eq!(served.bytes().await.unwrap().to_vec(), png);
     assert_eq!(
         product(&catalogue(&app, &patient).await, "Paracetamol")["images"],
@@ -1644,7 +1651,7 @@ async fn an_admin_edits_deactivates_and_reprices_products() {
     )
     .await;
     assert_eq!(created["slug"], "skin-care");
-    assert_problem(
+    let taken = assert_problem(
         app.post_auth(
             "/api/v1/admin/categories",
             &admin,
@@ -1655,6 +1662,11 @@ async fn an_admin_edits_deactivates_and_reprices_products() {
         "SLUG_TAKEN",
     )
     .await;
+    // The conflict names the field it is about, so a form can say it there.
+    assert_eq!(
+        taken["errors"],
+        json!([{ "field": "slug", "code": "slug_taken", "message": "Another category has that address." }])
+    );
     assert_problem(
         app.post_auth(
             "/api/v1/admin/categories",
@@ -1879,4 +1891,67 @@ async fn search_finds_products_by_ingredient_part_words_and_combined_names() {
     // `%` and `_` are letters to search for, not wildcards.
     assert!(search("%25").await.is_empty());
     assert!(search("_").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_doctor_who_also_runs_the_clinic_sees_only_their_own_patients_charts() {
+    let app = spawn_app().await;
+    app.seed().await;
+    // The demo doctor also becomes the demo clinic's admin: that lets them see the clinic's
+    // members, but a member is not their patient.
+    sqlx::query(
+        "INSERT INTO memberships (id, user_id, organisation_id, role)
+         SELECT gen_random_uuid(), u.id, m.organisation_id, 'clinic_admin'
+           FROM users u JOIN memberships m ON m.user_id = u.id AND m.role = 'doctor'
+          WHERE u.email = $1",
+    )
+    .bind(DOCTOR)
+    .execute(&app.owner)
+    .await
+    .unwrap();
+    let member: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'clinic.admin@rxgate.test'")
+            .fetch_one(&app.owner)
+            .await
+            .unwrap();
+    let doctor = app.login(DOCTOR, DEMO_PASSWORD).await;
+    assert!(
+        doctor["user"]["roles"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("clinic_admin"))
+    );
+    assert_problem(
+        app.get_auth(
+            &format!("/api/v1/patients/{member}/health-profile"),
+            &doctor,
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(
+        app.post_auth(&format!("/api/v1/patients/{member}/flag-overrides"), &doctor,
+            json!({ "flag": "hx_mtc", "raised": true, "reason": "Not my patient at all, should be refused." }))
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    // Their own patient's chart still opens.
+    let patient: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(PATIENT)
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    ok(
+        app.get_auth(
+            &format!("/api/v1/patients/{patient}/health-profile"),
+            &doctor,
+        )
+        .await,
+        200,
+    )
+    .await;
 }

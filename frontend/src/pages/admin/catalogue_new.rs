@@ -193,10 +193,6 @@ pub fn form_summary(
     Signal::derive(move || {
         error.with(|e| {
             let e = e.as_ref()?;
-            if e.code() == Some("PRODUCT_SLUG_TAKEN") {
-                // Said next to the name.
-                return None;
-            }
             let shown = |field: &str| fields.contains(&field) || field.starts_with("variants[");
             match e {
                 ApiError::Problem(p) if !p.errors.is_empty() => {
@@ -268,15 +264,8 @@ pub fn NewProduct() -> impl IntoView {
     });
     let pending = create.pending();
     let error = last_error(create);
-    let slug_taken = move || {
-        error.with(|e| {
-            e.as_ref()
-                .filter(|e| e.code() == Some("PRODUCT_SLUG_TAKEN"))
-                .map(ToString::to_string)
-        })
-    };
-    let name_field = field_error(error, "name");
-    let name_error = Signal::derive(move || name_field.get().or_else(slug_taken));
+    // A taken name (`PRODUCT_SLUG_TAKEN`) is a field error too: the API names the field.
+    let name_error = field_error(error, "name");
     let general = form_summary(error, "The product was not added", FIELDS);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

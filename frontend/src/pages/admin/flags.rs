@@ -85,23 +85,9 @@ fn NewFlagForm(reload: RwSignal<u32>) -> impl IntoView {
     });
     let pending = create.pending();
     let error = last_error(create);
-    let exists = move || {
-        error.with(|e| {
-            e.as_ref()
-                .filter(|e| e.code() == Some("FLAG_EXISTS"))
-                .map(ToString::to_string)
-        })
-    };
-    let code_field = field_error(error, "code");
-    let code_error = Signal::derive(move || code_field.get().or_else(exists));
+    // A taken code is a field error too (the API names the field of a conflict).
+    let code_error = field_error(error, "code");
     let general = general_error(error, FIELDS);
-    let general = Signal::derive(move || {
-        if exists().is_some() {
-            None
-        } else {
-            general.get()
-        }
-    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         created.set(None);

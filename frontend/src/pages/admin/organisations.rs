@@ -117,23 +117,9 @@ fn CreateOrganisation(reload: RwSignal<u32>) -> impl IntoView {
     });
     let pending = create.pending();
     let error = last_error(create);
-    let slug_taken = move || {
-        error.with(|e| {
-            e.as_ref()
-                .filter(|e| e.code() == Some("SLUG_TAKEN"))
-                .map(ToString::to_string)
-        })
-    };
-    let slug_field = field_error(error, "slug");
-    let slug_error = Signal::derive(move || slug_field.get().or_else(slug_taken));
+    // A taken address is a field error too (the API names the field of a conflict).
+    let slug_error = field_error(error, "slug");
     let general = general_error(error, FIELDS);
-    let general = Signal::derive(move || {
-        if slug_taken().is_some() {
-            None
-        } else {
-            general.get()
-        }
-    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         created.set(None);

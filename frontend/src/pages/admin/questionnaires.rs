@@ -208,8 +208,10 @@ pub fn QuestionnaireVersion() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let reload = RwSignal::new(0_u32);
     let announcement = RwSignal::new(None::<String>);
+    // Loaded again for another version: a new draft opens on this same route.
     let versions = LocalResource::new(move || {
         reload.get();
+        id.track();
         api::questionnaire_versions()
     });
     let flags = LocalResource::new(api::flags);

@@ -221,9 +221,16 @@ impl Draft {
     }
 
     pub fn add_question(self) {
-        let n = self.questions.with_untracked(Vec::len) + 1;
+        // The first `question_<n>` no question has (keys must stay unique after removals).
+        let taken: Vec<String> = self
+            .questions
+            .with_untracked(|qs| qs.iter().map(|q| q.key.get_untracked()).collect());
+        let key = (1..)
+            .map(|n| format!("question_{n}"))
+            .find(|k| !taken.contains(k))
+            .unwrap_or_default();
         let q = self.question_from(&Question {
-            key: format!("question_{n}"),
+            key,
             label: String::new(),
             help: None,
             kind: QuestionKind::Boolean,

@@ -552,26 +552,25 @@ fn RuleForm(shared: Shared) -> impl IntoView {
 
 #[component]
 fn RuleItem(rule: RuleView, shared: Shared) -> impl IntoView {
-    let flags = shared.flag_list();
-    let title = format!(
-        "{} × {} → {}",
-        target_name(&rule),
-        flag_label(&flags, &rule.flag),
-        action_label(&rule.action).to_lowercase()
-    );
-    // On screen the action is its badge.
-    let heading = format!(
-        "{} × {} → ",
-        target_name(&rule),
-        flag_label(&flags, &rule.flag)
-    );
+    // The flag's name arrives with the flags, which may come after the rules.
+    let heading = Signal::derive({
+        let rule = rule.clone();
+        move || {
+            format!(
+                "{} × {} → ",
+                target_name(&rule),
+                flag_label(&shared.flag_list(), &rule.flag)
+            )
+        }
+    });
+    let action = action_label(&rule.action).to_lowercase();
+    let title = Signal::derive(move || format!("{}{action}", heading.get()));
     let toggle = Action::new_local({
         let rule = rule.clone();
-        let title = title.clone();
         move |_: &()| {
             let mut body = input_of(&rule);
             body.active = !rule.active;
-            let (id, title) = (rule.id.to_string(), title.clone());
+            let (id, title) = (rule.id.to_string(), title.get_untracked());
             async move {
                 let saved = api::update_rule(&id, &body).await?;
                 shared.announcement.set(Some(if saved.active {
@@ -596,7 +595,7 @@ fn RuleItem(rule: RuleView, shared: Shared) -> impl IntoView {
         <li class="item rule-item">
             <div class="item-main">
                 <p class="item-title">
-                    {heading} {action_badge(&rule.action)} " " {status_badge(rule.active)}
+                    {move || heading.get()} {action_badge(&rule.action)} " " {status_badge(rule.active)}
                 </p>
                 <dl class="facts compact">
                     <dt>"Patient is told"</dt>
@@ -611,7 +610,7 @@ fn RuleItem(rule: RuleView, shared: Shared) -> impl IntoView {
                 <button
                     class="button secondary"
                     type="button"
-                    aria-label=format!("Edit the rule {title}")
+                    aria-label=move || format!("Edit the rule {}", title.get())
                     on:click=move |_| shared.editing.set(Some(edit_rule.clone()))
                 >
                     "Edit"
@@ -619,7 +618,7 @@ fn RuleItem(rule: RuleView, shared: Shared) -> impl IntoView {
                 <button
                     class=if rule.active { "button danger" } else { "button" }
                     type="button"
-                    aria-label=format!("{toggle_label} the rule {title}")
+                    aria-label=move || format!("{toggle_label} the rule {}", title.get())
                     disabled=move || pending.get()
                     on:click=move |_| {
                         shared.announcement.set(None);

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use rxgate_api_types::health::{FlagOverrideInput, HealthProfile};
 
-use super::{FlagNames, known_name};
+use super::FlagNames;
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
 use crate::components::form::{
@@ -31,14 +31,12 @@ pub fn PatientChart() -> impl IntoView {
         let id = id.get();
         async move { api::patient_health_profile(&id).await }
     });
-    // Known at once when a list led here (see `ChartLink`), else from the chart itself.
+    // From the chart itself: nothing about a patient outlives the answer that showed it.
     let name = Signal::derive(move || {
-        known_name(&id.get()).or_else(|| {
-            profile
-                .get()
-                .and_then(Result::ok)
-                .map(|p: HealthProfile| p.patient_name)
-        })
+        profile
+            .get()
+            .and_then(Result::ok)
+            .map(|p: HealthProfile| p.patient_name)
     });
     let names: FlagNames = LocalResource::new(api::flags);
     view! {

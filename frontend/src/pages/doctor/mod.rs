@@ -7,9 +7,6 @@ pub mod patients;
 pub mod prices;
 pub mod review_queue;
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rxgate_api_types::catalogue::FlagView;
@@ -34,22 +31,9 @@ pub fn named_flags(codes: &[String], names: FlagNames) -> Vec<(String, String)> 
         .collect()
 }
 
-thread_local! {
-    /// Names of the patients listed on this tab's lists, by id: the chart says whose it is
-    /// without another request (the health profile carries no name) and without putting the
-    /// name in the address. Memory only, like everything else about patients here.
-    static NAMES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
-}
-
-/// The name of patient `id`, if a list showed it in this tab.
-pub fn known_name(id: &str) -> Option<String> {
-    NAMES.with(|names| names.borrow().get(id).cloned())
-}
-
 /// A link to a patient's chart.
 #[component]
 pub fn ChartLink(id: String, name: String) -> impl IntoView {
     let href = crate::routes::Page::DoctorPatientChart.item(&id);
-    NAMES.with(|names| names.borrow_mut().insert(id, name.clone()));
     view! { <A href=href>{name}</A> }
 }

@@ -187,8 +187,9 @@ pub async fn add_variants(
         return Err(ApiError::Validation(errors));
     }
     let mut tx = state.begin_as(&principal).await?;
-    // The product must exist (and be visible to the caller) before anything is written.
-    admin_detail(&mut tx, id).await?;
+    if !catalogue::product_exists(&mut tx, id).await? {
+        return Err(ApiError::NotFound);
+    }
     let ids = catalogue::insert_variants(&mut tx, id, &variants).await?;
     audit::record(
         &mut tx,

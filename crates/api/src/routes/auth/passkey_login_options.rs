@@ -35,10 +35,8 @@ pub async fn passkey_login_options(state: web::Data<AppState>) -> Result<HttpRes
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(PasskeyChallenge {
-            ceremony_id,
-            options: to_json(&modal(options))?,
-        }))
+    Ok(HttpResponse::Ok().json(PasskeyChallenge {
+        ceremony_id,
+        options: to_json(&modal(options))?,
+    }))
 }

@@ -50,10 +50,8 @@ pub async fn passkey_mfa_options(
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(PasskeyChallenge {
-            ceremony_id,
-            options: to_json(&options)?,
-        }))
+    Ok(HttpResponse::Ok().json(PasskeyChallenge {
+        ceremony_id,
+        options: to_json(&options)?,
+    }))
 }

@@ -38,7 +38,11 @@ pub async fn add_flag_override(
     principal.require(Role::Doctor)?;
     let patient = id.into_inner();
     let mut tx = state.begin_as(&principal).await?;
-    users::find(&mut tx, patient).await?;
+    // Only the doctor's own patients: not every member a doctor who also administers the
+    // clinic may see.
+    if !users::is_doctors_patient(&mut tx, principal.user_id, patient).await? {
+        return Err(ApiError::NotFound);
+    }
     if !questionnaires::flags(&mut tx)
         .await?
         .iter()

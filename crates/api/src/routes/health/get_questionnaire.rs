@@ -61,18 +61,16 @@ pub async fn get_questionnaire(
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(QuestionnaireForPatient {
-            version_id: version.id,
-            name: version.questionnaire_name.clone(),
-            version: version.version,
-            definition: convert(&definition)?,
-            answers: convert(&answers)?,
-            progress: Progress {
-                answered: i32::try_from(answered).unwrap_or(i32::MAX),
-                visible: i32::try_from(visible).unwrap_or(i32::MAX),
-            },
-            state: answer_state.into(),
-        }))
+    Ok(HttpResponse::Ok().json(QuestionnaireForPatient {
+        version_id: version.id,
+        name: version.questionnaire_name.clone(),
+        version: version.version,
+        definition: convert(&definition)?,
+        answers: convert(&answers)?,
+        progress: Progress {
+            answered: i32::try_from(answered).unwrap_or(i32::MAX),
+            visible: i32::try_from(visible).unwrap_or(i32::MAX),
+        },
+        state: answer_state.into(),
+    }))
 }

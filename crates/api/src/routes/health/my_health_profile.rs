@@ -37,7 +37,5 @@ pub async fn my_health_profile(
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(profile))
+    Ok(HttpResponse::Ok().json(profile))
 }

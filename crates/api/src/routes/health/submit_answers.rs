@@ -65,7 +65,5 @@ pub async fn submit_answers(
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(profile))
+    Ok(HttpResponse::Ok().json(profile))
 }

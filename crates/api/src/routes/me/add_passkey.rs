@@ -105,10 +105,8 @@ pub async fn add_passkey(
         None,
         Utc::now(),
     )?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(PasskeyRegistered {
-            passkey: passkey_view(&row),
-            tokens,
-        }))
+    Ok(HttpResponse::Created().json(PasskeyRegistered {
+        passkey: passkey_view(&row),
+        tokens,
+    }))
 }

@@ -76,10 +76,8 @@ pub async fn confirm_totp(
     .await?;
     tx.commit().await?;
     let tokens = token_response(&state, identity, principal.session_id, true, None, now)?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(MfaEnrolled {
-            recovery_codes: codes,
-            tokens,
-        }))
+    Ok(HttpResponse::Ok().json(MfaEnrolled {
+        recovery_codes: codes,
+        tokens,
+    }))
 }

@@ -68,12 +68,10 @@ pub async fn passkey_options(
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(PasskeyChallenge {
-            ceremony_id,
-            options: to_json(&prefer_discoverable(options))?,
-        }))
+    Ok(HttpResponse::Ok().json(PasskeyChallenge {
+        ceremony_id,
+        options: to_json(&prefer_discoverable(options))?,
+    }))
 }
 
 /// Adding a factor needs the existing one passed: a stolen password alone must not be enough

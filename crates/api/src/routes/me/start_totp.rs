@@ -56,11 +56,9 @@ pub async fn start_totp(
     )
     .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(TotpEnrolment {
-            secret,
-            otpauth_url,
-            qr_svg,
-        }))
+    Ok(HttpResponse::Ok().json(TotpEnrolment {
+        secret,
+        otpauth_url,
+        qr_svg,
+    }))
 }
