@@ -16,7 +16,12 @@ use crate::RepoError;
 pub struct RlsContext {
     pub user_id: Option<Uuid>,
     pub roles: Vec<String>,
+    /// Every clinic the user belongs to, in any role.
     pub clinic_ids: Vec<Uuid>,
+    /// The role the user holds in each clinic: policies that act for one role (a clinic's
+    /// admin, a doctor) read `app_clinic_ids_as(role)`, so a clinic admin of one clinic who is
+    /// a patient of another cannot manage the other.
+    pub clinic_roles: Vec<(String, Uuid)>,
     pub pharmacy_ids: Vec<Uuid>,
     /// Background work and start-up tasks that act for the platform, not for a user.
     pub system: bool,
@@ -86,13 +91,19 @@ impl Db {
                 set_config('app.clinic_ids', $3, true) AS "clinic_ids!",
                 set_config('app.pharmacy_ids', $4, true) AS "pharmacy_ids!",
                 set_config('app.system', $5, true) AS "system!",
-                set_config('app.request_id', $6, true) AS "request_id!""#,
+                set_config('app.request_id', $6, true) AS "request_id!",
+                set_config('app.clinic_roles', $7, true) AS "clinic_roles!""#,
             user_id,
             join(&ctx.roles),
             join(&ctx.clinic_ids),
             join(&ctx.pharmacy_ids),
             if ctx.system { "on" } else { "off" },
             ctx.request_id.clone().unwrap_or_default(),
+            ctx.clinic_roles
+                .iter()
+                .map(|(role, clinic)| format!("{role}:{clinic}"))
+                .collect::<Vec<_>>()
+                .join(","),
         )
         .fetch_one(&mut *tx)
         .await?;

@@ -15,10 +15,15 @@ async fn as_app(pool: &PgPool, ctx: &RlsContext) -> Transaction<'static, Postgre
     tx
 }
 
+/// A user holding every one of `roles` in every one of `clinics`.
 fn user(id: Uuid, roles: &[&str], clinics: Vec<Uuid>) -> RlsContext {
     RlsContext {
         user_id: Some(id),
         roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        clinic_roles: roles
+            .iter()
+            .flat_map(|r| clinics.iter().map(move |c| ((*r).to_owned(), *c)))
+            .collect(),
         clinic_ids: clinics,
         ..RlsContext::default()
     }
@@ -349,5 +354,45 @@ async fn health_data_and_clinic_selection_follow_their_owners(pool: PgPool) {
     assert!(
         matches!(err, rxgate_persistence::RepoError::Forbidden),
         "{err:?}"
+    );
+    tx.rollback().await.unwrap();
+
+    // Clinic A's admin who is also a patient of clinic B: B's selection, people and
+    // memberships stay out of reach (the role held there is what counts).
+    let both = RlsContext {
+        user_id: Some(w.admin_a),
+        roles: vec!["clinic_admin".into(), "patient".into()],
+        clinic_ids: vec![w.clinic_a, w.clinic_b],
+        clinic_roles: vec![
+            ("clinic_admin".into(), w.clinic_a),
+            ("patient".into(), w.clinic_b),
+        ],
+        ..RlsContext::default()
+    };
+    let mut tx = as_app(&pool, &both).await;
+    assert!(!ids(&mut tx, "SELECT id FROM users").await.contains(&w.bob));
+    assert!(
+        ids(
+            &mut tx,
+            "SELECT organisation_id FROM memberships WHERE user_id <> app_user_id()"
+        )
+        .await
+        .iter()
+        .all(|org| *org == w.clinic_a)
+    );
+    let err = catalogue::set_clinic_selection(&mut tx, w.clinic_b, product, true)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, rxgate_persistence::RepoError::Forbidden),
+        "{err:?}"
+    );
+    tx.rollback().await.unwrap();
+    let mut tx = as_app(&pool, &both).await;
+    assert!(
+        catalogue::set_clinic_selection(&mut tx, w.clinic_a, product, true)
+            .await
+            .unwrap(),
+        "their own clinic's selection is theirs to change"
     );
 }

@@ -17,6 +17,10 @@ pub struct AccessClaims {
     pub sid: Uuid,
     pub roles: Vec<String>,
     pub clinics: Vec<Uuid>,
+    /// The role held in each clinic, as `role:clinic-id` (a person may be a clinic's admin and
+    /// another clinic's patient).
+    #[serde(default)]
+    pub clinic_roles: Vec<String>,
     pub pharmacies: Vec<Uuid>,
     /// Whether the session passed a second factor.
     pub mfa: bool,
@@ -36,6 +40,7 @@ pub struct TokenFacts {
     pub session_id: Uuid,
     pub roles: Vec<String>,
     pub clinics: Vec<Uuid>,
+    pub clinic_roles: Vec<(String, Uuid)>,
     pub pharmacies: Vec<Uuid>,
     pub mfa: bool,
     pub mfa_enrolled: bool,
@@ -108,6 +113,11 @@ impl JwtKeys {
             sid: facts.session_id,
             roles: facts.roles,
             clinics: facts.clinics,
+            clinic_roles: facts
+                .clinic_roles
+                .iter()
+                .map(|(role, clinic)| format!("{role}:{clinic}"))
+                .collect(),
             pharmacies: facts.pharmacies,
             mfa: facts.mfa,
             mfa_enrolled: facts.mfa_enrolled,

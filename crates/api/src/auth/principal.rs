@@ -21,7 +21,10 @@ pub struct Principal {
     pub user_id: Uuid,
     pub session_id: Uuid,
     pub roles: Vec<Role>,
+    /// Every clinic the caller belongs to, in any role.
     pub clinic_ids: Vec<Uuid>,
+    /// The role the caller holds in each clinic.
+    pub clinic_roles: Vec<(Role, Uuid)>,
     pub pharmacy_ids: Vec<Uuid>,
     pub mfa: bool,
     pub mfa_enrolled: bool,
@@ -55,6 +58,20 @@ impl Principal {
         }
     }
 
+    /// The clinics where the caller holds `role` (a clinic admin of one clinic may be a patient
+    /// of another: what they may do depends on the role they hold there).
+    pub fn clinics_as(&self, role: Role) -> impl Iterator<Item = Uuid> + '_ {
+        self.clinic_roles
+            .iter()
+            .filter(move |(r, _)| *r == role)
+            .map(|(_, clinic)| *clinic)
+    }
+
+    /// Whether the caller holds `role` in `clinic`.
+    pub fn is_at(&self, role: Role, clinic: Uuid) -> bool {
+        self.clinics_as(role).any(|c| c == clinic)
+    }
+
     /// The role recorded as acting in audit events: the most privileged one held.
     pub fn acting_role(&self) -> Option<String> {
         self.roles.iter().max().map(|r| r.as_str().to_owned())
@@ -65,6 +82,11 @@ impl Principal {
             user_id: Some(self.user_id),
             roles: self.roles.iter().map(|r| r.as_str().to_owned()).collect(),
             clinic_ids: self.clinic_ids.clone(),
+            clinic_roles: self
+                .clinic_roles
+                .iter()
+                .map(|(role, clinic)| (role.as_str().to_owned(), *clinic))
+                .collect(),
             pharmacy_ids: self.pharmacy_ids.clone(),
             system: false,
             request_id: current_request_id(),
@@ -134,6 +156,14 @@ fn from_token(req: &HttpRequest) -> Result<Principal, ApiError> {
                 .filter_map(|r| Role::from_str(r).ok())
                 .collect(),
             clinic_ids: claims.clinics,
+            clinic_roles: claims
+                .clinic_roles
+                .iter()
+                .filter_map(|pair| {
+                    let (role, clinic) = pair.split_once(':')?;
+                    Some((Role::from_str(role).ok()?, clinic.parse().ok()?))
+                })
+                .collect(),
             pharmacy_ids: claims.pharmacies,
             mfa: claims.mfa,
             mfa_enrolled: claims.mfa_enrolled,

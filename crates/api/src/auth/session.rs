@@ -21,6 +21,8 @@ pub struct Identity {
     pub me: Me,
     pub roles: Vec<String>,
     pub clinics: Vec<Uuid>,
+    /// The role held in each clinic (a doctor's only once approved).
+    pub clinic_roles: Vec<(String, Uuid)>,
     pub pharmacies: Vec<Uuid>,
     pub mfa_enrolled: bool,
 }
@@ -53,6 +55,11 @@ pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Ide
         ids
     };
     let clinics = pick("clinic");
+    let clinic_roles: Vec<(String, Uuid)> = memberships
+        .iter()
+        .filter(|m| m.organisation_kind == "clinic" && (m.role != "doctor" || doctor_approved))
+        .map(|m| (m.role.clone(), m.organisation_id))
+        .collect();
     let pharmacies = pick("pharmacy");
     Ok(Identity {
         me: Me {
@@ -81,6 +88,7 @@ pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Ide
         },
         roles,
         clinics,
+        clinic_roles,
         pharmacies,
         mfa_enrolled,
     })
@@ -121,6 +129,7 @@ pub fn token_response(
                 session_id,
                 roles: identity.roles,
                 clinics: identity.clinics,
+                clinic_roles: identity.clinic_roles,
                 pharmacies: identity.pharmacies,
                 mfa,
                 mfa_enrolled: identity.mfa_enrolled,

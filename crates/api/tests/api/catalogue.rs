@@ -1955,3 +1955,103 @@ async fn a_doctor_who_also_runs_the_clinic_sees_only_their_own_patients_charts()
     )
     .await;
 }
+
+#[tokio::test]
+async fn what_someone_may_do_in_a_clinic_depends_on_their_role_there() {
+    let app = spawn_app().await;
+    app.seed().await;
+    // Another clinic, where the demo clinic's admin and the demo doctor are only patients.
+    let other: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO organisations (id, kind, name, slug)
+         VALUES (gen_random_uuid(), 'clinic', 'Other Clinic', 'other-clinic') RETURNING id",
+    )
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    for email in ["clinic.admin@rxgate.test", DOCTOR] {
+        sqlx::query(
+            "INSERT INTO memberships (id, user_id, organisation_id, role)
+             SELECT gen_random_uuid(), id, $2, 'patient' FROM users WHERE email = $1",
+        )
+        .bind(email)
+        .bind(other)
+        .execute(&app.owner)
+        .await
+        .unwrap();
+    }
+    let clinic_admin = app.login("clinic.admin@rxgate.test", DEMO_PASSWORD).await;
+    let doctor = app.login(DOCTOR, DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let product_id = product(&catalogue(&app, &patient).await, "Paracetamol")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let detail = ok(
+        app.get_auth(
+            &format!("/api/v1/catalogue/products/{product_id}"),
+            &patient,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let variant = detail["variants"][0]["id"].as_str().unwrap().to_owned();
+
+    // A patient there is not its admin: its selection and prices are 404 to them.
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/clinics/{other}/products/{product_id}"),
+            &clinic_admin,
+            json!({ "sells": true }),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/clinics/{other}/prices/{variant}"),
+            &clinic_admin,
+            json!({ "price": { "amount_minor": 1, "currency": "ZAR" } }),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    // …nor a doctor who sets prices for their patients there.
+    assert_problem(
+        put_auth(
+            &app,
+            &format!("/api/v1/me/prices/{variant}"),
+            &doctor,
+            json!({ "clinic_id": other, "price": { "amount_minor": 1, "currency": "ZAR" } }),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    // In the clinic they run, nothing changed.
+    let own = doctor["user"]["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "doctor")
+        .unwrap()["organisation_id"]
+        .clone();
+    assert_eq!(
+        put_auth(
+            &app,
+            &format!("/api/v1/me/prices/{variant}"),
+            &doctor,
+            json!({ "clinic_id": own, "price": null }),
+        )
+        .await
+        .status(),
+        204
+    );
+}

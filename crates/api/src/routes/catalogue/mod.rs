@@ -48,7 +48,7 @@ impl Viewer {
         if !staff {
             principal.require(Role::Patient)?;
             return Ok(Self {
-                clinic_id: principal.clinic_ids.first().copied(),
+                clinic_id: principal.clinics_as(Role::Patient).next(),
                 patient_id: Some(principal.user_id),
                 clinician: false,
                 include_inactive: false,
@@ -147,9 +147,7 @@ pub(crate) fn require_clinic_manager(
     principal: &Principal,
     clinic_id: Uuid,
 ) -> Result<(), ApiError> {
-    if principal.has(Role::PlatformAdmin)
-        || (principal.has(Role::ClinicAdmin) && principal.clinic_ids.contains(&clinic_id))
-    {
+    if principal.has(Role::PlatformAdmin) || principal.is_at(Role::ClinicAdmin, clinic_id) {
         Ok(())
     } else if principal.has(Role::ClinicAdmin) {
         Err(ApiError::NotFound)

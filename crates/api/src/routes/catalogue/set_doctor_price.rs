@@ -34,7 +34,7 @@ pub async fn set_doctor_price(
     body: web::Json<DoctorPriceInput>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Role::Doctor)?;
-    if !principal.clinic_ids.contains(&body.clinic_id) {
+    if !principal.is_at(Role::Doctor, body.clinic_id) {
         return Err(ApiError::NotFound);
     }
     let variant_id = variant_id.into_inner();

@@ -30,7 +30,7 @@ pub async fn get_questionnaire(
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Role::Patient)?;
-    let clinic = principal.clinic_ids.first().copied();
+    let clinic = principal.clinics_as(Role::Patient).next();
     let mut tx = state.begin_as(&principal).await?;
     let version = current_version(&mut tx, clinic).await?;
     let definition = definition_of(&version)?;

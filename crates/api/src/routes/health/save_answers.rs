@@ -37,7 +37,7 @@ pub async fn save_answers(
         &mut tx,
         &state,
         principal.user_id,
-        principal.clinic_ids.first().copied(),
+        principal.clinics_as(Role::Patient).next(),
         &body,
         false,
         Utc::now().date_naive(),

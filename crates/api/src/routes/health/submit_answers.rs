@@ -42,7 +42,7 @@ pub async fn submit_answers(
         &mut tx,
         &state,
         principal.user_id,
-        principal.clinic_ids.first().copied(),
+        principal.clinics_as(Role::Patient).next(),
         &body,
         true,
         today,
