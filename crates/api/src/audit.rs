@@ -32,6 +32,13 @@ impl<'a> Event<'a> {
         self
     }
 
+    /// A list that showed these people's data (health flags, names): the event names each
+    /// of them, so "who saw patient X" is answered for lists too.
+    pub fn shown(self, patient_ids: impl IntoIterator<Item = uuid::Uuid>) -> Self {
+        let ids: Vec<String> = patient_ids.into_iter().map(|id| id.to_string()).collect();
+        self.details(serde_json::json!({ "patient_ids": ids }))
+    }
+
     pub fn details(mut self, details: serde_json::Value) -> Self {
         self.details = Some(details);
         self

@@ -376,6 +376,17 @@ async fn a_doctor_overrides_a_flag_with_a_reason_and_sees_the_review_queue() {
     .await;
     assert_eq!(queue["items"][0]["patient_id"], patient_id.as_str());
     assert_eq!(queue["items"][0]["flags"], json!(["on_anticoagulants"]));
+    // The audit log names whose flags the list showed.
+    let shown: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events
+          WHERE action = 'read' AND entity_type = 'review_queue'
+            AND details -> 'patient_ids' ? $1",
+    )
+    .bind(patient_id.as_str())
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert_eq!(shown, 1);
 
     let chart = ok(
         app.get_auth(

@@ -40,15 +40,6 @@ pub async fn list_patients(
     let mut tx = state.begin_as(&principal).await?;
     let rows =
         questionnaires::doctor_patients(&mut tx, principal.user_id, search, after, limit).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("list", "patient", principal.user_id),
-    )
-    .await?;
-    tx.commit().await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| {
         NameCursor {
             name: r.name.clone(),
@@ -56,6 +47,15 @@ pub async fn list_patients(
         }
         .encode()
     });
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("list", "patient", principal.user_id).shown(rows.iter().map(|r| r.patient_id)),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(HttpResponse::Ok().json(CursorPage {
         items: rows
             .into_iter()

@@ -38,15 +38,6 @@ pub async fn review_queue(
     let limit = page_size(query.limit);
     let mut tx = state.begin_as(&principal).await?;
     let rows = questionnaires::review_queue(&mut tx, principal.user_id, after, limit).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("read", "review_queue", principal.user_id),
-    )
-    .await?;
-    tx.commit().await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| {
         NameCursor {
             name: r.patient_name.clone(),
@@ -54,6 +45,16 @@ pub async fn review_queue(
         }
         .encode()
     });
+    audit::record(
+        &mut tx,
+        Some(&principal),
+        None,
+        &meta,
+        Event::new("read", "review_queue", principal.user_id)
+            .shown(rows.iter().map(|r| r.patient_id)),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(HttpResponse::Ok().json(CursorPage {
         items: rows
             .into_iter()
