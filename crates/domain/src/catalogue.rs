@@ -30,6 +30,11 @@ pub enum CatalogueError {
     PrescriptionRequiredBySchedule(Schedule),
     #[error("a price override must be in {expected}, the product's currency (got {found})")]
     CurrencyMismatch { expected: Currency, found: Currency },
+    #[error(
+        "clinics or doctors price this variant in {0}: their prices must go before the list \
+         price changes currency"
+    )]
+    OverridesInCurrency(Currency),
 }
 
 impl CatalogueError {
@@ -42,6 +47,7 @@ impl CatalogueError {
             Self::UnknownSchedule(_) => "UNKNOWN_SCHEDULE",
             Self::PrescriptionRequiredBySchedule(_) => "PRESCRIPTION_REQUIRED_BY_SCHEDULE",
             Self::CurrencyMismatch { .. } => "CURRENCY_MISMATCH",
+            Self::OverridesInCurrency(_) => "OVERRIDES_IN_CURRENCY",
         }
     }
 }
@@ -322,6 +328,20 @@ pub fn check_price_override(base: &Money, over: &Money) -> Result<(), CatalogueE
     }
 }
 
+/// A variant's list price may change currency only while no clinic or doctor prices it (every
+/// override is in the list price's currency, see [`check_price_override`]).
+pub fn check_list_price_change(
+    old: &Currency,
+    new: &Currency,
+    has_overrides: bool,
+) -> Result<(), CatalogueError> {
+    if old == new || !has_overrides {
+        Ok(())
+    } else {
+        Err(CatalogueError::OverridesInCurrency(old.clone()))
+    }
+}
+
 /// The price a patient pays: the prescribing doctor's override beats the clinic's override,
 /// which beats the catalogue's base price (SPEC C7).
 pub fn effective_price(
@@ -490,6 +510,27 @@ mod tests {
         assert_eq!(check_price_override(&zar(100), &zar(5)), Ok(()));
         let err = check_price_override(&zar(100), &usd).unwrap_err();
         assert_eq!(err.code(), "CURRENCY_MISMATCH");
+    }
+
+    #[test]
+    fn a_list_price_changes_currency_only_without_overrides() {
+        let (zar, usd) = (
+            Currency::parse("ZAR").unwrap(),
+            Currency::parse("USD").unwrap(),
+        );
+        let cases = [
+            (&zar, &zar, false, true),
+            (&zar, &zar, true, true),
+            (&zar, &usd, false, true),
+            (&zar, &usd, true, false),
+        ];
+        for (old, new, overrides, ok) in cases {
+            assert_eq!(
+                check_list_price_change(old, new, overrides).is_ok(),
+                ok,
+                "{old} -> {new}, overrides: {overrides}"
+            );
+        }
     }
 
     proptest! {

@@ -651,6 +651,21 @@ pub async fn variant_price(
     Ok(row.map(|r| (r.price_minor, r.currency)))
 }
 
+/// Whether any clinic or doctor has its own price for the variant.
+pub async fn has_price_overrides(
+    conn: &mut PgConnection,
+    variant_id: Uuid,
+) -> Result<bool, RepoError> {
+    let yes = sqlx::query_scalar!(
+        r#"SELECT (EXISTS (SELECT 1 FROM clinic_variant_prices WHERE variant_id = $1)
+                OR EXISTS (SELECT 1 FROM doctor_variant_prices WHERE variant_id = $1)) AS "yes!""#,
+        variant_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(yes)
+}
+
 /// Whether a product exists in the master catalogue.
 pub async fn product_exists(conn: &mut PgConnection, id: Uuid) -> Result<bool, RepoError> {
     let yes = sqlx::query_scalar!(

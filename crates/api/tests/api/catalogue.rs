@@ -1638,6 +1638,28 @@ async fn an_admin_edits_deactivates_and_reprices_products() {
         json!({ "pack_size": 1, "price": { "amount_minor": 1, "currency": "ZAR" }, "active": true })).await, 404, "NOT_FOUND").await;
     assert_problem(put_auth(&app, &format!("/api/v1/admin/variants/{variant}"), &admin,
         json!({ "pack_size": 0, "price": { "amount_minor": 1, "currency": "ZAR" }, "active": true })).await, 422, "VALIDATION_FAILED").await;
+    // Another currency while a clinic prices the variant in rand: refused, nothing changed.
+    let clinic_id: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE kind = 'clinic' LIMIT 1")
+            .fetch_one(&app.owner)
+            .await
+            .unwrap();
+    sqlx::query("INSERT INTO clinic_variant_prices (clinic_id, variant_id, price_minor, currency) VALUES ($1, $2::uuid, 6000, 'ZAR')")
+        .bind(clinic_id)
+        .bind(variant)
+        .execute(&app.owner)
+        .await
+        .unwrap();
+    let body = assert_problem(put_auth(&app, &format!("/api/v1/admin/variants/{variant}"), &admin,
+        json!({ "strength": "10 mg", "pack_size": 30, "price": { "amount_minor": 650, "currency": "USD" }, "active": true })).await, 409, "OVERRIDES_IN_CURRENCY").await;
+    assert_eq!(body["errors"][0]["field"], "price");
+    let currency: String =
+        sqlx::query_scalar("SELECT currency FROM product_variants WHERE id = $1::uuid")
+            .bind(variant)
+            .fetch_one(&app.owner)
+            .await
+            .unwrap();
+    assert_eq!(currency, "ZAR");
     assert_problem(
         put_auth(
             &app,

@@ -6,7 +6,7 @@ use rxgate_api_types::catalogue::{
     CategoryView, NewCategory, NewVariantsInput, ProductDetail, ProductUpdate, VariantUpdate,
 };
 use rxgate_api_types::{FieldError, Problem};
-use rxgate_domain::catalogue::Money;
+use rxgate_domain::catalogue::{Currency, Money, check_list_price_change};
 use rxgate_domain::identity::Role;
 use rxgate_persistence::catalogue::{self, ProductChange};
 use uuid::Uuid;
@@ -113,6 +113,7 @@ pub async fn update_product(
         (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
         (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`OVERRIDES_IN_CURRENCY`: clinics or doctors price it in the old currency", body = Problem, content_type = "application/problem+json"),
         (status = UNPROCESSABLE_ENTITY, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -128,6 +129,19 @@ pub async fn update_variant(
     let id = id.into_inner();
     let price = money("price", &body.price).map_err(|e| ApiError::Validation(vec![e]))?;
     let mut tx = state.begin_as(&principal).await?;
+    let (_, old_currency) = catalogue::variant_price(&mut tx, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let old_currency = Currency::parse(&old_currency).map_err(ApiError::internal)?;
+    let overrides =
+        old_currency != *price.currency() && catalogue::has_price_overrides(&mut tx, id).await?;
+    check_list_price_change(&old_currency, price.currency(), overrides).map_err(|e| {
+        ApiError::FieldConflict {
+            code: e.code(),
+            field: "price",
+            detail: e.to_string(),
+        }
+    })?;
     if !catalogue::update_variant(
         &mut tx,
         id,
