@@ -2088,3 +2088,32 @@ async fn what_someone_may_do_in_a_clinic_depends_on_their_role_there() {
         204
     );
 }
+
+#[tokio::test]
+async fn an_import_of_valid_rows_reports_rows_the_database_would_refuse() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let header = "name,category,dosage_form,strength,schedule,requires_prescription,requires_consult,consult_fee_minor,consult_fee_currency,ingredients,description,sku,variant_strength,pack_size,price_minor,currency\n";
+    let long = "x".repeat(81);
+    let file = format!(
+        "{header}\
+         Zinc 10 mg tablets,allergy,tablet,10 mg,S0,no,,,,Zinc,Fine,ZNC-10-30,,30,3000,ZAR\n\
+         zinc 10 MG tablets,allergy,tablet,10 mg,S0,no,,,,Zinc,Same address,ZNC-10-60,,60,5000,ZAR\n\
+         Iron tablets,allergy,tablet,{long},S0,no,,,,Iron,Too strong,FE-1,,30,3000,ZAR\n\
+         Folic acid tablets,allergy,tablet,5 mg,S0,no,,,,Folic acid,Fine,FA-5-30,{long},30,3000,ZAR\n"
+    );
+    let report = ok(import(&app, &admin, "valid_rows", &file).await, 200).await;
+    assert_eq!(report["products_created"], 1, "{report}");
+    let problems: Vec<(u64, &str)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["line"].as_u64().unwrap(), p["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        problems,
+        [(3, "name"), (4, "strength"), (5, "variant_strength")],
+        "{report}"
+    );
+}

@@ -12,7 +12,7 @@ use rxgate_domain::identity::Role;
 use rxgate_persistence::catalogue::{self, NewProduct, NewVariant};
 use uuid::Uuid;
 
-use super::create_product::slugify;
+use super::create_product::{checked_ingredients, ingredient_ids, slugify};
 use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
@@ -173,6 +173,7 @@ pub async fn import_products(
         problems: Vec::new(),
     };
     let mut seen_skus = HashSet::new();
+    let mut seen_slugs = HashSet::new();
     let mut ready: Vec<(NewProduct, Vec<String>)> = Vec::new();
     for name in &order {
         let group = &groups[name];
@@ -191,6 +192,30 @@ pub async fn import_products(
                 "name",
                 "A product with this name exists already.",
             );
+        } else if !seen_slugs.insert(slug.clone()) {
+            // Two names that differ only in case or punctuation make the same address.
+            check.fail(
+                first.line,
+                "name",
+                "Another product of the file has (nearly) the same name.",
+            );
+        }
+        for (column, max) in [("strength", 80), ("description", 10_000)] {
+            if first.get(column).len() > max {
+                check.fail(first.line, column, format!("At most {max} characters."));
+            }
+        }
+        let mut names_problem = Vec::new();
+        let ingredients = checked_ingredients(
+            &first
+                .get("ingredients")
+                .split(';')
+                .map(str::to_owned)
+                .collect::<Vec<_>>(),
+            &mut names_problem,
+        );
+        for p in names_problem {
+            check.fail(first.line, "ingredients", p.message);
         }
         let category = categories.iter().find(|c| c.slug == first.get("category"));
         if category.is_none() {
@@ -252,6 +277,9 @@ pub async fn import_products(
                     None
                 }
             };
+            if row.get("variant_strength").len() > 80 {
+                check.fail(row.line, "variant_strength", "At most 80 characters.");
+            }
             let pack: Option<i32> = check.number(row, "pack_size");
             if pack.is_some_and(|p| !(1..=100_000).contains(&p)) {
                 check.fail(row.line, "pack_size", "The pack size is 1 to 100000.");
@@ -275,13 +303,6 @@ pub async fn import_products(
         else {
             continue;
         };
-        let ingredients = first
-            .get("ingredients")
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
         ready.push((
             NewProduct {
                 slug,
@@ -310,11 +331,7 @@ pub async fn import_products(
         problems: check.problems,
     };
     for (mut product, ingredients) in ready {
-        for name in ingredients {
-            product
-                .ingredient_ids
-                .push(catalogue::ingredient_id(&mut tx, &name).await?);
-        }
+        product.ingredient_ids = ingredient_ids(&mut tx, &ingredients).await?;
         catalogue::insert_product(&mut tx, &product, Some(principal.user_id)).await?;
         report.products_created += 1;
         report.variants_created += u32::try_from(product.variants.len()).unwrap_or(u32::MAX);
