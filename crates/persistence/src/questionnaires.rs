@@ -491,7 +491,8 @@ pub async fn doctor_patients(
                     WHERE r.patient_id = u.id AND r.status = 'submitted') AS submitted_at
              FROM (SELECT DISTINCT patient_id FROM doctor_patient_links WHERE doctor_id = $1) l
              JOIN users u ON u.id = l.patient_id
-            WHERE ($2::text IS NULL OR u.display_name ILIKE '%' || like_escape($2) || '%' OR u.email ILIKE '%' || like_escape($2) || '%')
+            WHERE ($2::text IS NULL
+                   OR lower(u.email::text || ' ' || u.display_name) LIKE '%' || like_escape(lower($2)) || '%')
               AND ($3::text IS NULL OR (u.display_name, u.id) > ($3, $4))
             ORDER BY u.display_name, u.id
             LIMIT $5"#,

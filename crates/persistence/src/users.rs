@@ -451,21 +451,21 @@ pub async fn search(
     limit: i64,
 ) -> Result<Vec<UserSummaryRow>, RepoError> {
     let (at, id) = before.unzip();
-    let pattern = q.map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
     let rows = sqlx::query_as!(
         UserSummaryRow,
         r#"SELECT u.id, u.email::text AS "email!", u.display_name, u.status::text AS "status!",
                   coalesce(array_agg(DISTINCT m.role::text) FILTER (WHERE m.role IS NOT NULL), '{}') AS "roles!",
                   u.created_at
              FROM users u LEFT JOIN memberships m ON m.user_id = u.id
-            WHERE ($1::text IS NULL OR lower(u.email::text || ' ' || u.display_name) LIKE $1)
+            WHERE ($1::text IS NULL
+                   OR lower(u.email::text || ' ' || u.display_name) LIKE '%' || like_escape(lower($1)) || '%')
               AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM memberships r WHERE r.user_id = u.id AND r.role::text = $2))
               AND ($3::text IS NULL OR u.status::text = $3)
               AND ($4::timestamptz IS NULL OR (u.created_at, u.id) < ($4, $5::uuid))
             GROUP BY u.id
             ORDER BY u.created_at DESC, u.id DESC
             LIMIT $6"#,
-        pattern,
+        q,
         role,
         status,
         at,
