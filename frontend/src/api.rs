@@ -134,15 +134,22 @@ impl std::fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 impl ApiError {
-    /// The message for one field of a validation problem, if any.
+    /// The messages for one field of a problem, as one text, if any.
     pub fn field(&self, name: &str) -> Option<String> {
+        let messages = self.messages(name);
+        (!messages.is_empty()).then(|| messages.join(" "))
+    }
+
+    /// Every message for the field `name` (a field can fail several checks).
+    pub fn messages(&self, name: &str) -> Vec<String> {
         match self {
             Self::Problem(p) => p
                 .errors
                 .iter()
-                .find(|e| e.field == name)
-                .map(|e| e.message.clone()),
-            Self::Network(_) | Self::Browser(_) => None,
+                .filter(|e| e.field == name)
+                .map(|e| e.message.clone())
+                .collect(),
+            Self::Network(_) | Self::Browser(_) => Vec::new(),
         }
     }
 

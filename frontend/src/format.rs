@@ -42,10 +42,10 @@ pub fn browser_time_zone() -> Option<String> {
 /// the currency's symbol or code, thousands grouped with commas, and its minor units. Whole
 /// numbers only: money is never a float here.
 pub fn money(amount: &MoneyView) -> String {
-    let (symbol, decimals) = match amount.currency.as_str() {
-        "ZAR" => ("R", 2),
-        "JPY" | "KRW" => (amount.currency.as_str(), 0),
-        other => (other, 2),
+    let decimals = crate::components::money::decimals(&amount.currency);
+    let symbol = match amount.currency.as_str() {
+        "ZAR" => "R",
+        other => other,
     };
     let minor = amount.amount_minor.unsigned_abs();
     let scale = 10_u64.pow(decimals);

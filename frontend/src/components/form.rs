@@ -258,6 +258,21 @@ pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView
     }
 }
 
+/// An address (slug) or code suggested for a name: lower-case ASCII letters and digits with
+/// single `sep`s between words, at most `max` long ("Sunny Side Clinic" → `sunny-side-clinic`).
+pub fn suggest_slug(name: &str, sep: char, max: usize) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with(sep) {
+            slug.push(sep);
+        }
+    }
+    slug.truncate(max);
+    slug.trim_end_matches(sep).to_owned()
+}
+
 /// Keeps `target` filled with `suggest(source)` as `source` is typed, until someone edits
 /// `target` by hand (a code or address suggested from a name).
 pub fn follow_until_edited(
@@ -272,4 +287,131 @@ pub fn follow_until_edited(
         }
         suggestion
     });
+}
+
+/// A labelled multi-line field; like `TextField`, its hint and error are tied to it.
+#[component]
+pub fn TextAreaField(
+    label: &'static str,
+    /// The API's name of the field; also the element's `name`.
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<&'static str>,
+    #[prop(default = 4)] rows: u32,
+) -> impl IntoView {
+    let id = field_id(name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
+    view! {
+        <div class="field">
+            <label>
+                {label}
+                <textarea
+                    id=id
+                    name=name
+                    rows=rows
+                    required=required
+                    maxlength=maxlength
+                    aria-describedby=described_by
+                    aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
+                    prop:value=value
+                    on:input:target=move |ev| value.set(ev.target().value())
+                ></textarea>
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A labelled input of a repeated row (a variant, a question), whose label and id are made at
+/// run time: `id` must be unique on the page.
+#[component]
+pub fn RowField(
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] id: String,
+    value: RwSignal<String>,
+    #[prop(into, optional)] error: Signal<Option<String>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
+    view! {
+        <div class="field">
+            <label>
+                {label}
+                <input
+                    id=id
+                    type=kind
+                    inputmode=inputmode
+                    required=required
+                    autocomplete="off"
+                    aria-describedby=described_by
+                    aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
+                    prop:value=value
+                    on:input:target=move |ev| value.set(ev.target().value())
+                />
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A labelled drop-down list of a repeated row, with a label and id made at run time.
+#[component]
+pub fn RowSelect(
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] id: String,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into, optional)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label>
+                {label}
+                <select
+                    id=id
+                    aria-describedby=error_id.clone()
+                    aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
+                    on:change:target=move |ev| value.set(ev.target().value())
+                >
+                    {move || {
+                        options
+                            .get()
+                            .into_iter()
+                            .map(|(v, text)| {
+                                let selected = v.clone();
+                                view! {
+                                    <option
+                                        value=v
+                                        prop:selected=move || value.with(|c| *c == selected)
+                                    >
+                                        {text}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
 }

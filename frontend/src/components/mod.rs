@@ -10,6 +10,7 @@ pub mod load_more;
 pub mod money;
 pub mod paged;
 pub mod passkey;
+pub mod product;
 pub mod skeleton;
 pub mod theme;
 pub mod variant_price;

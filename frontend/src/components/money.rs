@@ -1,8 +1,9 @@
 //! Amounts of money as people type them ("1 650.50", "R1,650.5") turned into minor units, and
 //! back. Money never passes through a float: the text is split at the decimal point.
 
-/// The number of minor units in one unit of `currency` (cents in a rand).
-fn decimals(currency: &str) -> u32 {
+/// The number of decimals of `currency`'s minor units (2: cents in a rand). Typing and showing
+/// money both use it.
+pub fn decimals(currency: &str) -> u32 {
     match currency {
         "JPY" | "KRW" => 0,
         _ => 2,

@@ -75,6 +75,25 @@ where
     }
 }
 
+/// Every item of a cursor-paginated list, following the cursor to the end: for choosers of a
+/// small set (every clinic, every product a rule may name).
+pub async fn all_pages<T, F, Fut>(fetch: F) -> Result<Vec<T>, ApiError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: Future<Output = Result<CursorPage<T>, ApiError>>,
+{
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = fetch(cursor).await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(all),
+        }
+    }
+}
+
 /// How the rows are laid out.
 #[derive(Clone, Copy)]
 pub enum Layout {

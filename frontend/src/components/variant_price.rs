@@ -7,10 +7,10 @@ use rxgate_api_types::catalogue::{DoctorPriceInput, MoneyView, PriceInput, Varia
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
+use crate::components::form::RowField;
 use crate::components::form::{FormAlert, field_error, general_error, last_error};
 use crate::components::money::{amount_input, parse_amount};
 use crate::format;
-use crate::pages::admin::catalogue::RowField;
 
 /// Whose price the form sets.
 #[derive(Debug, Clone, PartialEq, Eq)]

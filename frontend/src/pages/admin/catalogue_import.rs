@@ -7,7 +7,7 @@ use rxgate_api_types::catalogue::{ImportProblem, ImportReport};
 
 use crate::api::{self, ApiError};
 use crate::components::form::FormAlert;
-use crate::pages::admin::catalogue::TextAreaField;
+use crate::components::form::TextAreaField;
 use crate::routes::Page;
 
 /// The header the API expects (the columns may come in any order).

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use rxgate_api_types::PageQuery;
 use rxgate_api_types::admin::OrganisationView;
 use rxgate_api_types::catalogue::{MoneyView, NewProductInput, NewVariantInput, ProductDetail};
 
@@ -13,8 +12,9 @@ use crate::components::form::{
     CheckField, DynamicSelectField, FormAlert, SelectField, TextField, field_error, last_error,
     no_error,
 };
+use crate::components::form::{RowField, TextAreaField};
 use crate::components::money::{amount_input, parse_amount};
-use crate::pages::admin::catalogue::{RowField, TextAreaField, category_options, field_messages};
+use crate::components::product::category_options;
 use crate::routes::Page;
 
 pub const SCHEDULES: &[(&str, &str)] = &[
@@ -44,9 +44,6 @@ pub const FIELDS: &[&str] = &[
     "variants",
     "clinic_ids",
 ];
-
-/// The largest page the API serves, to list every clinic.
-const ORGANISATION_PAGE_SIZE: u32 = 200;
 
 /// One variant row being typed.
 #[derive(Debug, Clone, Copy)]
@@ -216,20 +213,8 @@ pub fn form_summary(
 
 /// Every clinic, following the cursor to the end.
 async fn all_clinics() -> Result<Vec<OrganisationView>, ApiError> {
-    let mut all = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = api::organisations(&PageQuery {
-            cursor,
-            limit: Some(ORGANISATION_PAGE_SIZE),
-        })
-        .await?;
-        all.extend(page.items.into_iter().filter(|o| o.kind == "clinic"));
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => return Ok(all),
-        }
-    }
+    let all = crate::pages::admin::invitations::all_organisations().await?;
+    Ok(all.into_iter().filter(|o| o.kind == "clinic").collect())
 }
 
 /// Turns `"a, b ,,c"` into `["a", "b", "c"]`.
@@ -542,8 +527,7 @@ fn VariantFields(
     let at = move |field: &'static str| {
         Signal::derive(move || {
             let name = format!("variants[{}].{field}", index.get());
-            let messages = error.with(|e| field_messages(e, &name));
-            (!messages.is_empty()).then(|| messages.join(" "))
+            error.with(|e| e.as_ref().and_then(|e| e.field(&name)))
         })
     };
     let number = move || index.get() + 1;

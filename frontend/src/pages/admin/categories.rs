@@ -7,25 +7,15 @@ use rxgate_api_types::catalogue::{CategoryView, NewCategory};
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
 use crate::components::form::{
-    FormAlert, TextField, field_error, follow_until_edited, general_error, last_error,
+    FormAlert, TextField, field_error, follow_until_edited, general_error, last_error, suggest_slug,
 };
 use crate::components::skeleton::Skeleton;
 
 const FIELDS: &[&str] = &["slug", "name"];
 
-/// The address suggested for a category `name`: lower-case letters, digits and single dashes
-/// ("Skin care" → `skin-care`), as the API wants it.
-fn suggest_slug(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    slug.truncate(64);
-    slug.trim_end_matches('-').to_owned()
+/// The address suggested for a category's name ("Skin care" → `skin-care`).
+fn category_slug(name: &str) -> String {
+    suggest_slug(name, '-', 64)
 }
 
 #[component]
@@ -61,7 +51,7 @@ fn NewCategoryForm(reload: RwSignal<u32>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let slug = RwSignal::new(String::new());
     let created = RwSignal::new(None::<String>);
-    follow_until_edited(name, slug, suggest_slug);
+    follow_until_edited(name, slug, category_slug);
     let create = Action::new_local(move |body: &NewCategory| {
         let body = body.clone();
         async move {

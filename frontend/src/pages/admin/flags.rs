@@ -6,30 +6,22 @@ use rxgate_api_types::catalogue::{FlagView, NewFlag};
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
+use crate::components::form::TextAreaField;
 use crate::components::form::{
-    FormAlert, TextField, field_error, follow_until_edited, general_error, last_error,
+    FormAlert, TextField, field_error, follow_until_edited, general_error, last_error, suggest_slug,
 };
 use crate::components::skeleton::Skeleton;
-use crate::pages::admin::catalogue::TextAreaField;
 
 const FIELDS: &[&str] = &["code", "label", "description"];
 
-/// A flag code suggested for `label`: lower-case letters, digits and single underscores
-/// ("Takes anticoagulants" → `takes_anticoagulants`).
+/// A flag code suggested for `label`: a letter first, then lower-case letters, digits and
+/// single underscores ("Takes anticoagulants" → `takes_anticoagulants`).
 fn suggest_code(label: &str) -> String {
-    let mut code = String::new();
-    for c in label.chars() {
-        if c.is_ascii_alphanumeric() {
-            if code.is_empty() && c.is_ascii_digit() {
-                continue;
-            }
-            code.push(c.to_ascii_lowercase());
-        } else if !code.is_empty() && !code.ends_with('_') {
-            code.push('_');
-        }
-    }
-    code.truncate(64);
-    code.trim_end_matches('_').to_owned()
+    suggest_slug(
+        label.trim_start_matches(|c: char| !c.is_ascii_alphabetic()),
+        '_',
+        64,
+    )
 }
 
 #[component]

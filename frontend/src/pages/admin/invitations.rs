@@ -10,7 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::form::{
     DynamicSelectField, FormAlert, SelectField, TextField, field_error, general_error, last_error,
 };
-use crate::components::paged::{Extras, Layout, paged_view_with, use_paged};
+use crate::components::paged::{Extras, Layout, all_pages, paged_view_with, use_paged};
 use crate::contexts::auth::role_label;
 use crate::format;
 
@@ -55,21 +55,15 @@ fn status_badge(status: &str) -> impl IntoView + use<> {
 }
 
 /// Every clinic and pharmacy, following the cursor to the end.
-async fn all_organisations() -> Result<Vec<OrganisationView>, ApiError> {
-    let mut all = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = api::organisations(&PageQuery {
+pub async fn all_organisations() -> Result<Vec<OrganisationView>, ApiError> {
+    all_pages(|cursor| async move {
+        api::organisations(&PageQuery {
             cursor,
             limit: Some(ORGANISATION_PAGE_SIZE),
         })
-        .await?;
-        all.extend(page.items);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => return Ok(all),
-        }
-    }
+        .await
+    })
+    .await
 }
 
 #[component]

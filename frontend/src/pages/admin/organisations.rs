@@ -8,7 +8,8 @@ use rxgate_api_types::{CursorPage, PageQuery};
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
 use crate::components::form::{
-    FormAlert, SelectField, TextField, field_error, general_error, last_error,
+    FormAlert, SelectField, TextField, field_error, follow_until_edited, general_error, last_error,
+    suggest_slug,
 };
 use crate::components::skeleton::Skeleton;
 use crate::format;
@@ -30,19 +31,8 @@ fn kind_label(kind: &str) -> String {
         .map_or_else(|| kind.to_owned(), |(_, label)| (*label).to_owned())
 }
 
-/// A slug suggested for `name`: lower-case ASCII letters and digits, single dashes between
-/// words ("Sunny Side Clinic" → `sunny-side-clinic`).
 fn slugify(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    slug.truncate(MAX_SLUG);
-    slug.trim_end_matches('-').to_owned()
+    suggest_slug(name, '-', MAX_SLUG)
 }
 
 #[component]
@@ -90,14 +80,7 @@ fn CreateOrganisation(reload: RwSignal<u32>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let slug = RwSignal::new(String::new());
     let created = RwSignal::new(None::<String>);
-    // The slug follows the name until someone edits it by hand.
-    Effect::new(move |last: Option<String>| {
-        let suggestion = slugify(&name.get());
-        if slug.get_untracked() == last.unwrap_or_default() {
-            slug.set(suggestion.clone());
-        }
-        suggestion
-    });
+    follow_until_edited(name, slug, slugify);
 
     let create = Action::new_local(move |body: &NewOrganisation| {
         let body = body.clone();

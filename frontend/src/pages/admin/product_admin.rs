@@ -12,11 +12,12 @@ use rxgate_api_types::catalogue::{
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
+use crate::components::form::RowField;
 use crate::components::form::{FormAlert, field_error, general_error, last_error};
 use crate::components::money::{amount_input, parse_amount};
+use crate::components::product::active_badge;
 use crate::components::skeleton::Skeleton;
 use crate::format;
-use crate::pages::admin::catalogue::{RowField, active_badge};
 use crate::pages::admin::catalogue_new::{Variants, VariantsFieldset, form_summary};
 use crate::routes::Page;
 

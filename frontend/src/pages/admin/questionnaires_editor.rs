@@ -12,7 +12,7 @@ use rxgate_api_types::health::{
 };
 
 use crate::api::ApiError;
-use crate::pages::admin::catalogue::{RowField, RowSelect, field_messages};
+use crate::components::form::{RowField, RowSelect};
 
 pub const KINDS: &[(&str, &str)] = &[
     ("boolean", "Yes or no"),
@@ -513,8 +513,13 @@ pub fn DraftEditor(
     flags: Signal<Vec<FlagView>>,
     error: Signal<Option<ApiError>>,
 ) -> impl IntoView {
-    let definition_messages =
-        Signal::derive(move || error.with(|e| field_messages(e, "definition")));
+    let definition_messages = Signal::derive(move || {
+        error.with(|e| {
+            e.as_ref()
+                .map(|e| e.messages("definition"))
+                .unwrap_or_default()
+        })
+    });
     view! {
         <div class="stack">
             <h2>"Questions"</h2>
@@ -574,7 +579,8 @@ fn QuestionEditor(
     let id = move |field: &str| format!("q-{}-{field}", q.uid);
     let messages = Signal::derive(move || {
         let key = q.key.get();
-        error.with(|e| field_messages(e, &format!("definition.{}", key.trim())))
+        let name = format!("definition.{}", key.trim());
+        error.with(|e| e.as_ref().map(|e| e.messages(&name)).unwrap_or_default())
     });
     // The questions before this one, for its condition. A condition on a question that is not
     // earlier (any more) stays, marked, until it is changed: the server says what is wrong.
@@ -847,8 +853,9 @@ fn MappingEditor(
     let messages = Signal::derive(move || {
         let i = index.get();
         error.with(|e| {
-            let mut all = field_messages(e, &format!("mappings[{i}]"));
-            all.extend(field_messages(e, &format!("mappings[{i}].flag")));
+            let Some(e) = e else { return Vec::new() };
+            let mut all = e.messages(&format!("mappings[{i}]"));
+            all.extend(e.messages(&format!("mappings[{i}].flag")));
             all
         })
     });

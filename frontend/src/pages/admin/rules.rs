@@ -8,13 +8,13 @@ use rxgate_api_types::catalogue::{
 };
 
 use crate::api::{self, ApiError};
+use crate::components::form::TextAreaField;
 use crate::components::form::{
     CheckField, DynamicSelectField, FormAlert, SelectField, TextField, field_error, general_error,
     last_error, no_error,
 };
-use crate::components::paged::{Layout, paged_view, use_paged};
+use crate::components::paged::{Layout, all_pages, paged_view, use_paged};
 use crate::format;
-use crate::pages::admin::catalogue::TextAreaField;
 
 const PAGE_SIZE: u32 = 50;
 
@@ -84,21 +84,15 @@ fn parse_id<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
 
 /// Every product of the master catalogue, following the cursor to the end.
 async fn all_products() -> Result<Vec<ProductSummary>, ApiError> {
-    let mut all = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = api::catalogue_products(&CatalogueQuery {
+    all_pages(|cursor| async move {
+        api::catalogue_products(&CatalogueQuery {
             cursor,
             limit: Some(PRODUCT_PAGE_SIZE),
             ..CatalogueQuery::default()
         })
-        .await?;
-        all.extend(page.items);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => return Ok(all),
-        }
-    }
+        .await
+    })
+    .await
 }
 
 /// What the rule applies to, in words: "Cetirizine 10 mg tablets" or "Amoxicillin (active

@@ -9,8 +9,8 @@ use rxgate_api_types::catalogue::{CatalogueQuery, ProductSummary, SelectionInput
 use crate::api;
 use crate::components::form::{FormAlert, TextField, general_error, last_error, no_error};
 use crate::components::paged::{Layout, paged_view, use_paged};
+use crate::components::product::product_facts;
 use crate::format;
-use crate::pages::admin::catalogue::product_facts;
 use crate::pages::clinic::use_managed_clinic;
 use crate::routes::Page;
 

@@ -9,9 +9,9 @@ use rxgate_api_types::catalogue::ProductDetail;
 
 use crate::api;
 use crate::components::error_view::error_fallback;
+use crate::components::product::product_facts;
 use crate::components::skeleton::Skeleton;
 use crate::components::variant_price::{PriceOwner, VariantPrice};
-use crate::pages::admin::catalogue::product_facts;
 use crate::pages::clinic::use_managed_clinic;
 use crate::routes::Page;
 

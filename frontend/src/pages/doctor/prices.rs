@@ -12,11 +12,11 @@ use crate::api;
 use crate::components::error_view::error_fallback;
 use crate::components::form::{DynamicSelectField, TextField, no_error};
 use crate::components::paged::{Layout, paged_view, use_paged};
+use crate::components::product::product_facts;
 use crate::components::skeleton::Skeleton;
 use crate::components::variant_price::{PriceOwner, VariantPrice};
 use crate::contexts::auth::use_auth;
 use crate::format;
-use crate::pages::admin::catalogue::product_facts;
 use crate::routes::Page;
 
 const PAGE_SIZE: u32 = 50;
