@@ -5,4 +5,5 @@ pub mod catalogue;
 pub mod eligibility;
 pub mod identity;
 pub mod jobs;
+pub mod money;
 pub mod questionnaire;
