@@ -19,9 +19,25 @@ if [ "$(id -u)" = "0" ] && [ -z "${RXGATE_PG_DATA:-}" ] && id postgres >/dev/nul
     && ! runuser -u postgres -- test -x "$root" 2>/dev/null; then
     base="/var/tmp/rxgate-$(printf '%s' "$root" | sha256sum | cut -c1-12)"
 fi
-data="${RXGATE_PG_DATA:-$base/pg}"
-sock="$base/pg-socket"
-port="${RXGATE_PG_PORT:-55432}"
+# Two clusters: `dev` (the default: `just run`'s data, crash-safe) and `test` (RXGATE_PG_PROFILE=test,
+# used by `just test`: throwaway databases, so durability is traded for speed). Separate
+# clusters also keep the tests' statement statistics and load away from a running `just run`.
+profile="${RXGATE_PG_PROFILE:-dev}"
+case "$profile" in
+    dev)
+        data="${RXGATE_PG_DATA:-$base/pg}"
+        sock="$base/pg-socket"
+        port="${RXGATE_PG_PORT:-55432}"
+        durability=""
+        ;;
+    test)
+        data="${RXGATE_PG_DATA:-$base/pg-test}"
+        sock="$base/pg-test-socket"
+        port="${RXGATE_PG_PORT:-55433}"
+        durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        ;;
+    *) echo "RXGATE_PG_PROFILE must be dev or test" >&2; exit 2 ;;
+esac
 superpw="postgres"
 app_pw="${RXGATE_APP_DB_PASSWORD:-rxgate-local-app}"
 
@@ -84,8 +100,15 @@ cmd_up() {
     fi
     if [ "$(id -u)" = "0" ]; then chown -R postgres "$base"; fi
     if ! as_pg "$(pgbin pg_ctl)" -D "$data" status >/dev/null 2>&1; then
+        as_pg "$(pgbin pg_ctl)" -D "$data" -l "$base/pg-$profile.log" -w -t 60 \
+            -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.max=20000 $durability" \
+            start >/dev/null
+    elif [ "$profile" = dev ] && [ "$("$(pgbin psql)" -X -At "$(owner_url postgres)" -c 'SHOW fsync' 2>/dev/null)" = "off" ]; then
+        # A cluster of an older checkout still runs without fsync: restart it crash-safe.
+        echo "Restarting the local cluster with crash-safe settings" >&2
+        as_pg "$(pgbin pg_ctl)" -D "$data" -m fast stop >/dev/null
         as_pg "$(pgbin pg_ctl)" -D "$data" -l "$base/pg.log" -w -t 60 \
-            -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.max=20000" \
             start >/dev/null
     fi
     psql_owner <<SQL

@@ -6,6 +6,8 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export SQLX_OFFLINE=true
+# The test cluster (port 55433, no fsync): never the data of `just run`, which may be up.
+export RXGATE_PG_PROFILE=test
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 rxgate="$target_dir/debug/rxgate"
 only="${1:-all}"
