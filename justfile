@@ -88,3 +88,7 @@ test:
 # Only the browser tests (builds what they need).
 e2e:
     scripts/test.sh e2e
+
+# Load test the release server on a fresh seeded database, plus pgbench (BENCH_* settings: scripts/bench.sh).
+bench:
+    scripts/bench.sh
