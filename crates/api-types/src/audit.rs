@@ -22,7 +22,10 @@ pub struct AuditEventView {
     pub request_id: Option<String>,
     /// `low`, `medium` or `high`.
     pub risk: String,
-    pub hash: String,
+    /// The event's link in the hash chain (hex SHA-256); absent for the few seconds until the
+    /// sealing job has chained it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
 }
 
 /// Filters of `GET /audit-events`; all optional.
@@ -47,13 +50,50 @@ pub struct AuditQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ChainVerification {
-    /// True when every event matches its hash and links to its predecessor.
+    /// True when every checked link matches its event and its predecessor, and every
+    /// checkpoint's signature and hash hold.
     pub intact: bool,
-    /// How many events were checked.
+    /// How many links of the chain were walked.
     pub checked: i64,
-    /// The first event where the chain breaks.
+    /// The chain position the walk started from: the newest valid checkpoint, or 1 for a full
+    /// walk (`?full=true`) or when there is no checkpoint yet.
+    pub from_position: i64,
+    /// How many signed checkpoints were checked (signature and hash).
+    pub checkpoints_checked: i64,
+    /// Events appended but not yet chained (the sealing job runs every few seconds).
+    pub unsealed: i64,
+    /// The event (its `seq`) where the chain breaks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_broken_seq: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// Options of `POST /audit-events/verify`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct VerifyQuery {
+    /// Walk the whole chain instead of starting at the newest checkpoint.
+    #[serde(default)]
+    pub full: Option<bool>,
+}
+
+/// A signed checkpoint of the chain: Ed25519 (EdDSA, key `key_id` of the JWKS at
+/// `/api/v1/.well-known/jwks.json`) over the UTF-8 text
+/// `rxgate-audit-checkpoint:v1:{position}:{hash}`. Keep exported checkpoints outside the
+/// database: a chain recomputed after tampering no longer matches them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AuditCheckpointView {
+    /// Position in the chain.
+    pub position: i64,
+    /// The chain's hash at that position when signed (hex SHA-256).
+    pub hash: String,
+    pub key_id: String,
+    /// base64url signature.
+    pub signature: String,
+    /// The signed text.
+    pub message: String,
+    pub created_at: DateTime<Utc>,
 }

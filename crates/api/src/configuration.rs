@@ -52,6 +52,30 @@ pub struct Settings {
     pub security: SecuritySettings,
     #[serde(default)]
     pub storage: StorageSettings,
+    #[serde(default)]
+    pub audit: AuditSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AuditSettings {
+    /// Record audit events. Only `just bench` turns this off, to measure what auditing costs;
+    /// refused in production.
+    pub enabled: bool,
+    /// How often the sealing job chains new events and signs a checkpoint.
+    pub seal_interval_secs: i32,
+    /// Events chained per sealing transaction.
+    pub seal_batch: i32,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            seal_interval_secs: 2,
+            seal_batch: 5000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -142,6 +166,9 @@ pub struct SecuritySettings {
     pub data_key: SecretString,
     /// Stored beside every sealed value so keys can be rotated.
     pub data_key_id: String,
+    /// Keys that sealed older values, still used to open them: `key-id:BASE64,…`.
+    #[serde(default)]
+    pub previous_data_keys: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -149,8 +176,14 @@ pub struct AuthSettings {
     /// Ed25519 private key (PKCS#8 PEM) that signs access tokens. Secret: set it with
     /// RXGATE__AUTH__JWT_PRIVATE_KEY_PEM in production.
     pub jwt_private_key_pem: SecretString,
-    /// Key id published in the JWKS and put in each token's header (rotate by changing both).
+    /// Key id published in the JWKS and put in each token's header.
     pub jwt_key_id: String,
+    /// Keys that signed tokens before the last rotation, still published and accepted:
+    /// `key-id:BASE64,…` where BASE64 is the body of the old key's PKCS#8 PEM. To rotate, move
+    /// the current key here and set a new `jwt_private_key_pem` / `jwt_key_id`; drop the old
+    /// entry once `access_token_minutes` have passed.
+    #[serde(default)]
+    pub previous_jwt_keys: Option<SecretString>,
     pub issuer: String,
     pub audience: String,
     pub access_token_minutes: i64,
@@ -189,6 +222,11 @@ pub struct ApplicationSettings {
     pub cors_allowed_origins: Vec<String>,
     /// HTTP worker threads; default: one per core.
     pub http_workers: Option<usize>,
+    /// Addresses (or CIDR ranges) of reverse proxies / load balancers in front of the server.
+    /// Only from these is `X-Forwarded-For` / `Forwarded` believed: the client address used by
+    /// rate limits and audit events is then the nearest untrusted hop. Empty: the peer address.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
     /// Where uploaded files (product images) are kept by the local object store.
     #[serde(default = "default_uploads_dir")]
     pub uploads_dir: PathBuf,
@@ -234,8 +272,16 @@ pub struct JobSettings {
     pub concurrency: usize,
     /// How often an idle worker looks for due jobs (it is also woken by NOTIFY).
     pub poll_interval_ms: u64,
-    /// How long a claimed job is held before another worker may take it over.
+    /// How long a claimed job is held before another worker may take it over (renewed while
+    /// the job runs).
     pub lease_secs: i64,
+    /// Finished jobs (succeeded or dead) are deleted after this many hours.
+    #[serde(default = "default_job_retention_hours")]
+    pub retention_hours: i64,
+}
+
+fn default_job_retention_hours() -> i64 {
+    24 * 7
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -280,6 +326,7 @@ impl Settings {
                     .separator("__")
                     .list_separator(",")
                     .with_list_parse_key("application.cors_allowed_origins")
+                    .with_list_parse_key("application.trusted_proxies")
                     .try_parsing(true),
             )
             .build()?
@@ -311,6 +358,26 @@ impl Settings {
             return Err(SettingsError::Invalid(
                 "production needs its own auth.jwt_private_key_pem / jwt_key_id and secure cookies"
                     .into(),
+            ));
+        }
+        if self.environment == Environment::Production && !self.audit.enabled {
+            return Err(SettingsError::Invalid(
+                "audit.enabled = false is for benchmarks only; production always audits".into(),
+            ));
+        }
+        if let Some(bad) = self
+            .application
+            .trusted_proxies
+            .iter()
+            .find(|p| crate::auth::meta::parse_proxy(p).is_none())
+        {
+            return Err(SettingsError::Invalid(format!(
+                "application.trusted_proxies: `{bad}` is not an IP address or CIDR range"
+            )));
+        }
+        if self.audit.seal_interval_secs <= 0 || self.audit.seal_batch <= 0 {
+            return Err(SettingsError::Invalid(
+                "audit.seal_interval_secs and audit.seal_batch must be positive".into(),
             ));
         }
         if self.jobs.concurrency == 0 || self.jobs.lease_secs <= 0 {

@@ -32,6 +32,9 @@ pub enum ApiError {
     NotFound,
     #[error("authentication required")]
     Unauthenticated,
+    /// The access token was genuine but has expired: renew it with the refresh token.
+    #[error("access token expired")]
+    AccessTokenExpired,
     #[error("invalid credentials")]
     InvalidCredentials,
     /// The refresh token or session can no longer be used (`code` says why).
@@ -81,6 +84,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::NotFound => "NOT_FOUND",
             Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::AccessTokenExpired => "TOKEN_EXPIRED",
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
             Self::SessionEnded { code, .. }
             | Self::Forbidden { code, .. }
@@ -108,6 +112,9 @@ impl ApiError {
             Self::NotFound => Some("The resource does not exist.".into()),
             Self::Unauthenticated => {
                 Some("Sign in and send the access token as `Authorization: Bearer …`.".into())
+            }
+            Self::AccessTokenExpired => {
+                Some("The access token has expired: renew it with the refresh token.".into())
             }
             Self::InvalidCredentials => Some("The email or password is wrong.".into()),
             Self::SessionEnded { detail, .. }
@@ -170,9 +177,10 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Unauthenticated | Self::InvalidCredentials | Self::SessionEnded { .. } => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::Unauthenticated
+            | Self::AccessTokenExpired
+            | Self::InvalidCredentials
+            | Self::SessionEnded { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::Locked { .. } => StatusCode::LOCKED,
             Self::InvalidToken { .. } => StatusCode::BAD_REQUEST,
@@ -193,6 +201,15 @@ impl ResponseError for ApiError {
                 res.headers_mut().insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer realm=\"rxgate\""),
+                );
+            }
+            Self::AccessTokenExpired => {
+                res.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(
+                        "Bearer realm=\"rxgate\", error=\"invalid_token\", \
+                         error_description=\"The access token expired\"",
+                    ),
                 );
             }
             Self::Locked { retry_after_secs } => {
@@ -234,6 +251,10 @@ impl From<RepoError> for ApiError {
             // not exist for them.
             RepoError::Forbidden => Self::NotFound,
             RepoError::InvalidCursor => Self::InvalidCursor,
+            RepoError::SessionEnded => Self::SessionEnded {
+                code: "SESSION_ENDED",
+                detail: "This session has ended. Sign in again.".into(),
+            },
             RepoError::Conflict { constraint } => conflict_for_constraint(&constraint),
             RepoError::Db(e) => Self::internal(e),
         }

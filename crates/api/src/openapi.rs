@@ -60,7 +60,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .into_utoipa_app()
         .openapi(base())
         .service(utoipa_actix_web::scope("/api/v1").configure(|cfg| {
-            crate::routes::configure(cfg, &crate::routes::auth_rate_limit(60, 10))
+            if let Some(limit) = crate::routes::auth_rate_limit(60, 10) {
+                crate::routes::configure(cfg, &limit);
+            }
         }))
         .split_for_parts();
     api

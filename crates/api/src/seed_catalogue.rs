@@ -445,6 +445,6 @@ async fn demo_patient_answers(
     let flags: Vec<String> = derive_flags(definition, &answers, maps, today)
         .into_iter()
         .collect();
-    questionnaires::replace_flags(conn, patient.id, response, &flags).await?;
+    questionnaires::replace_flags(conn, response, &flags).await?;
     Ok(())
 }

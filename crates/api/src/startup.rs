@@ -62,7 +62,20 @@ pub fn job_registry(settings: &Settings, db: &Db) -> Result<Registry, StartupErr
                 .ok_or(StartupError::MissingSmtp)?,
         )?),
     };
-    Ok(Registry::default().with(jobs::email::SendEmail::new(mailer)))
+    let keys = Arc::new(JwtKeys::from_settings(&settings.auth)?);
+    Ok(Registry::default()
+        .with(jobs::email::SendEmail::new(mailer))
+        .every(
+            settings.audit.seal_interval_secs,
+            jobs::maintenance::SealAudit::new(db.clone(), keys, settings.audit.seal_batch),
+        )
+        .every(
+            3600,
+            jobs::maintenance::PurgeJobs::new(
+                db.clone(),
+                TimeDelta::hours(settings.jobs.retention_hours),
+            ),
+        ))
 }
 
 pub fn worker_config(settings: &Settings) -> WorkerConfig {
@@ -127,6 +140,9 @@ impl Application {
             data_keys,
             webauthn,
             store,
+            trusted_proxies: Arc::new(crate::auth::meta::trusted_proxies(
+                &settings.application.trusted_proxies,
+            )),
         });
         let metrics_data = web::Data::from(metrics);
         // Collected once from the handlers' annotations (the same routes as registered below).
@@ -150,7 +166,13 @@ impl Application {
         let auth_limit = crate::routes::auth_rate_limit(
             settings.auth.rate_limit_per_minute,
             settings.auth.rate_limit_burst,
-        );
+        )
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "auth.rate_limit_per_minute and auth.rate_limit_burst must be positive",
+            )
+        })?;
 
         let mut server = HttpServer::new(move || {
             let cors = origins.iter().fold(

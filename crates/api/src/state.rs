@@ -21,6 +21,8 @@ pub struct AppState {
     pub webauthn: Arc<webauthn_rs::Webauthn>,
     /// Uploaded files (product images).
     pub store: Arc<dyn rxgate_integrations::storage::ObjectStore>,
+    /// Reverse proxies whose forwarding headers are believed (`application.trusted_proxies`).
+    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
 }
 
 impl AppState {

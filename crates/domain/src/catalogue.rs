@@ -262,6 +262,34 @@ pub fn effective_price(
     doctor_override.or(clinic_override).unwrap_or(base).clone()
 }
 
+/// A doctor's own price for a variant, with when the patient was (last) linked to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoctorPrice {
+    pub doctor_id: uuid::Uuid,
+    pub linked_at: chrono::DateTime<chrono::Utc>,
+    pub price: Money,
+}
+
+/// The price a patient pays for a variant in a clinic: among their doctors who set a price
+/// there, the one linked most recently (ties: the smallest doctor id), then the clinic's
+/// price, then the list price. The SQL function `variant_prices` is the same rule
+/// (`crates/persistence/tests/pricing.rs` holds them to the same answers).
+pub fn price_for_patient(
+    base: &Money,
+    clinic_override: Option<&Money>,
+    doctors: &[DoctorPrice],
+) -> Money {
+    let doctor = doctors
+        .iter()
+        .min_by(|a, b| {
+            b.linked_at
+                .cmp(&a.linked_at)
+                .then_with(|| a.doctor_id.cmp(&b.doctor_id))
+        })
+        .map(|d| &d.price);
+    effective_price(base, clinic_override, doctor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! The append-only, hash-chained audit log. Events are written in the same transaction as
-//! the change (or read) they record; the chain is computed by the database trigger.
+//! the change (or read) they record, touching no shared row; [`seal`] links them into the hash
+//! chain a few seconds later (see migration 000011), and signed checkpoints pin the chain.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -26,10 +27,10 @@ pub struct AuditEntry {
 
 pub async fn record(conn: &mut PgConnection, e: &AuditEntry) -> Result<(), RepoError> {
     sqlx::query!(
-        r#"INSERT INTO audit_events (seq, id, actor_id, acting_role, action, entity_type, entity_id,
-               clinic_id, ip, user_agent, request_id, risk, details, prev_hash, hash)
-           VALUES (0, $1, $2, $3, $4, $5, $6, $7, $8::text::inet, left($9, 400), $10,
-                   $11::text::audit_risk, coalesce($12, '{}'::jsonb), '\x', '\x')"#,
+        r#"INSERT INTO audit_events (id, actor_id, acting_role, action, entity_type, entity_id,
+               clinic_id, ip, user_agent, request_id, risk, details)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::inet, left($9, 400), $10,
+                   $11::text::audit_risk, coalesce($12, '{}'::jsonb))"#,
         Uuid::now_v7(),
         e.actor_id,
         e.acting_role,
@@ -63,7 +64,8 @@ pub struct AuditRow {
     pub user_agent: Option<String>,
     pub request_id: Option<String>,
     pub risk: String,
-    pub hash: Vec<u8>,
+    /// The event's link in the hash chain; `None` until the sealing job has chained it.
+    pub hash: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -86,17 +88,19 @@ pub async fn list(
 ) -> Result<(Vec<AuditRow>, Option<i64>), RepoError> {
     let mut rows = sqlx::query_as!(
         AuditRow,
-        r#"SELECT seq, id, occurred_at, actor_id, acting_role, action, entity_type, entity_id,
-                  clinic_id, host(ip) AS ip, user_agent, request_id, risk::text AS "risk!", hash
-             FROM audit_events
-            WHERE ($1::uuid IS NULL OR actor_id = $1)
-              AND ($2::text IS NULL OR entity_type = $2)
-              AND ($3::text IS NULL OR entity_id = $3)
-              AND ($4::text IS NULL OR action = $4)
-              AND ($5::timestamptz IS NULL OR occurred_at >= $5)
-              AND ($6::timestamptz IS NULL OR occurred_at < $6)
-              AND ($7::bigint IS NULL OR seq < $7)
-            ORDER BY seq DESC
+        r#"SELECT e.seq, e.id, e.occurred_at, e.actor_id, e.acting_role, e.action, e.entity_type,
+                  e.entity_id, e.clinic_id, host(e.ip) AS ip, e.user_agent, e.request_id,
+                  e.risk::text AS "risk!", c.hash AS "hash?"
+             FROM audit_events e
+             LEFT JOIN audit_chain c ON c.event_seq = e.seq
+            WHERE ($1::uuid IS NULL OR e.actor_id = $1)
+              AND ($2::text IS NULL OR e.entity_type = $2)
+              AND ($3::text IS NULL OR e.entity_id = $3)
+              AND ($4::text IS NULL OR e.action = $4)
+              AND ($5::timestamptz IS NULL OR e.occurred_at >= $5)
+              AND ($6::timestamptz IS NULL OR e.occurred_at < $6)
+              AND ($7::bigint IS NULL OR e.seq < $7)
+            ORDER BY e.seq DESC
             LIMIT $8"#,
         f.actor_id,
         f.entity_type,
@@ -120,31 +124,131 @@ pub async fn list(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
+    /// Links walked.
     pub checked: i64,
+    /// The chain position of the first broken link, and the event there.
     pub broken_seq: Option<i64>,
+    pub broken_event_seq: Option<i64>,
     pub reason: Option<String>,
 }
 
-/// Walks the whole chain (in the database) and reports the first broken link.
-pub async fn verify(conn: &mut PgConnection) -> Result<Verification, RepoError> {
-    let broken = sqlx::query!(r#"SELECT broken_seq, reason, checked FROM audit_verify_chain()"#)
-        .fetch_optional(&mut *conn)
-        .await?;
+/// Walks the chain from position `from_seq` (in the database) and reports the first broken link.
+pub async fn verify(conn: &mut PgConnection, from_seq: i64) -> Result<Verification, RepoError> {
+    let broken = sqlx::query!(
+        r#"SELECT v.broken_seq, v.reason, v.checked, c.event_seq AS "event_seq?"
+             FROM audit_verify_chain($1) v
+             LEFT JOIN audit_chain c ON c.chain_seq = v.broken_seq"#,
+        from_seq
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     match broken {
         Some(b) => Ok(Verification {
             checked: b.checked.unwrap_or(0),
             broken_seq: b.broken_seq,
+            broken_event_seq: b.event_seq,
             reason: b.reason,
         }),
         None => {
-            let checked = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM audit_events"#)
-                .fetch_one(conn)
-                .await?;
+            let checked = sqlx::query_scalar!(
+                r#"SELECT count(*) AS "n!" FROM audit_chain WHERE chain_seq >= $1"#,
+                from_seq
+            )
+            .fetch_one(conn)
+            .await?;
             Ok(Verification {
                 checked,
                 broken_seq: None,
+                broken_event_seq: None,
                 reason: None,
             })
         }
     }
+}
+
+/// Links up to `max_events` waiting events into the chain (system context only). Returns how
+/// many were sealed.
+pub async fn seal(conn: &mut PgConnection, max_events: i32) -> Result<i32, RepoError> {
+    let n = sqlx::query_scalar!(r#"SELECT audit_seal($1) AS "n!""#, max_events)
+        .fetch_one(conn)
+        .await?;
+    Ok(n)
+}
+
+/// The newest link of the chain: position and hash (position 0 before the first event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: Vec<u8>,
+    /// Events appended but not yet chained.
+    pub unsealed: i64,
+}
+
+pub async fn head(conn: &mut PgConnection) -> Result<ChainHead, RepoError> {
+    let row = sqlx::query!(
+        r#"SELECT h.seq, h.hash, (SELECT count(*) FROM audit_unsealed) AS "unsealed!"
+             FROM audit_chain_head h"#
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(ChainHead {
+        seq: row.seq,
+        hash: row.hash,
+        unsealed: row.unsealed,
+    })
+}
+
+/// A signed statement "the chain's link at `chain_seq` has hash `hash`".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub chain_seq: i64,
+    pub hash: Vec<u8>,
+    pub key_id: String,
+    pub signature: String,
+    pub created_at: DateTime<Utc>,
+    /// The chain's hash at that position now (`None` if the link is gone).
+    pub chain_hash: Option<Vec<u8>>,
+}
+
+pub async fn add_checkpoint(
+    conn: &mut PgConnection,
+    chain_seq: i64,
+    hash: &[u8],
+    key_id: &str,
+    signature: &str,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        r#"INSERT INTO audit_checkpoints (chain_seq, hash, key_id, signature)
+           VALUES ($1, $2, $3, $4) ON CONFLICT (chain_seq) DO NOTHING"#,
+        chain_seq,
+        hash,
+        key_id,
+        signature,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Checkpoints, newest first, with the chain's current hash at each position.
+pub async fn checkpoints(
+    conn: &mut PgConnection,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Checkpoint>, RepoError> {
+    let rows = sqlx::query_as!(
+        Checkpoint,
+        r#"SELECT k.chain_seq, k.hash, k.key_id, k.signature, k.created_at,
+                  c.hash AS "chain_hash?"
+             FROM audit_checkpoints k
+             LEFT JOIN audit_chain c ON c.chain_seq = k.chain_seq
+            WHERE ($1::bigint IS NULL OR k.chain_seq < $1)
+            ORDER BY k.chain_seq DESC
+            LIMIT $2"#,
+        before_seq,
+        limit,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
 }

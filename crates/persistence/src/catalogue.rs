@@ -151,19 +151,15 @@ pub async fn page(
         r#"
 WITH listed AS (
     SELECT p.*, c.slug AS category_slug, c.name AS category_name,
-           (SELECT min(coalesce(dp.price_minor, cp.price_minor, v.price_minor))
-              FROM product_variants v
-              LEFT JOIN clinic_variant_prices cp ON cp.variant_id = v.id AND cp.clinic_id = $1
-              LEFT JOIN LATERAL (
-                    SELECT d.price_minor FROM doctor_variant_prices d
-                      JOIN doctor_patient_links l ON l.doctor_id = d.doctor_id AND l.patient_id = $2
-                     WHERE d.variant_id = v.id AND d.clinic_id = $1
-                     ORDER BY l.created_at DESC LIMIT 1) dp ON true
-             WHERE v.product_id = p.id AND v.active) AS from_price_minor,
-           (SELECT min(v.currency) FROM product_variants v
-             WHERE v.product_id = p.id AND v.active) AS currency
+           fp.price_minor AS from_price_minor, fp.currency
       FROM products p
       JOIN categories c ON c.id = p.category_id
+      -- The cheapest active variant at the caller's price, amount and currency together.
+      LEFT JOIN LATERAL (
+            SELECT vp.price_minor, vp.currency FROM variant_prices($1, $2) vp
+             WHERE vp.product_id = p.id AND vp.active
+             ORDER BY vp.price_minor, vp.variant_id
+             LIMIT 1) fp ON true
      WHERE ($1::uuid IS NULL OR $12 OR EXISTS (SELECT 1 FROM clinic_products cp
                                          WHERE cp.clinic_id = $1 AND cp.product_id = p.id))
        AND ($3 OR p.active)
@@ -191,7 +187,7 @@ SELECT pg.id AS "id!", pg.slug AS "slug!", pg.name AS "name!",
        coalesce((SELECT jsonb_agg(jsonb_build_object('id', i.id, 'name', i.name) ORDER BY i.name)
                    FROM product_ingredients pi JOIN active_ingredients i ON i.id = pi.ingredient_id
                   WHERE pi.product_id = pg.id), '[]') AS "ingredients!",
-       pg.from_price_minor, pg.currency,
+       pg.from_price_minor AS "from_price_minor?", pg.currency AS "currency?",
        coalesce((SELECT array_agg(im.id ORDER BY im.position, im.created_at)
                    FROM product_images im WHERE im.product_id = pg.id), '{}') AS "image_ids!",
        e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?",
@@ -239,16 +235,7 @@ SELECT p.id, p.slug, p.name, p.category_id, c.slug AS category_slug, c.name AS c
        coalesce((SELECT jsonb_agg(jsonb_build_object('id', i.id, 'name', i.name) ORDER BY i.name)
                    FROM product_ingredients pi JOIN active_ingredients i ON i.id = pi.ingredient_id
                   WHERE pi.product_id = p.id), '[]') AS "ingredients!",
-       (SELECT min(coalesce(dp.price_minor, cp.price_minor, v.price_minor))
-          FROM product_variants v
-          LEFT JOIN clinic_variant_prices cp ON cp.variant_id = v.id AND cp.clinic_id = $2
-          LEFT JOIN LATERAL (
-                SELECT d.price_minor FROM doctor_variant_prices d
-                  JOIN doctor_patient_links l ON l.doctor_id = d.doctor_id AND l.patient_id = $3
-                 WHERE d.variant_id = v.id AND d.clinic_id = $2
-                 ORDER BY l.created_at DESC LIMIT 1) dp ON true
-         WHERE v.product_id = p.id AND v.active) AS from_price_minor,
-       (SELECT min(v.currency) FROM product_variants v WHERE v.product_id = p.id AND v.active) AS currency,
+       fp.price_minor AS "from_price_minor?", fp.currency AS "currency?",
        coalesce((SELECT array_agg(im.id ORDER BY im.position, im.created_at)
                    FROM product_images im WHERE im.product_id = p.id), '{}') AS "image_ids!",
        e.verdict AS "verdict?", e.reasons AS "reasons?", e.warnings AS "warnings?",
@@ -257,6 +244,11 @@ SELECT p.id, p.slug, p.name, p.category_id, c.slug AS category_slug, c.name AS c
        END AS "in_selection?"
   FROM products p
   JOIN categories c ON c.id = p.category_id
+  LEFT JOIN LATERAL (
+        SELECT vp.price_minor, vp.currency FROM variant_prices($2, $3) vp
+         WHERE vp.product_id = p.id AND vp.active
+         ORDER BY vp.price_minor, vp.variant_id
+         LIMIT 1) fp ON true
   LEFT JOIN product_eligibility($3, ARRAY[p.id]) e ON e.product_id = p.id
  WHERE p.id = $1
    AND ($4 OR p.active)
@@ -290,7 +282,8 @@ pub struct VariantRow {
     pub own_price_minor: Option<i64>,
 }
 
-/// A product's variants with the price the caller pays (doctor, then clinic, then base), the
+/// A product's variants with the price the caller pays (`variant_prices`: doctor, then clinic,
+/// then list), the
 /// clinic's own price and, for a doctor (`doctor_id`), their own price in the clinic.
 pub async fn variants(
     conn: &mut PgConnection,
@@ -303,18 +296,13 @@ pub async fn variants(
         VariantRow,
         r#"
 SELECT v.id, v.sku, v.strength, v.pack_size, v.price_minor AS base_price_minor,
-       coalesce(dp.price_minor, cp.price_minor, v.price_minor) AS "price_minor!",
-       coalesce(dp.currency, cp.currency, v.currency) AS "currency!", v.active,
+       vp.price_minor AS "price_minor!", vp.currency AS "currency!", v.active,
        cp.price_minor AS "clinic_price_minor?", own.price_minor AS "own_price_minor?"
   FROM product_variants v
+  JOIN variant_prices($2, $3) vp ON vp.variant_id = v.id
   LEFT JOIN clinic_variant_prices cp ON cp.variant_id = v.id AND cp.clinic_id = $2
   LEFT JOIN doctor_variant_prices own
          ON own.variant_id = v.id AND own.clinic_id = $2 AND own.doctor_id = $4
-  LEFT JOIN LATERAL (
-        SELECT d.price_minor, d.currency FROM doctor_variant_prices d
-          JOIN doctor_patient_links l ON l.doctor_id = d.doctor_id AND l.patient_id = $3
-         WHERE d.variant_id = v.id AND d.clinic_id = $2
-         ORDER BY l.created_at DESC LIMIT 1) dp ON true
  WHERE v.product_id = $1
  ORDER BY v.price_minor, v.sku
 "#,

@@ -15,6 +15,9 @@ use crate::RepoError;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RlsContext {
     pub user_id: Option<Uuid>,
+    /// The session a signed-in request's token was issued for: [`Db::begin`] refuses it when
+    /// the session has ended, in the statement that sets the context.
+    pub session_id: Option<Uuid>,
     pub roles: Vec<String>,
     /// Every clinic the user belongs to, in any role.
     pub clinic_ids: Vec<Uuid>,
@@ -78,13 +81,15 @@ impl Db {
     }
 
     /// Opens a transaction acting as `ctx`. Every request's database work goes through here.
+    /// A context with a session that has ended (logout, refresh-token reuse, suspension) is
+    /// refused with [`RepoError::SessionEnded`]: no access token outlives its session.
     pub async fn begin(
         &self,
         ctx: &RlsContext,
     ) -> Result<Transaction<'static, Postgres>, RepoError> {
         let mut tx = self.pool.begin().await?;
         let user_id = ctx.user_id.map(|id| id.to_string()).unwrap_or_default();
-        sqlx::query!(
+        let row = sqlx::query!(
             r#"SELECT
                 set_config('app.user_id', $1, true) AS "user_id!",
                 set_config('app.roles', $2, true) AS "roles!",
@@ -92,7 +97,8 @@ impl Db {
                 set_config('app.pharmacy_ids', $4, true) AS "pharmacy_ids!",
                 set_config('app.system', $5, true) AS "system!",
                 set_config('app.request_id', $6, true) AS "request_id!",
-                set_config('app.clinic_roles', $7, true) AS "clinic_roles!""#,
+                set_config('app.clinic_roles', $7, true) AS "clinic_roles!",
+                app_session_live($8) AS "session_live!""#,
             user_id,
             join(&ctx.roles),
             join(&ctx.clinic_ids),
@@ -104,9 +110,13 @@ impl Db {
                 .map(|(role, clinic)| format!("{role}:{clinic}"))
                 .collect::<Vec<_>>()
                 .join(","),
+            ctx.session_id,
         )
         .fetch_one(&mut *tx)
         .await?;
+        if !row.session_live {
+            return Err(RepoError::SessionEnded);
+        }
         Ok(tx)
     }
 

@@ -14,6 +14,9 @@ pub enum RepoError {
     Forbidden,
     #[error("invalid pagination cursor")]
     InvalidCursor,
+    /// The access token's session was ended (logout, revocation, suspension).
+    #[error("the session has ended")]
+    SessionEnded,
     #[error(transparent)]
     Db(sqlx::Error),
 }

@@ -224,3 +224,95 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<JobRow, RepoError
     .await?;
     Ok(row)
 }
+
+/// Extends the lease of a job `worker` is still running, so a long job is not handed to
+/// another worker while it makes progress. False when the lease was lost.
+pub async fn heartbeat(
+    conn: &mut PgConnection,
+    id: Uuid,
+    worker: &str,
+    lease: TimeDelta,
+) -> Result<bool, RepoError> {
+    let n = sqlx::query!(
+        r#"UPDATE jobs SET locked_until = now() + $3::bigint * interval '1 millisecond'
+            WHERE id = $1 AND status = 'running' AND locked_by = $2"#,
+        id,
+        worker,
+        lease.num_milliseconds(),
+    )
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Declares (or re-times) the recurring schedule of `kind`. A changed interval takes effect
+/// from the next firing.
+pub async fn upsert_schedule(
+    conn: &mut PgConnection,
+    kind: &str,
+    every_secs: i32,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        r#"INSERT INTO job_schedules (kind, every_secs) VALUES ($1, $2)
+           ON CONFLICT (kind) DO UPDATE SET every_secs = EXCLUDED.every_secs
+            WHERE job_schedules.every_secs <> EXCLUDED.every_secs"#,
+        kind,
+        every_secs,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Fires every due schedule among `kinds`: moves it forward and enqueues one job for this
+/// firing, in one statement. Workers racing for the same schedule fire it once: the first
+/// UPDATE wins the row, the second finds it no longer due. Returns the kinds fired.
+pub async fn fire_due_schedules(
+    conn: &mut PgConnection,
+    kinds: &[String],
+) -> Result<Vec<String>, RepoError> {
+    let fired = sqlx::query_scalar!(
+        r#"WITH due AS (
+               UPDATE job_schedules
+                  SET last_run_at = now(),
+                      next_run_at = greatest(next_run_at + every_secs * interval '1 second',
+                                             now() + every_secs * interval '1 second' / 2)
+                WHERE next_run_at <= now() AND kind = ANY($1)
+            RETURNING kind, payload, next_run_at
+           )
+           INSERT INTO jobs (id, kind, payload, max_attempts, dedupe_key)
+           SELECT gen_random_uuid(), kind, payload, 3,
+                  'schedule:' || (extract(epoch FROM next_run_at) * 1000)::bigint
+             FROM due
+           ON CONFLICT DO NOTHING
+           RETURNING kind"#,
+        kinds,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(fired)
+}
+
+/// Deletes up to `batch` jobs that finished (succeeded or dead) before `before`. Returns how
+/// many went.
+pub async fn purge_finished(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> Result<u64, RepoError> {
+    let n = sqlx::query!(
+        r#"DELETE FROM jobs WHERE id IN (
+               SELECT id FROM jobs
+                WHERE finished_at IS NOT NULL AND finished_at < $1
+                ORDER BY finished_at
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED)"#,
+        before,
+        batch,
+    )
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(n)
+}

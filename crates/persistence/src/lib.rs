@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod passkeys;
 pub mod questionnaires;
 pub mod rules;
+pub mod sealed;
 pub mod sessions;
 pub mod users;
 

@@ -270,27 +270,20 @@ pub async fn mark_submitted(conn: &mut PgConnection, id: Uuid) -> Result<(), Rep
     Ok(())
 }
 
-/// Replaces the patient's derived flags with `flags` from `response_id`.
+/// Replaces the patient's derived flags with `flags` from `response_id`, which must have
+/// been submitted in this transaction: the database function checks it (patients cannot
+/// write or delete flags any other way).
 pub async fn replace_flags(
     conn: &mut PgConnection,
-    patient_id: Uuid,
     response_id: Uuid,
     flags: &[String],
 ) -> Result<(), RepoError> {
     sqlx::query!(
-        "DELETE FROM patient_flags WHERE patient_id = $1",
-        patient_id
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        r#"INSERT INTO patient_flags (patient_id, flag_code, response_id)
-           SELECT $1, code, $2 FROM unnest($3::text[]) AS code"#,
-        patient_id,
+        r#"SELECT app_replace_patient_flags($1, $2::text[]) AS "done""#,
         response_id,
         flags
     )
-    .execute(conn)
+    .fetch_one(conn)
     .await?;
     Ok(())
 }

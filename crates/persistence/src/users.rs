@@ -1,6 +1,7 @@
 //! Users, their memberships and profiles.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rxgate_domain::identity::lockout_until;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -236,21 +237,32 @@ pub async fn link_doctor_patient(
     Ok(())
 }
 
-pub async fn record_login_failure(
+/// Counts one failed sign-in step (password, second factor, passkey) and locks the account
+/// when [`lockout_until`] says so. The count is incremented in the database, not read and
+/// written back, so parallel wrong guesses each count: the row lock taken by the first
+/// `UPDATE` makes the next one wait and then see the new count. Returns the failures so far.
+pub async fn register_login_failure(
     conn: &mut PgConnection,
     user_id: Uuid,
-    failures: i32,
-    locked_until: Option<DateTime<Utc>>,
-) -> Result<(), RepoError> {
-    sqlx::query!(
-        "UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1",
+    now: DateTime<Utc>,
+) -> Result<i32, RepoError> {
+    let failures = sqlx::query_scalar!(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
         user_id,
-        failures,
-        locked_until,
     )
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(RepoError::NotFound)?;
+    if let Some(until) = lockout_until(failures, now) {
+        sqlx::query!(
+            "UPDATE users SET locked_until = greatest(locked_until, $2) WHERE id = $1",
+            user_id,
+            until,
+        )
+        .execute(conn)
+        .await?;
+    }
+    Ok(failures)
 }
 
 pub async fn record_login_success(conn: &mut PgConnection, user_id: Uuid) -> Result<(), RepoError> {

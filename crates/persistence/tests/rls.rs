@@ -275,7 +275,7 @@ async fn health_data_and_clinic_selection_follow_their_owners(pool: PgPool) {
             .await
             .unwrap();
         questionnaires::mark_submitted(&mut tx, r).await.unwrap();
-        questionnaires::replace_flags(&mut tx, patient, r, &["pregnant".to_owned()])
+        questionnaires::replace_flags(&mut tx, r, &["pregnant".to_owned()])
             .await
             .unwrap();
     }

@@ -45,6 +45,13 @@ enum Command {
     },
     /// Load demo data (idempotent; refused in production).
     Seed,
+    /// Re-seal every stored secret and clinical text sealed with a previous data key
+    /// (`security.previous_data_keys`) under the current one, in batches.
+    RotateKeys {
+        /// Rows re-sealed per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
+    },
     /// Print the current code of the demo staff accounts' second factor (local only).
     DemoTotp,
     /// Write the OpenAPI document.
@@ -136,6 +143,20 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             // The code alone on stdout, for scripts.
             use std::io::Write;
             writeln!(std::io::stdout(), "{code}")?;
+            Ok(())
+        }
+        Command::RotateKeys { batch } => {
+            let settings = Settings::load(&cli.config_dir)?;
+            telemetry::init(&settings.log);
+            let keys = rxgate_api::crypto::DataKeys::from_settings(&settings.security)
+                .map_err(|e| CliError::Message(e.to_string()))?;
+            let db = Db::connect_lazy(settings.database.connect_options()?, 2);
+            let report = rxgate_api::crypto::rotate_sealed(&db, &keys, batch)
+                .await
+                .map_err(|e| CliError::Message(e.to_string()))?;
+            for (kind, count) in report {
+                eprintln!("re-sealed {count} {kind} under key {}", keys.current_id());
+            }
             Ok(())
         }
         Command::Seed => {

@@ -50,17 +50,76 @@ pub struct TokenFacts {
 pub enum KeyError {
     #[error("auth.jwt_private_key_pem is not an Ed25519 PKCS#8 PEM key: {0}")]
     BadKey(jsonwebtoken::errors::Error),
+    #[error(
+        "auth.previous_jwt_keys must be `key-id:BASE64` entries (the PEM body of an Ed25519 \
+         PKCS#8 key), separated by commas; `{0}` is not"
+    )]
+    BadPrevious(String),
 }
 
+/// Why a bearer token is refused. Each reason answers 401; only [`TokenError::Expired`] tells
+/// the client that renewing (with its refresh token) will help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("not a JWT")]
+    Malformed,
+    #[error("signed with a key this server does not know")]
+    UnknownKey,
+    #[error("signature does not verify")]
+    BadSignature,
+    #[error("issued for another audience or by another issuer")]
+    WrongAudience,
+    #[error("expired")]
+    Expired,
+}
+
+/// Seconds of clock difference tolerated on expiry.
+const LEEWAY_SECS: i64 = 5;
+
+struct VerifyingKey {
+    kid: String,
+    decoding: DecodingKey,
+}
+
+/// The signing keyring: the current key signs, and the current and previous keys verify (so
+/// tokens issued just before a rotation stay valid until they expire). The JWKS publishes the
+/// public half of each.
 pub struct JwtKeys {
     kid: String,
     encoding: EncodingKey,
-    decoding: DecodingKey,
+    verifying: Vec<VerifyingKey>,
     jwks: JwkSet,
     validation: Validation,
     issuer: String,
     audience: String,
     ttl: TimeDelta,
+}
+
+fn public_jwk(encoding: &EncodingKey, kid: &str) -> Result<Jwk, KeyError> {
+    let mut jwk = Jwk::from_encoding_key(encoding, Algorithm::EdDSA).map_err(KeyError::BadKey)?;
+    jwk.common.key_id = Some(kid.to_owned());
+    Ok(jwk)
+}
+
+/// `kid:BASE64,kid:BASE64` → (kid, PEM) pairs.
+fn previous_keys(raw: &str) -> Result<Vec<(String, String)>, KeyError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let (kid, body) = entry
+                .split_once(':')
+                .filter(|(kid, body)| !kid.trim().is_empty() && !body.trim().is_empty())
+                .ok_or_else(|| KeyError::BadPrevious(entry.chars().take(12).collect()))?;
+            Ok((
+                kid.trim().to_owned(),
+                format!(
+                    "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+                    body.trim()
+                ),
+            ))
+        })
+        .collect()
 }
 
 impl JwtKeys {
@@ -73,20 +132,41 @@ impl JwtKeys {
                 .as_bytes(),
         )
         .map_err(KeyError::BadKey)?;
-        let mut jwk =
-            Jwk::from_encoding_key(&encoding, Algorithm::EdDSA).map_err(KeyError::BadKey)?;
-        jwk.common.key_id = Some(settings.jwt_key_id.clone());
-        let decoding = DecodingKey::from_jwk(&jwk).map_err(KeyError::BadKey)?;
+        let current = public_jwk(&encoding, &settings.jwt_key_id)?;
+        let mut jwks = vec![current];
+        let previous = settings
+            .previous_jwt_keys
+            .as_ref()
+            .map(|s| previous_keys(s.expose_secret()))
+            .transpose()?
+            .unwrap_or_default();
+        for (kid, pem) in previous {
+            if kid == settings.jwt_key_id {
+                continue;
+            }
+            let key = EncodingKey::from_ed_pem(pem.as_bytes()).map_err(KeyError::BadKey)?;
+            jwks.push(public_jwk(&key, &kid)?);
+        }
+        let verifying = jwks
+            .iter()
+            .map(|jwk| {
+                Ok(VerifyingKey {
+                    kid: jwk.common.key_id.clone().unwrap_or_default(),
+                    decoding: DecodingKey::from_jwk(jwk).map_err(KeyError::BadKey)?,
+                })
+            })
+            .collect::<Result<Vec<_>, KeyError>>()?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[settings.issuer.as_str()]);
         validation.set_audience(&[settings.audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 5;
+        // Expiry is checked against the `now` the caller passes (time is a parameter).
+        validation.validate_exp = false;
         Ok(Self {
             kid: settings.jwt_key_id.clone(),
             encoding,
-            decoding,
-            jwks: JwkSet { keys: vec![jwk] },
+            verifying,
+            jwks: JwkSet { keys: jwks },
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
@@ -98,8 +178,30 @@ impl JwtKeys {
         self.ttl
     }
 
+    /// The public keys that verify tokens: the current one first, then the previous ones.
     pub fn jwks(&self) -> &JwkSet {
         &self.jwks
+    }
+
+    /// The id of the key that signs new tokens.
+    pub fn current_kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// Signs arbitrary bytes with the current key (audit checkpoints): base64url EdDSA.
+    pub fn sign_bytes(&self, message: &[u8]) -> Result<String, jsonwebtoken::errors::Error> {
+        jsonwebtoken::crypto::sign(message, &self.encoding, Algorithm::EdDSA)
+    }
+
+    /// Checks a signature made by [`JwtKeys::sign_bytes`] with the key `kid`.
+    pub fn verify_bytes(&self, kid: &str, message: &[u8], signature: &str) -> bool {
+        self.verifying
+            .iter()
+            .find(|k| k.kid == kid)
+            .is_some_and(|k| {
+                jsonwebtoken::crypto::verify(signature, message, &k.decoding, Algorithm::EdDSA)
+                    .unwrap_or(false)
+            })
     }
 
     /// Signs a token for the given facts, valid from `now` for the configured lifetime.
@@ -131,14 +233,28 @@ impl JwtKeys {
         jsonwebtoken::encode(&header, &claims, &self.encoding)
     }
 
-    /// Checks signature, algorithm, key id, issuer, audience and expiry.
-    pub fn verify(&self, token: &str) -> Option<AccessClaims> {
-        let header = jsonwebtoken::decode_header(token).ok()?;
-        if header.kid.as_deref() != Some(self.kid.as_str()) {
-            return None;
+    /// Checks signature, algorithm, key id, issuer and audience, and expiry against `now`.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, TokenError> {
+        use jsonwebtoken::errors::ErrorKind;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.verifying.iter().find(|k| k.kid == kid))
+            .ok_or(TokenError::UnknownKey)?;
+        let claims = jsonwebtoken::decode::<AccessClaims>(token, &key.decoding, &self.validation)
+            .map_err(|e| match e.kind() {
+                ErrorKind::InvalidSignature => TokenError::BadSignature,
+                ErrorKind::InvalidAudience | ErrorKind::InvalidIssuer => TokenError::WrongAudience,
+                ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+                    TokenError::BadSignature
+                }
+                _ => TokenError::Malformed,
+            })?
+            .claims;
+        if claims.exp + LEEWAY_SECS <= now.timestamp() {
+            return Err(TokenError::Expired);
         }
-        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|data| data.claims)
+        Ok(claims)
     }
 }

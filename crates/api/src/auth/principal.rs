@@ -9,6 +9,7 @@ use rxgate_domain::identity::{MfaStatus, Role};
 use rxgate_persistence::RlsContext;
 use uuid::Uuid;
 
+use crate::auth::keys::TokenError;
 use crate::error::ApiError;
 use crate::middleware::request_id::current_request_id;
 use crate::state::AppState;
@@ -80,6 +81,7 @@ impl Principal {
     pub fn rls(&self) -> RlsContext {
         RlsContext {
             user_id: Some(self.user_id),
+            session_id: Some(self.session_id),
             roles: self.roles.iter().map(|r| r.as_str().to_owned()).collect(),
             clinic_ids: self.clinic_ids.clone(),
             clinic_roles: self
@@ -146,7 +148,17 @@ fn from_token(req: &HttpRequest) -> Result<Principal, ApiError> {
             .app_data::<web::Data<AppState>>()
             .ok_or(ApiError::Unauthenticated)?;
         let token = bearer(req).ok_or(ApiError::Unauthenticated)?;
-        let claims = state.keys.verify(token).ok_or(ApiError::Unauthenticated)?;
+        // The edge of the system: the one place a request's token meets the clock.
+        let claims = state
+            .keys
+            .verify(token, chrono::Utc::now())
+            .map_err(|e| match e {
+                TokenError::Expired => ApiError::AccessTokenExpired,
+                TokenError::Malformed
+                | TokenError::UnknownKey
+                | TokenError::BadSignature
+                | TokenError::WrongAudience => ApiError::Unauthenticated,
+            })?;
         Ok::<_, ApiError>(Principal {
             user_id: claims.sub,
             session_id: claims.sid,

@@ -5,6 +5,7 @@
 //! the job id and its payload; it never reads the clock of another process.
 
 pub mod email;
+pub mod maintenance;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -60,16 +61,23 @@ pub trait JobHandler: Send + Sync {
     async fn run(&self, job: JobRun) -> Result<(), JobError>;
 }
 
-/// The handlers a worker runs, by kind.
+/// The handlers a worker runs, by kind, and the kinds that recur on a schedule.
 #[derive(Clone, Default)]
 pub struct Registry {
     handlers: HashMap<&'static str, Arc<dyn JobHandler>>,
+    schedules: Vec<(&'static str, i32)>,
 }
 
 impl Registry {
     pub fn with(mut self, handler: impl JobHandler + 'static) -> Self {
         self.handlers.insert(handler.kind(), Arc::new(handler));
         self
+    }
+
+    /// Runs `handler` every `every_secs` seconds (once per firing across all workers).
+    pub fn every(mut self, every_secs: i32, handler: impl JobHandler + 'static) -> Self {
+        self.schedules.push((handler.kind(), every_secs.max(1)));
+        self.with(handler)
     }
 
     fn kinds(&self) -> Vec<String> {
@@ -139,6 +147,9 @@ impl Worker {
                 None
             }
         };
+        if let Err(e) = this.declare_schedules().await {
+            tracing::warn!(error = %e, "could not declare recurring jobs");
+        }
         tracing::info!(worker = %this.config.name, kinds = ?this.registry.kinds(), "job worker started");
         let mut last_reap = std::time::Instant::now() - Duration::from_secs(3600);
         loop {
@@ -150,6 +161,11 @@ impl Worker {
                 if let Err(e) = this.reap().await {
                     tracing::warn!(error = %e, "could not reap expired job leases");
                 }
+            }
+            if !this.registry.schedules.is_empty()
+                && let Err(e) = this.fire_schedules().await
+            {
+                tracing::warn!(error = %e, "could not fire recurring jobs");
             }
             let free = slots.available_permits();
             let claimed = if free > 0 {
@@ -205,6 +221,60 @@ impl Worker {
         tracing::info!(worker = %this.config.name, "job worker stopped");
     }
 
+    async fn declare_schedules(&self) -> Result<(), RepoError> {
+        let mut tx = self.db.begin(&RlsContext::system()).await?;
+        for (kind, every) in &self.registry.schedules {
+            jobs::upsert_schedule(&mut tx, kind, *every).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Enqueues the recurring jobs that are due. Exposed for tests.
+    pub async fn fire_schedules(&self) -> Result<Vec<String>, RepoError> {
+        let kinds: Vec<String> = self
+            .registry
+            .schedules
+            .iter()
+            .map(|(k, _)| (*k).to_owned())
+            .collect();
+        let mut tx = self.db.begin(&RlsContext::system()).await?;
+        let fired = jobs::fire_due_schedules(&mut tx, &kinds).await?;
+        tx.commit().await?;
+        Ok(fired)
+    }
+
+    /// Keeps renewing the lease of `job` while it runs (every third of the lease). Returns only
+    /// if the lease is lost, which the caller treats as "someone else has it now".
+    async fn keep_lease(&self, job: &ClaimedJob) {
+        let lease = self.config.lease;
+        let every = Duration::from_millis(
+            u64::try_from(lease.num_milliseconds() / 3)
+                .unwrap_or(1000)
+                .max(50),
+        );
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let beat = async {
+                let mut tx = self.db.begin(&RlsContext::system()).await?;
+                let held = jobs::heartbeat(&mut tx, job.id, &self.config.name, lease).await?;
+                tx.commit().await?;
+                Ok::<bool, RepoError>(held)
+            }
+            .await;
+            match beat {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::warn!(job_id = %job.id, "job lease lost while running");
+                    std::future::pending::<()>().await;
+                }
+                Err(e) => tracing::warn!(job_id = %job.id, error = %e, "could not renew job lease"),
+            }
+        }
+    }
+
     async fn reap(&self) -> Result<u64, RepoError> {
         let mut tx = self.db.begin(&RlsContext::system()).await?;
         let n = jobs::reap_expired_leases(&mut tx).await?;
@@ -247,7 +317,10 @@ impl Worker {
             attempt: job.attempt,
             payload: job.payload.clone(),
         };
-        let result = handler.run(run).await;
+        let result = tokio::select! {
+            result = handler.run(run) => result,
+            () = self.keep_lease(&job) => Err(JobError::Retry("lease lost".into())),
+        };
         self.record(&job, result, handler.retry_policy()).await;
     }
 

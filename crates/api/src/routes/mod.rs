@@ -10,22 +10,52 @@ pub mod health;
 pub mod me;
 pub mod system;
 
+use std::net::IpAddr;
+
 use actix_governor::governor::middleware::NoOpMiddleware;
-use actix_governor::{Governor, GovernorConfig, GovernorConfigBuilder, PeerIpKeyExtractor};
+use actix_governor::{
+    Governor, GovernorConfig, GovernorConfigBuilder, KeyExtractor, SimpleKeyExtractionError,
+};
+use actix_web::dev::ServiceRequest;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+/// Keys rate limits on the client's address as [`crate::auth::meta::request_ip`] finds it:
+/// behind configured proxies, the forwarded client rather than the load balancer. IPv6
+/// clients are limited per /56, since one customer usually holds a whole prefix.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIpKey;
+
+impl KeyExtractor for ClientIpKey {
+    type Key = IpAddr;
+    type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
+
+    fn extract(&self, req: &ServiceRequest) -> Result<Self::Key, Self::KeyExtractionError> {
+        let ip = crate::auth::meta::request_ip(req.request())
+            .ok_or_else(|| SimpleKeyExtractionError::new("no client address"))?;
+        Ok(match ip {
+            IpAddr::V6(v6) => {
+                let mut octets = v6.octets();
+                octets[7..16].fill(0);
+                IpAddr::V6(octets.into())
+            }
+            v4 => v4,
+        })
+    }
+}
+
 /// Per-client-address limits on the sign-in endpoints (brute force, credential stuffing,
 /// email flooding). Shared by every HTTP worker of the process.
-pub type AuthRateLimit = GovernorConfig<PeerIpKeyExtractor, NoOpMiddleware>;
+pub type AuthRateLimit = GovernorConfig<ClientIpKey, NoOpMiddleware>;
 
-pub fn auth_rate_limit(per_minute: u32, burst: u32) -> AuthRateLimit {
+/// `None` only for a zero period or burst, which the clamping here never passes.
+pub fn auth_rate_limit(per_minute: u32, burst: u32) -> Option<AuthRateLimit> {
     let per_request_ms = 60_000 / u64::from(per_minute.max(1));
     GovernorConfigBuilder::default()
         .milliseconds_per_request(per_request_ms.max(1))
         .burst_size(burst.max(1))
+        .key_extractor(ClientIpKey)
         .finish()
-        .unwrap_or_default()
 }
 
 /// Registers every `/api/v1` endpoint (paths relative to the `/api/v1` scope).
@@ -66,6 +96,7 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
         .service(me::add_passkey::add_passkey)
         .service(me::list_passkeys::list_passkeys)
         .service(me::delete_passkey::delete_passkey)
+        .service(audit::list_checkpoints::list_checkpoints)
         .service(audit::list_events::list_events)
         .service(audit::verify_chain::verify_chain)
         .service(admin::list_doctors::list_doctors)

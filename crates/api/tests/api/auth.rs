@@ -338,10 +338,10 @@ async fn tampered_expired_and_foreign_tokens_are_refused() {
     parts[1] = String::from_utf8(payload).unwrap();
     assert_problem(bearer(parts.join(".")).await, 401, "UNAUTHENTICATED").await;
 
+    // A genuine token of the server's own key, issued 20 minutes ago (time is a parameter):
+    // expired, which tells the client to renew.
     let settings = test_settings("postgres://unused/none");
-    let mut expired = settings.auth.clone();
-    expired.access_token_minutes = -10;
-    let keys = JwtKeys::from_settings(&expired).unwrap();
+    let keys = JwtKeys::from_settings(&settings.auth).unwrap();
     let user = uuid::Uuid::parse_str(session["user"]["id"].as_str().unwrap()).unwrap();
     let facts = |roles: Vec<String>| TokenFacts {
         user_id: user,
@@ -350,9 +350,12 @@ async fn tampered_expired_and_foreign_tokens_are_refused() {
         ..TokenFacts::default()
     };
     let old = keys
-        .issue(facts(vec!["patient".into()]), Utc::now())
+        .issue(
+            facts(vec!["patient".into()]),
+            Utc::now() - chrono::TimeDelta::minutes(20),
+        )
         .unwrap();
-    assert_problem(bearer(old).await, 401, "UNAUTHENTICATED").await;
+    assert_problem(bearer(old).await, 401, "TOKEN_EXPIRED").await;
 
     let mut foreign = settings.auth.clone();
     foreign.audience = "another-service".into();
@@ -559,49 +562,149 @@ async fn only_the_information_officer_reads_and_verifies_the_audit_log() {
     )
     .await;
 
-    let verify = |app: &TestApp| {
+    let verify = |app: &TestApp, query: &'static str| {
         app.client
-            .post(app.url("/api/v1/audit-events/verify"))
+            .post(app.url(&format!("/api/v1/audit-events/verify{query}")))
             .bearer_auth(officer["access_token"].as_str().unwrap())
             .send()
     };
-    let ok: Value = verify(&app).await.unwrap().json().await.unwrap();
+    app.seal_audit().await;
+    let ok: Value = verify(&app, "?full=true")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(ok["intact"], true, "{ok}");
     assert!(ok["checked"].as_i64().unwrap() >= 3);
+    assert_eq!(ok["from_position"], 1);
+    // Incremental: from the newest signed checkpoint.
+    let quick: Value = verify(&app, "").await.unwrap().json().await.unwrap();
+    assert_eq!(quick["intact"], true, "{quick}");
+    assert!(quick["from_position"].as_i64().unwrap() > 1, "{quick}");
+    assert!(
+        quick["checkpoints_checked"].as_i64().unwrap() >= 1,
+        "{quick}"
+    );
+
+    // The checkpoints export: each verifies with the JWKS key it names.
+    let checkpoints: Value = app
+        .get_auth("/api/v1/audit-events/checkpoints", &officer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let newest = &checkpoints["items"][0];
+    let jwks: Value = app
+        .get("/api/v1/.well-known/jwks.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == newest["key_id"])
+        .unwrap();
+    let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(key.clone()).unwrap();
+    assert!(
+        jsonwebtoken::crypto::verify(
+            newest["signature"].as_str().unwrap(),
+            newest["message"].as_str().unwrap().as_bytes(),
+            &jsonwebtoken::DecodingKey::from_jwk(&jwk).unwrap(),
+            jsonwebtoken::Algorithm::EdDSA,
+        )
+        .unwrap()
+    );
 
     // A superuser can switch the triggers off; the chain still gives the tampering away.
-    let mut tx = app.owner.begin().await.unwrap();
-    sqlx::query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update")
-        .execute(&mut *tx)
+    let owner_sql = |sql: &'static str| {
+        let owner = app.owner.clone();
+        async move {
+            let mut tx = owner.begin().await.unwrap();
+            for table in ["audit_events", "audit_chain", "audit_checkpoints"] {
+                sqlx::query(&format!("ALTER TABLE {table} DISABLE TRIGGER USER"))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            sqlx::query(sql).execute(&mut *tx).await.unwrap();
+            for table in ["audit_events", "audit_chain", "audit_checkpoints"] {
+                sqlx::query(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+    };
+    owner_sql("UPDATE audit_events SET action = 'logout' WHERE seq = 2").await;
+    let broken: Value = verify(&app, "?full=true")
+        .await
+        .unwrap()
+        .json()
         .await
         .unwrap();
-    sqlx::query("UPDATE audit_events SET action = 'logout' WHERE seq = 2")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    let broken: Value = verify(&app).await.unwrap().json().await.unwrap();
     assert_eq!(broken["intact"], false);
     assert_eq!(broken["first_broken_seq"], 2);
     assert_eq!(broken["reason"], "content does not match its hash");
+
+    // Recomputing a link (to hide an edit) no longer matches the signed checkpoint there.
+    owner_sql(
+        "UPDATE audit_chain SET hash = sha256(hash)
+          WHERE chain_seq = (SELECT max(chain_seq) FROM audit_checkpoints)",
+    )
+    .await;
+    let moved: Value = verify(&app, "").await.unwrap().json().await.unwrap();
+    assert_eq!(moved["intact"], false, "{moved}");
+    assert!(
+        moved["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no longer matches its signed checkpoint"),
+        "{moved}"
+    );
+    // And a checkpoint cannot be forged without the signing key.
+    owner_sql(
+        "UPDATE audit_checkpoints SET hash = (SELECT hash FROM audit_chain c
+                                               WHERE c.chain_seq = audit_checkpoints.chain_seq)",
+    )
+    .await;
+    let forged: Value = verify(&app, "").await.unwrap().json().await.unwrap();
+    assert_eq!(forged["intact"], false, "{forged}");
+    assert!(
+        forged["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not carry a valid signature"),
+        "{forged}"
+    );
 }
 
 #[tokio::test]
 async fn the_audit_log_refuses_update_delete_and_truncate_even_for_its_owner() {
     let app = seeded().await;
     app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    app.seal_audit().await;
     for sql in [
         "UPDATE audit_events SET action = 'x'",
         "DELETE FROM audit_events",
         "TRUNCATE audit_events",
         "DELETE FROM audit_chain_head",
+        "UPDATE audit_chain SET sealed_at = now()",
+        "DELETE FROM audit_chain",
+        "TRUNCATE audit_chain",
+        "DELETE FROM audit_checkpoints",
+        "UPDATE audit_checkpoints SET key_id = 'x'",
+        "TRUNCATE audit_checkpoints",
     ] {
         let err = sqlx::query(sql).execute(&app.owner).await.unwrap_err();
-        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+        // TRUNCATE of a referenced table is refused by its foreign keys before any trigger.
+        assert!(
+            err.to_string().contains("append-only") || err.to_string().contains("foreign key"),
+            "{sql}: {err}"
+        );
     }
 }
 

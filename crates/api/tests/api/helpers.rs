@@ -15,6 +15,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Owner connection to this test's database (bypasses row-level security).
     pub owner: PgPool,
+    /// The application role's URL of this test's database (for a second server on it).
+    pub db_url: String,
 }
 
 impl TestApp {
@@ -24,6 +26,29 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Chains every audit event appended so far (what the `audit.seal` job does every few
+    /// seconds) and signs a checkpoint; retries while another transaction still holds back
+    /// the horizon.
+    pub async fn seal_audit(&self) {
+        let settings = test_settings("postgres://unused/none");
+        let keys = rxgate_api::auth::JwtKeys::from_settings(&settings.auth).unwrap();
+        let db = Db::from_pool(self.owner.clone());
+        for _ in 0..50 {
+            rxgate_api::audit::seal_and_checkpoint(&db, &keys, 1000)
+                .await
+                .unwrap();
+            let left: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_unsealed")
+                .fetch_one(&self.owner)
+                .await
+                .unwrap();
+            if left == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("audit events stayed unsealed");
     }
 
     /// Loads the demo organisations and accounts (see `rxgate_api::seed`).
@@ -208,6 +233,15 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let (owner, app_db_url) = fresh_database().await;
+    spawn_app_on(owner, app_db_url, customise).await
+}
+
+/// A server on an existing test database (e.g. a second one, with other settings).
+pub async fn spawn_app_on(
+    owner: PgPool,
+    app_db_url: String,
+    customise: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = test_settings(&app_db_url);
     customise(&mut settings);
     let db = Db::connect_lazy(
@@ -225,6 +259,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
             .build()
             .unwrap(),
         owner,
+        db_url: app_db_url,
     }
 }
 

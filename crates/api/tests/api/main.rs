@@ -7,6 +7,7 @@ mod auth;
 mod catalogue;
 mod dev_mailbox;
 mod errors;
+mod foundation;
 mod helpers;
 mod jobs;
 mod mfa;

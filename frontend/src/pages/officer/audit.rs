@@ -145,7 +145,7 @@ fn event_row(e: AuditEventView) -> impl IntoView {
     };
     view! {
         <tr>
-            <td class="num" title=e.hash.clone()>{e.seq}</td>
+            <td class="num" title=e.hash.clone().unwrap_or_default()>{e.seq}</td>
             <td>{format::date_time(&e.occurred_at)}</td>
             <td><code>{e.action.clone()}</code></td>
             <td>{entity}</td>

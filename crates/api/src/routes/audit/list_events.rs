@@ -72,7 +72,7 @@ pub async fn list_events(
                 user_agent: r.user_agent,
                 request_id: r.request_id,
                 risk: r.risk,
-                hash: r.hash.iter().map(|b| format!("{b:02x}")).collect(),
+                hash: r.hash.as_deref().map(hex::encode),
             })
             .collect(),
         next_cursor: next.map(|s| s.to_string()),

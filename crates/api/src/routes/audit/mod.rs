@@ -1,4 +1,5 @@
 //! The audit log, for the information officer.
 
+pub mod list_checkpoints;
 pub mod list_events;
 pub mod verify_chain;

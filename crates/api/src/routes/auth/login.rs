@@ -2,7 +2,6 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{LoginRequest, TokenResponse};
-use rxgate_domain::identity::lockout_until;
 use rxgate_persistence::users;
 
 use crate::audit::{self, Event};
@@ -62,9 +61,7 @@ pub async fn login(
         Some(u) if ok => u,
         user => {
             if let Some(u) = &user {
-                let failures = u.failed_logins + 1;
-                users::record_login_failure(&mut tx, u.id, failures, lockout_until(failures, now))
-                    .await?;
+                users::register_login_failure(&mut tx, u.id, now).await?;
             }
             audit::record(
                 &mut tx,

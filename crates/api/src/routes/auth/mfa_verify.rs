@@ -2,7 +2,6 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use rxgate_api_types::auth::{MfaVerifyRequest, TokenResponse};
 use rxgate_api_types::{FieldError, Problem};
-use rxgate_domain::identity::lockout_until;
 use rxgate_persistence::{mfa, users};
 
 use crate::audit::{self, Event};
@@ -69,9 +68,7 @@ pub async fn mfa_verify(
         (None, None) => false,
     };
     if !passed {
-        let failures = user.failed_logins + 1;
-        users::record_login_failure(&mut tx, user.id, failures, lockout_until(failures, now))
-            .await?;
+        users::register_login_failure(&mut tx, user.id, now).await?;
         audit::record(
             &mut tx,
             Some(&principal),

@@ -2,7 +2,6 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{PasskeyAssertion, TokenResponse};
-use rxgate_domain::identity::lockout_until;
 use rxgate_persistence::{mfa, passkeys, users};
 use webauthn_rs::prelude::{PasskeyAuthentication, PublicKeyCredential};
 
@@ -67,9 +66,7 @@ pub async fn passkey_mfa_verify(
         Err(_) => None,
     };
     let (Ok(result), Some(row)) = (verified, row) else {
-        let failures = user.failed_logins + 1;
-        users::record_login_failure(&mut tx, user.id, failures, lockout_until(failures, now))
-            .await?;
+        users::register_login_failure(&mut tx, user.id, now).await?;
         audit::record(
             &mut tx,
             Some(&principal),

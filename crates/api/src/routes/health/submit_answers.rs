@@ -54,7 +54,7 @@ pub async fn submit_answers(
     let flags: Vec<String> = derive_flags(&saved.definition, &saved.answers, &mappings, today)
         .into_iter()
         .collect();
-    questionnaires::replace_flags(&mut tx, principal.user_id, saved.response_id, &flags).await?;
+    questionnaires::replace_flags(&mut tx, saved.response_id, &flags).await?;
     let profile = health_profile(&mut tx, &state, principal.user_id).await?;
     audit::record(
         &mut tx,
