@@ -266,28 +266,44 @@ pub async fn upsert_schedule(
 }
 
 /// Fires every due schedule among `kinds`: moves it forward and enqueues one job for this
-/// firing, in one statement. Workers racing for the same schedule fire it once: the first
-/// UPDATE wins the row, the second finds it no longer due. Returns the kinds fired.
+/// firing, in the caller's transaction. Workers racing for the same schedule fire it once: the
+/// first UPDATE wins the row, the second finds it no longer due. Returns the kinds fired.
+///
+/// The insert runs only when something is due: `jobs_notify` is a statement trigger, so even
+/// an insert of no rows would wake every idle worker, which would fire again at once.
 pub async fn fire_due_schedules(
     conn: &mut PgConnection,
     kinds: &[String],
 ) -> Result<Vec<String>, RepoError> {
+    let due = sqlx::query!(
+        r#"UPDATE job_schedules
+              SET last_run_at = now(),
+                  next_run_at = greatest(next_run_at + every_secs * interval '1 second',
+                                         now() + every_secs * interval '1 second' / 2)
+            WHERE next_run_at <= now() AND kind = ANY($1)
+        RETURNING kind, payload, next_run_at"#,
+        kinds,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fired_kinds: Vec<String> = due.iter().map(|d| d.kind.clone()).collect();
+    let payloads: Vec<serde_json::Value> = due.iter().map(|d| d.payload.clone()).collect();
+    let keys: Vec<String> = due
+        .iter()
+        .map(|d| format!("schedule:{}", d.next_run_at.timestamp_millis()))
+        .collect();
     let fired = sqlx::query_scalar!(
-        r#"WITH due AS (
-               UPDATE job_schedules
-                  SET last_run_at = now(),
-                      next_run_at = greatest(next_run_at + every_secs * interval '1 second',
-                                             now() + every_secs * interval '1 second' / 2)
-                WHERE next_run_at <= now() AND kind = ANY($1)
-            RETURNING kind, payload, next_run_at
-           )
-           INSERT INTO jobs (id, kind, payload, max_attempts, dedupe_key)
-           SELECT gen_random_uuid(), kind, payload, 3,
-                  'schedule:' || (extract(epoch FROM next_run_at) * 1000)::bigint
-             FROM due
+        r#"INSERT INTO jobs (id, kind, payload, max_attempts, dedupe_key)
+           SELECT gen_random_uuid(), f.kind, f.payload, 3, f.key
+             FROM unnest($1::text[], $2::jsonb[], $3::text[]) AS f(kind, payload, key)
            ON CONFLICT DO NOTHING
            RETURNING kind"#,
-        kinds,
+        &fired_kinds,
+        &payloads,
+        &keys,
     )
     .fetch_all(conn)
     .await?;

@@ -286,3 +286,39 @@ async fn an_expired_lease_without_attempts_left_is_dead_lettered(pool: PgPool) {
     jobs::reap_expired_leases(&mut tx).await.unwrap();
     assert_eq!(jobs::find(&mut tx, id).await.unwrap().status, "dead");
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_schedule_fires_once_per_period_and_an_idle_check_wakes_no_worker(pool: PgPool) {
+    let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
+        .await
+        .unwrap();
+    listener.listen("rxgate_jobs").await.unwrap();
+    let kinds = vec!["audit.seal".to_owned()];
+    let mut tx = pool.begin().await.unwrap();
+    jobs::upsert_schedule(&mut tx, "audit.seal", 60)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // Due now: two workers racing fire it once.
+    let mut a = pool.begin().await.unwrap();
+    let fired = jobs::fire_due_schedules(&mut a, &kinds).await.unwrap();
+    a.commit().await.unwrap();
+    let mut b = pool.begin().await.unwrap();
+    let again = jobs::fire_due_schedules(&mut b, &kinds).await.unwrap();
+    b.commit().await.unwrap();
+    assert_eq!(fired, kinds);
+    assert!(again.is_empty());
+    let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'audit.seal'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1);
+
+    // The firing woke the workers once; the idle check after it did not wake them again (a
+    // statement trigger fires even for an insert of no rows, which made workers spin).
+    let first = tokio::time::timeout(std::time::Duration::from_secs(2), listener.recv()).await;
+    assert!(first.is_ok(), "the firing notifies");
+    let second = tokio::time::timeout(std::time::Duration::from_millis(500), listener.recv()).await;
+    assert!(second.is_err(), "an idle schedule check must not notify");
+}
