@@ -1,49 +1,14 @@
-//! Writing audit events from handlers: one call per read or write of personal data, inside
-//! the handler's transaction so the event commits (or rolls back) with the change.
+//! Recording audit events from handlers: [`record`] takes the request's [`Principal`] and
+//! [`RequestMeta`] and hands them to the application layer's audit trail.
 
 use rxgate_persistence::RepoError;
-use rxgate_persistence::audit::{self, AuditEntry};
 use sqlx::PgConnection;
 
+pub use rxgate_app::audit::{
+    Event, SealRun, checkpoint_message, seal_and_checkpoint, verify_chain,
+};
+
 use crate::auth::{Principal, RequestMeta};
-
-/// What happened to which entity.
-pub struct Event<'a> {
-    pub action: &'a str,
-    pub entity_type: &'a str,
-    pub entity_id: Option<String>,
-    pub risk: &'static str,
-    pub details: Option<serde_json::Value>,
-}
-
-impl<'a> Event<'a> {
-    pub fn new(action: &'a str, entity_type: &'a str, entity_id: impl ToString) -> Self {
-        Self {
-            action,
-            entity_type,
-            entity_id: Some(entity_id.to_string()),
-            risk: "low",
-            details: None,
-        }
-    }
-
-    pub fn risk(mut self, risk: &'static str) -> Self {
-        self.risk = risk;
-        self
-    }
-
-    /// A list that showed these people's data (health flags, names): the event names each
-    /// of them, so "who saw patient X" is answered for lists too.
-    pub fn shown(self, patient_ids: impl IntoIterator<Item = uuid::Uuid>) -> Self {
-        let ids: Vec<String> = patient_ids.into_iter().map(|id| id.to_string()).collect();
-        self.details(serde_json::json!({ "patient_ids": ids }))
-    }
-
-    pub fn details(mut self, details: serde_json::Value) -> Self {
-        self.details = Some(details);
-        self
-    }
-}
 
 /// Records `event` done by `actor` (or by an anonymous caller / the system when `None`).
 pub async fn record(
@@ -53,140 +18,12 @@ pub async fn record(
     meta: &RequestMeta,
     event: Event<'_>,
 ) -> Result<(), RepoError> {
-    if meta.audit_off {
-        return Ok(());
-    }
-    audit::record(
+    rxgate_app::audit::record(
         conn,
-        &AuditEntry {
-            actor_id: actor.map(|p| p.user_id).or(actor_id_if_anonymous),
-            acting_role: actor.and_then(Principal::acting_role),
-            action: event.action.to_owned(),
-            entity_type: event.entity_type.to_owned(),
-            entity_id: event.entity_id,
-            clinic_id: actor.and_then(|p| p.clinic_ids.first().copied()),
-            ip: meta.ip.clone(),
-            user_agent: meta.user_agent.clone(),
-            request_id: meta.request_id.clone(),
-            risk: event.risk,
-            details: event.details,
-        },
+        actor.map(|p| &p.0),
+        actor_id_if_anonymous,
+        &meta.0,
+        event,
     )
     .await
-}
-
-/// The text a checkpoint signs: versioned, so the format can change without ambiguity.
-pub fn checkpoint_message(chain_seq: i64, hash: &[u8]) -> String {
-    format!(
-        "rxgate-audit-checkpoint:v1:{chain_seq}:{}",
-        hex::encode(hash)
-    )
-}
-
-/// What one sealing run did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SealRun {
-    pub sealed: i64,
-    pub checkpointed: bool,
-}
-
-/// Chains every waiting event (in batches of `batch`, each its own transaction so a long
-/// backlog never holds the head for long) and signs a checkpoint at the new head when the
-/// chain has moved on since the last one. Runs in the system context.
-pub async fn seal_and_checkpoint(
-    db: &rxgate_persistence::Db,
-    keys: &crate::auth::JwtKeys,
-    batch: i32,
-) -> Result<SealRun, crate::error::ApiError> {
-    let ctx = rxgate_persistence::RlsContext::system();
-    let mut run = SealRun::default();
-    loop {
-        let mut tx = db.begin(&ctx).await?;
-        let n = audit::seal(&mut tx, batch.max(1)).await?;
-        tx.commit().await?;
-        run.sealed += i64::from(n);
-        if n < batch.max(1) {
-            break;
-        }
-    }
-    let mut tx = db.begin(&ctx).await?;
-    let head = audit::head(&mut tx).await?;
-    let newest = audit::checkpoints(&mut tx, None, 1).await?;
-    if head.seq > 0 && newest.first().map(|c| c.chain_seq) != Some(head.seq) {
-        let signature = keys
-            .sign_bytes(checkpoint_message(head.seq, &head.hash).as_bytes())
-            .map_err(crate::error::ApiError::internal)?;
-        audit::add_checkpoint(
-            &mut tx,
-            head.seq,
-            &head.hash,
-            keys.current_kid(),
-            &signature,
-        )
-        .await?;
-        run.checkpointed = true;
-    }
-    tx.commit().await?;
-    Ok(run)
-}
-
-/// Checkpoints whose signature is checked on every verification (the newest ones; older ones
-/// are checked for hash agreement only, in the same query).
-const CHECKPOINTS_VERIFIED: i64 = 200;
-
-/// Verifies the chain: the newest checkpoints' signatures and hashes, then the links from the
-/// newest valid checkpoint on (or all of them when `full`).
-pub async fn verify_chain(
-    conn: &mut PgConnection,
-    keys: &crate::auth::JwtKeys,
-    full: bool,
-) -> Result<rxgate_api_types::audit::ChainVerification, RepoError> {
-    use rxgate_api_types::audit::ChainVerification;
-    let head = audit::head(conn).await?;
-    let checkpoints = audit::checkpoints(conn, None, CHECKPOINTS_VERIFIED).await?;
-    let mut from = 1;
-    for (i, cp) in checkpoints.iter().enumerate() {
-        let signed = keys.verify_bytes(
-            &cp.key_id,
-            checkpoint_message(cp.chain_seq, &cp.hash).as_bytes(),
-            &cp.signature,
-        );
-        let reason = if !signed {
-            Some(format!(
-                "checkpoint at position {} does not carry a valid signature",
-                cp.chain_seq
-            ))
-        } else if cp.chain_hash.as_deref() != Some(cp.hash.as_slice()) {
-            Some(format!(
-                "the chain at position {} no longer matches its signed checkpoint",
-                cp.chain_seq
-            ))
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            return Ok(ChainVerification {
-                intact: false,
-                checked: 0,
-                from_position: cp.chain_seq,
-                checkpoints_checked: i64::try_from(i + 1).unwrap_or(i64::MAX),
-                unsealed: head.unsealed,
-                first_broken_seq: None,
-                reason: Some(reason),
-            });
-        }
-        if i == 0 && !full {
-            from = cp.chain_seq;
-        }
-    }
-    let result = audit::verify(conn, from).await?;
-    Ok(ChainVerification {
-        intact: result.broken_seq.is_none(),
-        checked: result.checked,
-        from_position: from,
-        checkpoints_checked: i64::try_from(checkpoints.len()).unwrap_or(i64::MAX),
-        unsealed: head.unsealed,
-        first_broken_seq: result.broken_event_seq.or(result.broken_seq),
-        reason: result.reason,
-    })
 }

@@ -243,6 +243,30 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
+impl From<rxgate_app::AppError> for ApiError {
+    fn from(err: rxgate_app::AppError) -> Self {
+        use rxgate_app::AppError;
+        match err {
+            AppError::NotFound => Self::NotFound,
+            AppError::Forbidden { code, detail } => Self::Forbidden { code, detail },
+            AppError::Validation(errors) => Self::Validation(errors),
+            AppError::Rule { code, detail } => Self::Rule { code, detail },
+            AppError::Conflict { code, detail } => Self::Conflict { code, detail },
+            AppError::FieldConflict {
+                code,
+                field,
+                detail,
+            } => Self::FieldConflict {
+                code,
+                field,
+                detail,
+            },
+            AppError::Repo(e) => Self::from(e),
+            AppError::Internal(cause) => Self::Internal(cause),
+        }
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(err: RepoError) -> Self {
         match err {

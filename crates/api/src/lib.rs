@@ -1,24 +1,20 @@
-//! Rxgate's HTTP layer: configuration, the actix-web application, `/api/v1` routes,
-//! problem+json errors, the OpenAPI document and the background job worker.
+//! Rxgate's HTTP layer: the actix-web application, `/api/v1` routes (parse, call the
+//! application layer, map), extractors, middleware, problem+json errors and the OpenAPI
+//! document. Configuration, key rings, the job runtime and the seed live in `rxgate-app`;
+//! they are re-exported here under their old paths.
 
 pub mod audit;
 pub mod auth;
-pub mod configuration;
-pub mod crypto;
-pub mod emails;
 pub mod error;
 pub mod extract;
-pub mod jobs;
-pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;
-pub mod seed;
-pub mod seed_catalogue;
 pub mod spa;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
 
-pub use configuration::Settings;
+pub use rxgate_app::configuration::Settings;
+pub use rxgate_app::{configuration, crypto, emails, jobs, metrics, seed};
 pub use startup::Application;

@@ -262,6 +262,21 @@ pub fn effective_price(
     doctor_override.or(clinic_override).unwrap_or(base).clone()
 }
 
+/// A product's address part from its name: `Semaglutide 0.25 mg pen` →
+/// `semaglutide-0-25-mg-pen` (lower-case ASCII letters and digits, one `-` between runs, at most
+/// 120 characters).
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').chars().take(120).collect()
+}
+
 /// A doctor's own price for a variant, with when the patient was (last) linked to them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DoctorPrice {

@@ -2,31 +2,29 @@
 
 use std::future::{Ready, ready};
 use std::net::IpAddr;
+use std::ops::Deref;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::HeaderMap;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use ipnet::IpNet;
+use rxgate_app::auth::RequestFacts;
 
 use crate::middleware::request_id::RequestId;
 use crate::state::AppState;
 
+/// The application layer's [`RequestFacts`], extracted from the request.
 #[derive(Debug, Clone, Default)]
-pub struct RequestMeta {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub request_id: Option<String>,
-    /// Set only when `audit.enabled = false` (benchmarks): events are then not recorded.
-    pub audit_off: bool,
+pub struct RequestMeta(pub RequestFacts);
+
+impl Deref for RequestMeta {
+    type Target = RequestFacts;
+    fn deref(&self) -> &RequestFacts {
+        &self.0
+    }
 }
 
-/// One entry of `application.trusted_proxies`: an address or a CIDR range.
-pub fn parse_proxy(raw: &str) -> Option<IpNet> {
-    let raw = raw.trim();
-    raw.parse::<IpNet>()
-        .ok()
-        .or_else(|| raw.parse::<IpAddr>().ok().map(IpNet::from))
-}
+pub use rxgate_app::configuration::parse_proxy;
 
 /// The trusted proxies of the configuration, parsed (entries that do not parse were refused
 /// when the settings were loaded).
@@ -112,12 +110,12 @@ impl FromRequest for RequestMeta {
         let audit_off = req
             .app_data::<web::Data<AppState>>()
             .is_some_and(|s| !s.settings.audit.enabled);
-        ready(Ok(Self {
+        ready(Ok(Self(RequestFacts {
             ip,
             user_agent,
             request_id,
             audit_off,
-        }))
+        })))
     }
 }
 

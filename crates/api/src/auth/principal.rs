@@ -6,29 +6,26 @@ use std::str::FromStr;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use rxgate_domain::identity::{MfaStatus, Role};
-use rxgate_persistence::RlsContext;
-use uuid::Uuid;
 
-use crate::auth::keys::TokenError;
+use std::ops::Deref;
+
 use crate::error::ApiError;
 use crate::middleware::request_id::current_request_id;
 use crate::state::AppState;
+use rxgate_app::auth::{Actor, TokenError};
 
 /// A caller with a valid token who has passed every required factor. Staff without a second
 /// factor, and people who set one up but have not entered it this session, are refused with
-/// 403 `MFA_ENROLMENT_REQUIRED` / `MFA_REQUIRED`.
+/// 403 `MFA_ENROLMENT_REQUIRED` / `MFA_REQUIRED`. The acting user of the application layer
+/// ([`Actor`]), extracted from the request.
 #[derive(Debug, Clone)]
-pub struct Principal {
-    pub user_id: Uuid,
-    pub session_id: Uuid,
-    pub roles: Vec<Role>,
-    /// Every clinic the caller belongs to, in any role.
-    pub clinic_ids: Vec<Uuid>,
-    /// The role the caller holds in each clinic.
-    pub clinic_roles: Vec<(Role, Uuid)>,
-    pub pharmacy_ids: Vec<Uuid>,
-    pub mfa: bool,
-    pub mfa_enrolled: bool,
+pub struct Principal(pub Actor);
+
+impl Deref for Principal {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.0
+    }
 }
 
 /// A caller with a valid token, second factor or not: only for the endpoints that set up or
@@ -43,56 +40,9 @@ impl PartialPrincipal {
 }
 
 impl Principal {
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-
     /// Refuses callers without `role` (403: the endpoint exists, the caller may not use it).
     pub fn require(&self, role: Role) -> Result<(), ApiError> {
-        if self.has(role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden {
-                code: "FORBIDDEN",
-                detail: format!("This needs the {role} role."),
-            })
-        }
-    }
-
-    /// The clinics where the caller holds `role` (a clinic admin of one clinic may be a patient
-    /// of another: what they may do depends on the role they hold there).
-    pub fn clinics_as(&self, role: Role) -> impl Iterator<Item = Uuid> + '_ {
-        self.clinic_roles
-            .iter()
-            .filter(move |(r, _)| *r == role)
-            .map(|(_, clinic)| *clinic)
-    }
-
-    /// Whether the caller holds `role` in `clinic`.
-    pub fn is_at(&self, role: Role, clinic: Uuid) -> bool {
-        self.clinics_as(role).any(|c| c == clinic)
-    }
-
-    /// The role recorded as acting in audit events: the most privileged one held.
-    pub fn acting_role(&self) -> Option<String> {
-        self.roles.iter().max().map(|r| r.as_str().to_owned())
-    }
-
-    pub fn rls(&self) -> RlsContext {
-        RlsContext {
-            user_id: Some(self.user_id),
-            session_id: Some(self.session_id),
-            roles: self.roles.iter().map(|r| r.as_str().to_owned()).collect(),
-            clinic_ids: self.clinic_ids.clone(),
-            clinic_roles: self
-                .clinic_roles
-                .iter()
-                .map(|(role, clinic)| (role.as_str().to_owned(), *clinic))
-                .collect(),
-            pharmacy_ids: self.pharmacy_ids.clone(),
-            system: false,
-            request_id: current_request_id(),
-        }
+        Ok(self.0.require(role)?)
     }
 }
 
@@ -159,7 +109,8 @@ fn from_token(req: &HttpRequest) -> Result<Principal, ApiError> {
                 | TokenError::BadSignature
                 | TokenError::WrongAudience => ApiError::Unauthenticated,
             })?;
-        Ok::<_, ApiError>(Principal {
+        Ok::<_, ApiError>(Principal(Actor {
+            request_id: current_request_id(),
             user_id: claims.sub,
             session_id: claims.sid,
             roles: claims
@@ -179,6 +130,6 @@ fn from_token(req: &HttpRequest) -> Result<Principal, ApiError> {
             pharmacy_ids: claims.pharmacies,
             mfa: claims.mfa,
             mfa_enrolled: claims.mfa_enrolled,
-        })
+        }))
     })()
 }

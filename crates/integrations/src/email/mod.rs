@@ -1,10 +1,8 @@
 //! Outgoing email. Messages are never sent from a request: the request enqueues a
 //! `email.send` job in its own transaction (the outbox), and a worker calls a [`Mailer`].
 
-mod local;
 mod smtp;
 
-pub use local::LocalMailbox;
 pub use smtp::{SmtpMailer, SmtpSettings, TlsMode};
 
 use async_trait::async_trait;

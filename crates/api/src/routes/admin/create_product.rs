@@ -11,18 +11,7 @@ use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::state::AppState;
 
-/// `Semaglutide 0.25 mg pen` → `semaglutide-0-25-mg-pen`.
-pub(crate) fn slugify(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').chars().take(120).collect()
-}
+pub(crate) use rxgate_domain::catalogue::slugify;
 
 /// The schedule and consult fee of a product, checked together (S3 and above need a
 /// prescription); problems are added to `errors`.

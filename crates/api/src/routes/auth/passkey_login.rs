@@ -41,7 +41,7 @@ pub async fn passkey_login(
         passkeys::take_ceremony(&mut tx, body.ceremony_id, "sign_in", None, None).await?
     else {
         tx.commit().await?;
-        return Err(ceremony_gone());
+        return Err(ceremony_gone().into());
     };
     let authentication: DiscoverableAuthentication = from_stored(stored)?;
     let row = match state

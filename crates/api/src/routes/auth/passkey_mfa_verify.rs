@@ -53,7 +53,7 @@ pub async fn passkey_mfa_verify(
     .await?
     else {
         tx.commit().await?;
-        return Err(ceremony_gone());
+        return Err(ceremony_gone().into());
     };
     let authentication: PasskeyAuthentication = from_stored(stored)?;
     let verified = state
@@ -78,7 +78,7 @@ pub async fn passkey_mfa_verify(
         )
         .await?;
         tx.commit().await?;
-        return Err(not_verified());
+        return Err(not_verified().into());
     };
     record_use(&mut tx, &row, &result).await?;
     users::record_login_success(&mut tx, user.id).await?;

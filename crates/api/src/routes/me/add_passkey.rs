@@ -57,7 +57,7 @@ pub async fn add_passkey(
     .await?;
     let Some(stored) = stored else {
         tx.commit().await?;
-        return Err(ceremony_gone());
+        return Err(ceremony_gone().into());
     };
     let registration: RegistrationState = from_stored(stored)?;
     let passkey = match state

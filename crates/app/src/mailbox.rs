@@ -1,11 +1,13 @@
-//! Local transport: stores each message in the developer mailbox table, shown by the SPA's
-//! mailbox page so sign-up and reset links can be followed without a mail server.
+//! The local email transport: stores each message in the developer mailbox table, shown by
+//! the SPA's mailbox page so sign-up and reset links can be followed without a mail server.
+//! It lives here rather than in `rxgate-integrations` because it writes to the database, and
+//! integrations do not depend on persistence.
 
 use async_trait::async_trait;
 use rxgate_persistence::{Db, RlsContext, mailbox};
 use uuid::Uuid;
 
-use super::{MailError, Mailer, OutgoingEmail};
+use rxgate_integrations::email::{MailError, Mailer, OutgoingEmail};
 
 pub struct LocalMailbox {
     db: Db,

@@ -7,6 +7,8 @@ use rxgate_persistence::{Db, RepoError, RlsContext, mfa, organisations, users};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+pub mod catalogue;
+
 use crate::Settings;
 use crate::auth::passwords;
 use crate::crypto::DataKeys;
@@ -67,7 +69,7 @@ pub async fn run(db: &Db, settings: &Settings) -> Result<DemoIds, SeedError> {
     let mut tx = db.begin(&RlsContext::system()).await?;
     welcome_mail(&mut tx, settings).await?;
     let ids = organisations_and_accounts(&mut tx, &keys).await?;
-    crate::seed_catalogue::seed(&mut tx, ids.clinic, &keys).await?;
+    catalogue::seed(&mut tx, ids.clinic, &keys).await?;
     tx.commit().await?;
     Ok(ids)
 }

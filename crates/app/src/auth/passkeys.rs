@@ -13,7 +13,7 @@ use webauthn_rs::prelude::{
 };
 use webauthn_rs_proto::ResidentKeyRequirement;
 
-use crate::error::ApiError;
+use crate::error::AppError;
 
 /// How long a started ceremony waits for the authenticator's answer.
 pub const CEREMONY_TTL: TimeDelta = TimeDelta::minutes(5);
@@ -69,19 +69,19 @@ pub fn modal(mut rcr: RequestChallengeResponse) -> RequestChallengeResponse {
     rcr
 }
 
-pub fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(ApiError::internal)
+pub fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(value).map_err(AppError::internal)
 }
 
 /// A stored value back; a stored value that does not parse is our bug, not the client's.
-pub fn from_stored<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(ApiError::internal)
+pub fn from_stored<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    serde_json::from_value(value).map_err(AppError::internal)
 }
 
 /// The client's credential; a malformed one is the client's error (422 on `credential`).
-pub fn from_client<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, ApiError> {
+pub fn from_client<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, AppError> {
     serde_json::from_value(value.clone()).map_err(|e| {
-        ApiError::Validation(vec![rxgate_api_types::FieldError {
+        AppError::Validation(vec![rxgate_api_types::FieldError {
             field: "credential".into(),
             code: "webauthn".into(),
             message: format!("This is not a WebAuthn credential: {e}"),
@@ -90,8 +90,8 @@ pub fn from_client<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, 
 }
 
 /// A ceremony that is unknown, used, expired or not the caller's.
-pub fn ceremony_gone() -> ApiError {
-    ApiError::Conflict {
+pub fn ceremony_gone() -> AppError {
+    AppError::Conflict {
         code: "CEREMONY_EXPIRED",
         detail: "This passkey request has expired or was already used. Try again.".into(),
     }
@@ -108,7 +108,7 @@ pub fn passkey_view(
     }
 }
 
-pub fn parse_passkey(row: &rxgate_persistence::passkeys::PasskeyRow) -> Result<Passkey, ApiError> {
+pub fn parse_passkey(row: &rxgate_persistence::passkeys::PasskeyRow) -> Result<Passkey, AppError> {
     from_stored(row.passkey.clone())
 }
 
@@ -117,7 +117,7 @@ pub async fn record_use(
     conn: &mut sqlx::PgConnection,
     row: &rxgate_persistence::passkeys::PasskeyRow,
     result: &webauthn_rs::prelude::AuthenticationResult,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let mut passkey = parse_passkey(row)?;
     let updated = match passkey.update_credential(result) {
         Some(true) => Some(to_json(&passkey)?),
@@ -128,8 +128,8 @@ pub async fn record_use(
 }
 
 /// The authenticator's answer did not verify (422 on `credential`).
-pub fn not_verified() -> ApiError {
-    ApiError::Validation(vec![rxgate_api_types::FieldError {
+pub fn not_verified() -> AppError {
+    AppError::Validation(vec![rxgate_api_types::FieldError {
         field: "credential".into(),
         code: "webauthn".into(),
         message: "The passkey could not be verified. Try again.".into(),

@@ -40,6 +40,14 @@ impl Environment {
     }
 }
 
+/// One entry of `application.trusted_proxies`: an address or a CIDR range.
+pub fn parse_proxy(raw: &str) -> Option<ipnet::IpNet> {
+    let raw = raw.trim();
+    raw.parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| raw.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
     pub environment: Environment,
@@ -369,7 +377,7 @@ impl Settings {
             .application
             .trusted_proxies
             .iter()
-            .find(|p| crate::auth::meta::parse_proxy(p).is_none())
+            .find(|p| parse_proxy(p).is_none())
         {
             return Err(SettingsError::Invalid(format!(
                 "application.trusted_proxies: `{bad}` is not an IP address or CIDR range"

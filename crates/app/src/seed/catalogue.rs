@@ -342,7 +342,7 @@ pub async fn seed(
         let id = catalogue::insert_product(
             conn,
             &NewProduct {
-                slug: crate::routes::admin::create_product::slugify(p.name),
+                slug: rxgate_domain::catalogue::slugify(p.name),
                 name: p.name.into(),
                 category_id: category,
                 dosage_form: p.form.into(),

@@ -1,0 +1,12 @@
+//! Authentication services with no HTTP in them: the signing keyring and access tokens, opaque
+//! tokens, password hashing, TOTP and passkey helpers, and the acting user of a use case.
+
+pub mod actor;
+pub mod keys;
+pub mod passkeys;
+pub mod passwords;
+pub mod tokens;
+pub mod totp;
+
+pub use actor::{Actor, RequestFacts};
+pub use keys::{AccessClaims, JwtKeys, TokenError, TokenFacts};

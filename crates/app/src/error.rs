@@ -1,0 +1,46 @@
+//! The error of every use case: what went wrong in terms a client can act on. The HTTP layer
+//! maps each variant to a status and problem+json (`rxgate_api::error::ApiError`).
+
+use rxgate_api_types::FieldError;
+use rxgate_persistence::RepoError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Absent, or not the caller's (another patient's or clinic's object is not revealed).
+    #[error("not found")]
+    NotFound,
+    /// The caller may not do this at all (the endpoint exists; the role is missing).
+    #[error("forbidden: {code}")]
+    Forbidden { code: &'static str, detail: String },
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// Well-formed but against a rule (`code` names it).
+    #[error("unprocessable: {code}")]
+    Rule { code: &'static str, detail: String },
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, detail: String },
+    /// A conflict about one field (a taken address or code).
+    #[error("conflict: {code} ({field})")]
+    FieldConflict {
+        code: &'static str,
+        field: &'static str,
+        detail: String,
+    },
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    /// Anything unexpected; the HTTP layer logs the cause and answers a generic 500.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl AppError {
+    pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(Box::new(err))
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Repo(RepoError::from(err))
+    }
+}

@@ -1,0 +1,22 @@
+//! Rxgate's application layer, between the HTTP layer (`rxgate-api`) and persistence.
+//!
+//! A use case opens the row-level-security scoped transaction, checks access, calls `domain`
+//! and `persistence`, and records the audit events of what it read or wrote; HTTP handlers,
+//! jobs and (later) webhooks call the same use case. This crate also owns what every entry
+//! point shares: the typed settings, the key rings, the auth services (token signing,
+//! passwords, TOTP, passkeys), the durable job runtime and the demo seed. Nothing here knows
+//! about HTTP.
+
+pub mod audit;
+pub mod auth;
+pub mod configuration;
+pub mod crypto;
+pub mod emails;
+pub mod error;
+pub mod jobs;
+pub mod mailbox;
+pub mod metrics;
+pub mod seed;
+
+pub use configuration::Settings;
+pub use error::AppError;
