@@ -80,3 +80,14 @@ pub fn path_config() -> web::PathConfig {
 pub fn payload_config(limit: usize) -> web::PayloadConfig {
     web::PayloadConfig::new(limit)
 }
+
+/// Documents the `X-Rxgate-Clinic` header of the routes that act in one clinic. A caller who
+/// belongs to several clinics names the one a request is for (else `422 CLINIC_REQUIRED`); a
+/// caller of one clinic may leave it out. Read by the `Principal` extractor.
+#[derive(utoipa::IntoParams)]
+#[into_params(names("X-Rxgate-Clinic"), parameter_in = Header)]
+pub struct ClinicHeader(
+    /// The clinic (id) this request acts in.
+    #[allow(dead_code)]
+    Option<uuid::Uuid>,
+);

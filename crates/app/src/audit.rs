@@ -15,6 +15,8 @@ pub struct Event<'a> {
     pub entity_id: Option<String>,
     pub risk: &'static str,
     pub details: Option<serde_json::Value>,
+    /// The clinic the event happened in, when the use case knows it.
+    pub clinic: Option<uuid::Uuid>,
 }
 
 impl<'a> Event<'a> {
@@ -25,7 +27,14 @@ impl<'a> Event<'a> {
             entity_id: Some(entity_id.to_string()),
             risk: "low",
             details: None,
+            clinic: None,
         }
+    }
+
+    /// The clinic this happened in.
+    pub fn in_clinic(mut self, clinic: Option<uuid::Uuid>) -> Self {
+        self.clinic = clinic;
+        self
     }
 
     pub fn risk(mut self, risk: &'static str) -> Self {
@@ -65,7 +74,7 @@ pub async fn record(
             action: event.action.to_owned(),
             entity_type: event.entity_type.to_owned(),
             entity_id: event.entity_id,
-            clinic_id: actor.and_then(|p| p.clinic_ids.first().copied()),
+            clinic_id: event.clinic.or_else(|| actor.and_then(Actor::only_clinic)),
             ip: meta.ip.clone(),
             user_agent: meta.user_agent.clone(),
             request_id: meta.request_id.clone(),

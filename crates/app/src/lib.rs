@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod configuration;
 pub mod crypto;
 pub mod emails;

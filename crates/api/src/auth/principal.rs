@@ -12,7 +12,7 @@ use std::ops::Deref;
 use crate::error::ApiError;
 use crate::middleware::request_id::current_request_id;
 use crate::state::AppState;
-use rxgate_app::auth::{Actor, TokenError};
+use rxgate_app::auth::{Actor, CLINIC_HEADER, TokenError};
 
 /// A caller with a valid token who has passed every required factor. Staff without a second
 /// factor, and people who set one up but have not entered it this session, are refused with
@@ -109,8 +109,19 @@ fn from_token(req: &HttpRequest) -> Result<Principal, ApiError> {
                 | TokenError::BadSignature
                 | TokenError::WrongAudience => ApiError::Unauthenticated,
             })?;
+        // A malformed clinic header names no clinic the caller holds: 404 like any other.
+        let requested_clinic = match req.headers().get(CLINIC_HEADER) {
+            None => None,
+            Some(v) => Some(
+                v.to_str()
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok())
+                    .ok_or(ApiError::NotFound)?,
+            ),
+        };
         Ok::<_, ApiError>(Principal(Actor {
             request_id: current_request_id(),
+            requested_clinic,
             user_id: claims.sub,
             session_id: claims.sid,
             roles: claims

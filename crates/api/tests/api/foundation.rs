@@ -207,3 +207,78 @@ async fn after_rotating_both_keys_old_secrets_answers_and_tokens_still_work() {
         "{profile}"
     );
 }
+
+#[tokio::test]
+async fn a_patient_of_two_clinics_names_the_clinic_a_request_is_for() {
+    let app = seeded().await;
+    let patient = app.login_native("patient@rxgate.test").await;
+    let id = patient["user"]["id"].as_str().unwrap();
+    // A second clinic where she is a patient too.
+    let other: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO organisations (id, kind, name, slug)
+         VALUES (gen_random_uuid(), 'clinic', 'Second Clinic', 'second-clinic') RETURNING id",
+    )
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO memberships (id, user_id, organisation_id, role) VALUES (gen_random_uuid(), $1::uuid, $2, 'patient')")
+        .bind(id)
+        .bind(other)
+        .execute(&app.owner)
+        .await
+        .unwrap();
+    let patient = app.login_native("patient@rxgate.test").await;
+    let get = |path: &'static str, clinic: Option<String>| {
+        let mut req = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(patient["access_token"].as_str().unwrap());
+        if let Some(c) = clinic {
+            req = req.header("X-Rxgate-Clinic", c);
+        }
+        req.send()
+    };
+    let events = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM audit_events WHERE action = 'read_eligibility'",
+        )
+        .fetch_one(&app.owner)
+        .await
+        .unwrap()
+    };
+    let before = events().await;
+    for path in ["/api/v1/catalogue/products", "/api/v1/me/questionnaire"] {
+        assert_problem(get(path, None).await.unwrap(), 422, "CLINIC_REQUIRED").await;
+    }
+    assert_eq!(events().await, before, "a refused request records nothing");
+    // Naming a clinic she does not belong to reveals nothing.
+    let stranger = uuid::Uuid::now_v7().to_string();
+    assert_problem(
+        get("/api/v1/catalogue/products", Some(stranger))
+            .await
+            .unwrap(),
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let demo: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE slug = 'demo-clinic'")
+            .fetch_one(&app.owner)
+            .await
+            .unwrap();
+    let page: Value = get("/api/v1/catalogue/products", Some(demo.to_string()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!page["items"].as_array().unwrap().is_empty(), "{page}");
+    // The audit event names the clinic the request acted in.
+    let clinic: Option<uuid::Uuid> = sqlx::query_scalar(
+        "SELECT clinic_id FROM audit_events WHERE action = 'read_eligibility' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert_eq!(clinic, Some(demo));
+}

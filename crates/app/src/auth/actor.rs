@@ -23,7 +23,12 @@ pub struct Actor {
     pub mfa_enrolled: bool,
     /// The request this actor acts in (log correlation, audit events).
     pub request_id: Option<String>,
+    /// The clinic the request names (`X-Rxgate-Clinic`), if it names one.
+    pub requested_clinic: Option<Uuid>,
 }
+
+/// The header a request names its clinic with, when the caller belongs to several.
+pub const CLINIC_HEADER: &str = "X-Rxgate-Clinic";
 
 impl Actor {
     pub fn has(&self, role: Role) -> bool {
@@ -54,6 +59,59 @@ impl Actor {
     /// Whether the caller holds `role` in `clinic`.
     pub fn is_at(&self, role: Role, clinic: Uuid) -> bool {
         self.clinics_as(role).any(|c| c == clinic)
+    }
+
+    /// The clinic a request acts in as `role`: the one it names (`X-Rxgate-Clinic`, or
+    /// `requested`, e.g. a `clinic_id` parameter, which wins), which must be one where the
+    /// caller holds `role` (else 404); or, when it names none, the caller's only such clinic.
+    /// A caller with several must name one (`422 CLINIC_REQUIRED`): the clinic is never
+    /// guessed. `None` when the caller holds `role` in no clinic.
+    pub fn acting_clinic(
+        &self,
+        role: Role,
+        requested: Option<Uuid>,
+    ) -> Result<Option<Uuid>, AppError> {
+        self.pick_clinic(self.clinics_as(role), requested)
+    }
+
+    /// Like [`Actor::acting_clinic`], over every clinic the caller belongs to in any role
+    /// (staff who see a clinic's catalogue whatever their role there).
+    pub fn acting_clinic_any_role(
+        &self,
+        requested: Option<Uuid>,
+    ) -> Result<Option<Uuid>, AppError> {
+        self.pick_clinic(self.clinic_ids.iter().copied(), requested)
+    }
+
+    fn pick_clinic(
+        &self,
+        held: impl Iterator<Item = Uuid>,
+        requested: Option<Uuid>,
+    ) -> Result<Option<Uuid>, AppError> {
+        let held: Vec<Uuid> = held.collect();
+        match requested.or(self.requested_clinic) {
+            Some(clinic) if held.contains(&clinic) => Ok(Some(clinic)),
+            Some(_) => Err(AppError::NotFound),
+            None if held.len() > 1 => Err(AppError::Rule {
+                code: "CLINIC_REQUIRED",
+                detail: format!(
+                    "You belong to several clinics: name the one this request is for with the \
+                     {CLINIC_HEADER} header."
+                ),
+            }),
+            None => Ok(held.first().copied()),
+        }
+    }
+
+    /// The clinic audit events of this actor name when the use case does not say: the only
+    /// clinic the caller belongs to, or none (never an arbitrary one of several).
+    pub fn only_clinic(&self) -> Option<Uuid> {
+        match self.clinic_ids.as_slice() {
+            [only] => Some(*only),
+            _ => self
+                .requested_clinic
+                .filter(|c| self.clinic_ids.contains(c)),
+        }
     }
 
     /// The role recorded as acting in audit events: the most privileged one held.

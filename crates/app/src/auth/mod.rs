@@ -8,5 +8,5 @@ pub mod passwords;
 pub mod tokens;
 pub mod totp;
 
-pub use actor::{Actor, RequestFacts};
+pub use actor::{Actor, CLINIC_HEADER, RequestFacts};
 pub use keys::{AccessClaims, JwtKeys, TokenError, TokenFacts};

@@ -1,14 +1,13 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::ProductDetail;
-use rxgate_domain::identity::Role;
-use rxgate_persistence::catalogue;
+use rxgate_app::catalogue;
 use uuid::Uuid;
 
-use super::{Viewer, summary};
-use crate::audit::{self, Event};
+use super::{summary, variant_view};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
+use crate::extract::ClinicHeader;
 use crate::state::AppState;
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -23,11 +22,12 @@ pub struct ProductQuery {
 #[utoipa::path(
     tag = "catalogue",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Product id"), ProductQuery),
+    params(("id" = Uuid, Path, description = "Product id"), ProductQuery, ClinicHeader),
     responses(
         (status = OK, body = ProductDetail),
         (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "`CLINIC_REQUIRED`: the caller belongs to several clinics and named none", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/catalogue/products/{id}")]
@@ -38,44 +38,22 @@ pub async fn get_product(
     id: web::Path<Uuid>,
     query: web::Query<ProductQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let viewer = Viewer::of(&principal, query.clinic_id, true)?;
-    if viewer.without_shop() {
-        return Err(ApiError::NotFound);
-    }
-    let mut tx = state.begin_as(&principal).await?;
-    let row = catalogue::product(
-        &mut tx,
-        id,
-        viewer.clinic_id,
-        viewer.patient_id,
-        viewer.include_inactive,
-        viewer.whole_catalogue,
+    let page = catalogue::product(
+        &state.db,
+        &principal,
+        &meta,
+        id.into_inner(),
+        query.clinic_id,
     )
-    .await?
-    .ok_or(ApiError::NotFound)?;
-    let doctor = principal.has(Role::Doctor).then_some(principal.user_id);
-    let variants =
-        catalogue::variants(&mut tx, id, viewer.clinic_id, viewer.patient_id, doctor).await?;
-    if let Some(patient) = viewer.patient_id {
-        audit::record(
-            &mut tx,
-            Some(&principal),
-            None,
-            &meta,
-            Event::new("read_eligibility", "patient", patient)
-                .details(serde_json::json!({ "product_id": id })),
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    .await?;
+    let clinician = page.viewer.clinician;
     Ok(HttpResponse::Ok().json(ProductDetail {
-        product: summary(&row, viewer.clinician),
-        description: row.description.clone(),
-        variants: variants
+        product: summary(&page.product, clinician),
+        description: page.product.description.clone(),
+        variants: page
+            .variants
             .into_iter()
-            .filter(|v| v.active || viewer.include_inactive)
-            .map(|v| crate::routes::catalogue::variant_view(v, viewer.clinician))
+            .map(|v| variant_view(v, clinician))
             .collect(),
     }))
 }

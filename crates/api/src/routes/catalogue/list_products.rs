@@ -1,13 +1,14 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::catalogue::{CatalogueQuery, ProductSummary};
 use rxgate_api_types::{CursorPage, Problem};
-use rxgate_persistence::catalogue::{self, CatalogueCursor, CatalogueSort};
-use rxgate_persistence::pagination::{finish_page, page_size};
+use rxgate_app::catalogue::{self, Browse};
+use rxgate_persistence::catalogue::{CatalogueCursor, CatalogueSort};
+use rxgate_persistence::pagination::page_size;
 
-use super::{Viewer, summary};
-use crate::audit::{self, Event};
+use super::summary;
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
+use crate::extract::ClinicHeader;
 use crate::state::AppState;
 
 /// The catalogue, a page at a time. Patients see their clinic's products with their clinic's
@@ -16,12 +17,13 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "catalogue",
     security(("bearer" = [])),
-    params(CatalogueQuery),
+    params(CatalogueQuery, ClinicHeader),
     responses(
         (status = OK, body = CursorPage<ProductSummary>),
         (status = BAD_REQUEST, description = "`INVALID_QUERY` or `INVALID_CURSOR`", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "Another clinic's catalogue", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "`CLINIC_REQUIRED`: the caller belongs to several clinics and named none", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/catalogue/products")]
@@ -31,7 +33,6 @@ pub async fn list_products(
     meta: RequestMeta,
     query: web::Query<CatalogueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = Viewer::of(&principal, query.clinic_id, query.all.unwrap_or(false))?;
     let sort = match query.sort.as_deref() {
         None | Some("name") => CatalogueSort::Name,
         Some("price") => CatalogueSort::Price,
@@ -49,45 +50,28 @@ pub async fn list_products(
         .as_deref()
         .map(|c| CatalogueCursor::decode(c, sort))
         .transpose()?;
-    let limit = page_size(query.limit);
-    if viewer.without_shop() {
-        return Ok(HttpResponse::Ok().json(CursorPage::<ProductSummary> {
-            items: Vec::new(),
-            next_cursor: None,
-        }));
-    }
-    let mut tx = state.begin_as(&principal).await?;
-    let rows = catalogue::page(
-        &mut tx,
-        &catalogue::CatalogueQuery {
-            clinic_id: viewer.clinic_id,
-            patient_id: viewer.patient_id,
+    let page = catalogue::browse(
+        &state.db,
+        &principal,
+        &meta,
+        Browse {
+            clinic_id: query.clinic_id,
+            all: query.all.unwrap_or(false),
             search: query.q.clone(),
             category: query.category.clone(),
             requires_prescription: query.prescription,
-            include_inactive: viewer.include_inactive,
-            whole_catalogue: viewer.whole_catalogue,
             sort,
             after,
-            limit,
+            limit: page_size(query.limit),
         },
     )
     .await?;
-    if let Some(patient) = viewer.patient_id {
-        // Eligibility is computed from the patient's health flags: a read of health data.
-        audit::record(
-            &mut tx,
-            Some(&principal),
-            None,
-            &meta,
-            Event::new("read_eligibility", "patient", patient),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    let (rows, next_cursor) = finish_page(rows, limit, |r| r.cursor(sort).encode());
     Ok(HttpResponse::Ok().json(CursorPage {
-        items: rows.iter().map(|r| summary(r, viewer.clinician)).collect(),
-        next_cursor,
+        items: page
+            .rows
+            .iter()
+            .map(|r| summary(r, page.viewer.clinician))
+            .collect(),
+        next_cursor: page.next_cursor,
     }))
 }

@@ -20,58 +20,6 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::error::ApiError;
 
-/// Whose catalogue the caller sees: a patient their clinic's selection with their eligibility;
-/// staff their clinic's (or, for platform admins, any clinic's or the whole master catalogue).
-pub(crate) struct Viewer {
-    pub clinic_id: Option<Uuid>,
-    pub patient_id: Option<Uuid>,
-    pub clinician: bool,
-    pub include_inactive: bool,
-    /// With a clinic: the whole master catalogue, marked with what the clinic sells.
-    pub whole_catalogue: bool,
-}
-
-impl Viewer {
-    /// A patient who belongs to no clinic. The patient role comes from a clinic membership, so
-    /// this is a guard: without a clinic the catalogue query would not be limited to one
-    /// clinic's selection, so such a patient gets an empty catalogue and 404 for every product.
-    pub fn without_shop(&self) -> bool {
-        self.patient_id.is_some() && self.clinic_id.is_none()
-    }
-
-    pub fn of(
-        principal: &Principal,
-        requested_clinic: Option<Uuid>,
-        all: bool,
-    ) -> Result<Self, ApiError> {
-        let staff = principal.roles.iter().any(|r| r.is_staff());
-        if !staff {
-            principal.require(Role::Patient)?;
-            return Ok(Self {
-                clinic_id: principal.clinics_as(Role::Patient).next(),
-                patient_id: Some(principal.user_id),
-                clinician: false,
-                include_inactive: false,
-                whole_catalogue: false,
-            });
-        }
-        let admin = principal.has(Role::PlatformAdmin);
-        let clinic_id = match requested_clinic {
-            Some(c) if admin || principal.clinic_ids.contains(&c) => Some(c),
-            Some(_) => return Err(ApiError::NotFound),
-            None if admin => None,
-            None => principal.clinic_ids.first().copied(),
-        };
-        Ok(Self {
-            clinic_id,
-            patient_id: None,
-            clinician: true,
-            include_inactive: admin,
-            whole_catalogue: all && clinic_id.is_some(),
-        })
-    }
-}
-
 fn money(amount: Option<i64>, currency: Option<&String>) -> Option<MoneyView> {
     Some(MoneyView {
         amount_minor: amount?,

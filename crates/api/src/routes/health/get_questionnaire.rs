@@ -9,6 +9,7 @@ use super::{convert, current_version, definition_of, open_answers};
 use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
+use crate::extract::ClinicHeader;
 use crate::state::AppState;
 
 /// The medical questionnaire the patient answers, with their saved answers (or, to start from,
@@ -16,11 +17,13 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "health",
     security(("bearer" = [])),
+    params(ClinicHeader),
     responses(
         (status = OK, body = QuestionnaireForPatient),
         (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
         (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "No questionnaire is published", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "`CLINIC_REQUIRED`: the caller belongs to several clinics and named none", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/questionnaire")]
@@ -30,7 +33,7 @@ pub async fn get_questionnaire(
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Role::Patient)?;
-    let clinic = principal.clinics_as(Role::Patient).next();
+    let clinic = principal.acting_clinic(Role::Patient, None)?;
     let mut tx = state.begin_as(&principal).await?;
     let version = current_version(&mut tx, clinic).await?;
     let definition = definition_of(&version)?;

@@ -8,12 +8,14 @@ use super::save_answers_in;
 use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
+use crate::extract::ClinicHeader;
 use crate::state::AppState;
 
 /// Saves answers in progress (unanswered questions are fine) so the patient can resume later.
 #[utoipa::path(
     tag = "health",
     security(("bearer" = [])),
+    params(ClinicHeader),
     request_body = AnswersInput,
     responses(
         (status = OK, body = Progress),
@@ -37,7 +39,7 @@ pub async fn save_answers(
         &mut tx,
         &state,
         principal.user_id,
-        principal.clinics_as(Role::Patient).next(),
+        principal.acting_clinic(Role::Patient, None)?,
         &body,
         false,
         Utc::now().date_naive(),

@@ -10,6 +10,7 @@ use super::{health_profile, save_answers_in};
 use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
+use crate::extract::ClinicHeader;
 use crate::state::AppState;
 
 /// Submits complete answers. The flags they raise replace the patient's previous ones in the
@@ -18,6 +19,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "health",
     security(("bearer" = [])),
+    params(ClinicHeader),
     request_body = AnswersInput,
     responses(
         (status = OK, body = HealthProfile),
@@ -42,7 +44,7 @@ pub async fn submit_answers(
         &mut tx,
         &state,
         principal.user_id,
-        principal.clinics_as(Role::Patient).next(),
+        principal.acting_clinic(Role::Patient, None)?,
         &body,
         true,
         today,
