@@ -6,6 +6,7 @@ mod components;
 mod contexts;
 mod format;
 mod pages;
+mod questionnaire;
 mod routes;
 mod webauthn;
 

@@ -1,13 +1,10 @@
 //! Amounts of money as people type them ("1 650.50", "R1,650.5") turned into minor units, and
 //! back. Money never passes through a float: the text is split at the decimal point.
 
-/// The number of decimals of `currency`'s minor units (2: cents in a rand). Typing and showing
-/// money both use it.
+/// The number of decimals of `currency`'s minor units (2: cents in a rand), the domain's
+/// ISO 4217 table. Typing and showing money both use it.
 pub fn decimals(currency: &str) -> u32 {
-    match currency {
-        "JPY" | "KRW" => 0,
-        _ => 2,
-    }
+    rxgate_domain::money::exponent(currency)
 }
 
 /// The amount typed in `text`, in `currency`'s minor units. Spaces, thousands commas and a

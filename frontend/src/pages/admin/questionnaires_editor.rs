@@ -304,13 +304,15 @@ impl Draft {
         });
     }
 
-    /// The draft as the API takes it, or what must be fixed first (numbers that do not read).
-    pub fn to_input(self) -> Result<DraftInput, Vec<String>> {
-        let mut problems = Vec::new();
-        let questions = self.questions.get_untracked();
+    /// The questions as the API takes them, reading (and so tracking) every field; what does
+    /// not read (a number, a condition's answer) is added to `problems`. The preview shows this
+    /// definition, so it is what saving would send. A condition whose answer does not read
+    /// keeps it as text, which no answer of that question equals: the question stays hidden.
+    pub fn definition(self, problems: &mut Vec<String>) -> Definition {
+        let questions = self.questions.get();
         let mut definition = Vec::new();
         for q in &questions {
-            let key = q.key.get_untracked().trim().to_owned();
+            let key = q.key.get().trim().to_owned();
             let mut problem =
                 |message: String| problems.push(format!("Question `{key}`: {message}"));
             let number = |text: String, what: &str, problem: &mut dyn FnMut(String)| {
@@ -323,34 +325,34 @@ impl Draft {
                     None
                 })
             };
-            let kind = match q.kind.get_untracked().as_str() {
+            let kind = match q.kind.get().as_str() {
                 "single_choice" | "multiple_choice" => {
                     let options = q
                         .options
-                        .get_untracked()
+                        .get()
                         .iter()
                         .map(|o| ChoiceOption {
-                            value: o.value.get_untracked().trim().to_owned(),
-                            label: o.label.get_untracked().trim().to_owned(),
+                            value: o.value.get().trim().to_owned(),
+                            label: o.label.get().trim().to_owned(),
                         })
                         .collect();
-                    if q.kind.get_untracked() == "single_choice" {
+                    if q.kind.get() == "single_choice" {
                         QuestionKind::SingleChoice { options }
                     } else {
                         QuestionKind::MultipleChoice { options }
                     }
                 }
                 "number" => {
-                    let unit = q.unit.get_untracked().trim().to_owned();
+                    let unit = q.unit.get().trim().to_owned();
                     QuestionKind::Number {
                         unit: (!unit.is_empty()).then_some(unit),
-                        min: number(q.min.get_untracked(), "minimum", &mut problem),
-                        max: number(q.max.get_untracked(), "maximum", &mut problem),
+                        min: number(q.min.get(), "minimum", &mut problem),
+                        max: number(q.max.get(), "maximum", &mut problem),
                     }
                 }
                 "date" => QuestionKind::Date,
                 "free_text" => {
-                    let text = q.max_len.get_untracked();
+                    let text = q.max_len.get();
                     let max_len = text.trim().parse::<u32>().unwrap_or_else(|_| {
                         problem(format!(
                             "the maximum length `{text}` is not a whole number."
@@ -361,16 +363,16 @@ impl Draft {
                 }
                 _ => QuestionKind::Boolean,
             };
-            let show_if = q.show_if.get_untracked();
+            let show_if = q.show_if.get();
             let show_if = if show_if.is_empty() {
                 None
             } else {
                 let target_kind = questions
                     .iter()
-                    .find(|t| t.key.with_untracked(|k| *k == show_if))
-                    .map(|t| t.kind.get_untracked())
+                    .find(|t| t.key.with(|k| *k == show_if))
+                    .map(|t| t.kind.get())
                     .unwrap_or_default();
-                let text = q.show_if_value.get_untracked().trim().to_owned();
+                let text = q.show_if_value.get().trim().to_owned();
                 let equals = match target_kind.as_str() {
                     "boolean" => Some(AnswerValue::Bool(text == "true")),
                     "single_choice" | "multiple_choice" => Some(AnswerValue::Choice(text.clone())),
@@ -380,29 +382,36 @@ impl Draft {
                         .map(AnswerValue::Date),
                     _ => Some(AnswerValue::Text(text.clone())),
                 };
-                match equals {
-                    Some(equals) => Some(Condition {
-                        question: show_if,
-                        equals,
-                    }),
-                    None => {
-                        problem(format!(
-                            "the condition's answer `{text}` does not fit `{show_if}`."
-                        ));
-                        None
-                    }
-                }
+                let equals = equals.unwrap_or_else(|| {
+                    problem(format!(
+                        "the condition's answer `{text}` does not fit `{show_if}`."
+                    ));
+                    AnswerValue::Text(text.clone())
+                });
+                Some(Condition {
+                    question: show_if,
+                    equals,
+                })
             };
-            let help = q.help.get_untracked().trim().to_owned();
+            let help = q.help.get().trim().to_owned();
             definition.push(Question {
                 key,
-                label: q.label.get_untracked().trim().to_owned(),
+                label: q.label.get().trim().to_owned(),
                 help: (!help.is_empty()).then_some(help),
                 kind,
-                required: q.required.get_untracked(),
+                required: q.required.get(),
                 show_if,
             });
         }
+        Definition {
+            questions: definition,
+        }
+    }
+
+    /// The draft as the API takes it, or what must be fixed first (numbers that do not read).
+    pub fn to_input(self) -> Result<DraftInput, Vec<String>> {
+        let mut problems = Vec::new();
+        let definition = untrack(|| self.definition(&mut problems));
         let mut mappings = Vec::new();
         for (i, m) in self.mappings.get_untracked().iter().enumerate() {
             let flag = m.flag.get_untracked();
@@ -458,9 +467,7 @@ impl Draft {
         }
         if problems.is_empty() {
             Ok(DraftInput {
-                definition: Definition {
-                    questions: definition,
-                },
+                definition,
                 mappings,
             })
         } else {

@@ -4,57 +4,54 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
 use leptos::prelude::*;
+use rxgate_domain::questionnaire::{AnswerValue, QuestionKind};
 
 use crate::pages::admin::questionnaires_editor::{Draft, QuestionDraft, option_pairs};
+use crate::questionnaire::{self, visible_keys};
 
 /// Preview answers by question key; every answer is text (`true`, option values, a number, a
 /// date as `YYYY-MM-DD`). A multiple-choice answer has several values.
 type Answers = HashMap<String, Vec<String>>;
 
-/// Whether `answer` is what the condition `wanted` asks for, given the kind of the question
-/// answered (numbers compare as numbers, so `72` is `72.0`).
-fn condition_holds(kind: &str, answer: &[String], wanted: &str) -> bool {
-    match kind {
-        "number" => {
-            let wanted = wanted.trim().parse::<f64>();
-            answer.iter().any(|a| {
-                matches!((a.trim().parse::<f64>(), &wanted), (Ok(a), Ok(w)) if (a - w).abs() < f64::EPSILON)
-            })
-        }
-        _ => answer.iter().any(|a| a == wanted),
-    }
-}
-
-/// The questions shown for `answers`: a question with a condition is shown when the question
-/// it depends on is shown and answered as the condition says.
-fn visible(questions: &[QuestionDraft], answers: &Answers) -> HashSet<u32> {
-    let mut shown_by_key: HashMap<String, (bool, String)> = HashMap::new();
-    let mut shown = HashSet::new();
-    for q in questions {
-        let key = q.key.get();
-        let condition = q.show_if.get();
-        let is_shown = condition.is_empty()
-            || shown_by_key
-                .get(&condition)
-                .is_some_and(|(target_shown, kind)| {
-                    *target_shown
-                        && answers
-                            .get(&condition)
-                            .is_some_and(|a| condition_holds(kind, a, &q.show_if_value.get()))
-                });
-        shown_by_key.entry(key).or_insert((is_shown, q.kind.get()));
-        if is_shown {
-            shown.insert(q.uid);
-        }
-    }
-    shown
+/// The preview's answers as the domain takes them, read by the kind of the question answered.
+/// Text that does not read as that kind (a number being typed, a question whose kind changed)
+/// is no answer.
+fn typed(rules: &questionnaire::Definition, answers: &Answers) -> questionnaire::Answers {
+    answers
+        .iter()
+        .filter_map(|(key, texts)| {
+            let first = texts.first();
+            let value = match &rules.question(key)?.kind {
+                QuestionKind::Boolean => AnswerValue::Bool(first? == "true"),
+                QuestionKind::SingleChoice { .. } => AnswerValue::Choice(first?.clone()),
+                QuestionKind::MultipleChoice { .. } => AnswerValue::Choices(texts.clone()),
+                QuestionKind::Number { .. } => AnswerValue::Number(first?.trim().parse().ok()?),
+                QuestionKind::Date => {
+                    AnswerValue::Date(NaiveDate::parse_from_str(first?, "%Y-%m-%d").ok()?)
+                }
+                QuestionKind::FreeText { .. } => AnswerValue::Text(first?.clone()),
+            };
+            Some((key.clone(), value))
+        })
+        .collect()
 }
 
 #[component]
 pub fn Preview(draft: Draft) -> impl IntoView {
     let answers = RwSignal::new(Answers::new());
-    let shown = Memo::new(move |_| answers.with(|a| draft.questions.with(|qs| visible(qs, a))));
+    // The draft as it would be saved, shown by the domain's rule as the patient's page shows it.
+    let rules = Memo::new(move |_| questionnaire::definition(&draft.definition(&mut Vec::new())));
+    let shown = Memo::new(move |_| {
+        let keys = rules.with(|def| answers.with(|a| visible_keys(def, &typed(def, a))));
+        draft.questions.with(|qs| {
+            qs.iter()
+                .filter(|q| q.key.with(|k| keys.contains(k.trim())))
+                .map(|q| q.uid)
+                .collect::<HashSet<u32>>()
+        })
+    });
     let hidden = move || {
         let total = draft.questions.with(Vec::len);
         total.saturating_sub(shown.with(HashSet::len))
@@ -96,7 +93,8 @@ pub fn Preview(draft: Draft) -> impl IntoView {
 fn PreviewQuestion(question: QuestionDraft, answers: RwSignal<Answers>) -> impl IntoView {
     let q = question;
     let name = format!("preview-{}", q.uid);
-    let key = move || q.key.get();
+    // Trimmed, as the draft is saved.
+    let key = move || q.key.with(|k| k.trim().to_owned());
     let label = move || {
         let label = q.label.get();
         let label = if label.trim().is_empty() {

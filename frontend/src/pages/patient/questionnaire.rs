@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rxgate_api_types::health::{
-    AnswerValue, AnswersInput, ChoiceOption, Definition, HealthProfile, Question, QuestionKind,
+    AnswerValue, AnswersInput, ChoiceOption, HealthProfile, Question, QuestionKind,
     QuestionnaireForPatient,
 };
 use wasm_bindgen::JsCast;
@@ -19,11 +19,13 @@ use crate::components::error_view::error_fallback;
 use crate::components::form::FormAlert;
 use crate::components::health_profile::HealthProfileView;
 use crate::components::skeleton::Skeleton;
+use crate::questionnaire::{self, visible_keys};
 use crate::routes::Page;
 
 type Answers = BTreeMap<String, AnswerValue>;
 
-/// Empty text and an empty list of choices count as no answer, as the server counts them.
+/// Empty text and an empty list of choices count as no answer, as the server counts them
+/// (the domain's `AnswerValue::is_empty` is private, so this copy stays for now).
 fn is_empty(answer: &AnswerValue) -> bool {
     match answer {
         AnswerValue::Text(text) => text.trim().is_empty(),
@@ -35,44 +37,9 @@ fn is_empty(answer: &AnswerValue) -> bool {
     }
 }
 
-/// Whether `answer` meets a `show_if` condition (for multiple choice: contains the value).
-fn condition_holds(equals: &AnswerValue, answer: &AnswerValue) -> bool {
-    if is_empty(answer) {
-        return false;
-    }
-    match (equals, answer) {
-        (AnswerValue::Choice(wanted), AnswerValue::Choices(chosen)) => chosen.contains(wanted),
-        (AnswerValue::Text(wanted), AnswerValue::Text(given)) => wanted.trim() == given.trim(),
-        (wanted, given) => wanted == given,
-    }
-}
-
-/// The keys of the questions shown with these answers, the server's rule: a question without a
-/// condition is shown; one with a condition when the earlier question it names is shown and
-/// answered with the condition's value (so hiding a question hides those that depend on it).
-fn visible_keys(definition: &Definition, answers: &Answers) -> BTreeSet<String> {
-    let mut seen: BTreeMap<&str, bool> = BTreeMap::new();
-    for question in &definition.questions {
-        if seen.contains_key(question.key.as_str()) {
-            continue;
-        }
-        let shown = question.show_if.as_ref().is_none_or(|condition| {
-            seen.get(condition.question.as_str()).copied() == Some(true)
-                && answers
-                    .get(&condition.question)
-                    .is_some_and(|a| condition_holds(&condition.equals, a))
-        });
-        seen.insert(&question.key, shown);
-    }
-    seen.into_iter()
-        .filter(|(_, shown)| *shown)
-        .map(|(key, _)| key.to_owned())
-        .collect()
-}
-
 /// What is sent: the answers to the questions shown, leaving out empty ones.
-fn answers_to_send(definition: &Definition, answers: &Answers) -> Answers {
-    let visible = visible_keys(definition, answers);
+fn answers_to_send(rules: &questionnaire::Definition, answers: &Answers) -> Answers {
+    let visible = visible_keys(rules, &questionnaire::answers(answers));
     answers
         .iter()
         .filter(|(key, value)| visible.contains(*key) && !is_empty(value))
@@ -231,31 +198,27 @@ fn QuestionnaireForm(
 ) -> impl IntoView {
     let version_id = q.version_id;
     let definition = StoredValue::new(q.definition.clone());
+    // The same definition for the domain's rules: which questions show, and progress.
+    let rules = StoredValue::new(questionnaire::definition(&q.definition));
     let answers = RwSignal::new(q.answers.clone());
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let domain_answers = Memo::new(move |_| answers.with(questionnaire::answers));
     let visible =
-        Memo::new(move |_| answers.with(|a| definition.with_value(|d| visible_keys(d, a))));
+        Memo::new(move |_| domain_answers.with(|a| rules.with_value(|d| visible_keys(d, a))));
     let state = FormState {
         answers,
         errors,
         visible,
     };
     let progress = Memo::new(move |_| {
-        let shown = visible.get();
-        let answered = answers.with(|a| {
-            shown
-                .iter()
-                .filter(|k| a.get(*k).is_some_and(|v| !is_empty(v)))
-                .count()
-        });
-        (answered, shown.len())
+        domain_answers.with(|a| rules.with_value(|d| questionnaire::progress(d, a)))
     });
     let announcement = RwSignal::new(None::<String>);
     // The last failure of saving or submitting.
     let failure = RwSignal::new(None::<ApiError>);
     let payload = move || AnswersInput {
         version_id,
-        answers: answers.with_untracked(|a| definition.with_value(|d| answers_to_send(d, a))),
+        answers: answers.with_untracked(|a| rules.with_value(|d| answers_to_send(d, a))),
     };
     let failed = move |e: ApiError| {
         let by_question = answer_errors(&e);
