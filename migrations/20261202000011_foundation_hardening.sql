@@ -20,6 +20,12 @@ $$
 $$;
 GRANT EXECUTE ON FUNCTION app_session_live(uuid) TO rxgate_app;
 
+-- The sign-in endpoints look a credential up in the system context, then act as its user in
+-- the same transaction: a user keeps the refresh tokens of their own sessions.
+CREATE POLICY refresh_tokens_self ON refresh_tokens FOR ALL TO rxgate_app
+    USING (EXISTS (SELECT 1 FROM sessions s WHERE s.id = session_id AND s.user_id = app_user_id()))
+    WITH CHECK (EXISTS (SELECT 1 FROM sessions s WHERE s.id = session_id AND s.user_id = app_user_id()));
+
 -- The audit trail ------------------------------------------------------------------------------
 -- Before: a BEFORE INSERT trigger updated the single audit_chain_head row, so every audited
 -- transaction waited for every other one to commit. Now an insert touches nothing shared: it

@@ -74,12 +74,23 @@ e2e() {
         "$rxgate" seed || exit 1
         "$rxgate" serve >"$root/target/e2e-server-$e2e_port.log" 2>&1 &
         server=$!
-        trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-        for _ in $(seq 1 100); do
-            curl -fsS "http://127.0.0.1:$e2e_port/api/v1/ready" >/dev/null 2>&1 && break
-            sleep 0.2
+        # A second server on the same database whose access tokens live 2 seconds, for the
+        # browser test of a request that meets a really expired token (no jobs: the first
+        # server runs them).
+        short_port=$((e2e_port + 1))
+        RXGATE__APPLICATION__PORT="$short_port" RXGATE__APPLICATION__PUBLIC_URL="http://localhost:$short_port" \
+            RXGATE__AUTH__ACCESS_TOKEN_SECS=2 RXGATE__JOBS__RUN_IN_PROCESS=false \
+            "$rxgate" serve >"$root/target/e2e-server-$short_port.log" 2>&1 &
+        short_server=$!
+        trap 'kill $server $short_server 2>/dev/null; wait $server $short_server 2>/dev/null' EXIT
+        for port in "$e2e_port" "$short_port"; do
+            for _ in $(seq 1 100); do
+                curl -fsS "http://127.0.0.1:$port/api/v1/ready" >/dev/null 2>&1 && break
+                sleep 0.2
+            done
         done
-        cd e2e && RXGATE_E2E_URL="http://localhost:$e2e_port" CHROMIUM_PATH="$(command -v chromium)" \
+        cd e2e && RXGATE_E2E_URL="http://localhost:$e2e_port" \
+            RXGATE_E2E_SHORT_TTL_URL="http://localhost:$short_port" CHROMIUM_PATH="$(command -v chromium)" \
             npx playwright test --output "$root/target/playwright-$e2e_port" ${RXGATE_E2E_SPECS:-}
     )
 }

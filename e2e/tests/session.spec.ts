@@ -43,39 +43,42 @@ test('a patient who does nothing is warned, can stay, and is signed out after an
 
 // A request that finds the access token expired (the renewal timer waits for activity, and a
 // sleeping computer delays it) renews the token once and is sent again, so the person sees
-// their page rather than an error. The API's answer is replaced once to make the token expire.
+// their page rather than an error. Against a server whose tokens live 2 seconds, with the
+// browser's timers paused so the renewal timer cannot beat the expiry: the server itself
+// answers 401 TOKEN_EXPIRED (nothing is stubbed).
 test('a request that meets an expired token renews it and is sent again', async ({ page }) => {
-  await page.goto('/signin');
+  const base = process.env.RXGATE_E2E_SHORT_TTL_URL ?? 'http://localhost:18081';
+  await page.clock.install();
+  await page.goto(`${base}/signin`);
   await page.getByLabel('Email', { exact: true }).fill('patient@rxgate.test');
   await page.getByLabel('Password', { exact: true }).fill('rxgate-demo-password');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/patient$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Patient portal' })).toBeVisible();
+  // No timer fires from here on: only the request below can notice the expiry.
+  await page.clock.pauseAt(new Date(Date.now() + 1_000));
 
-  const tokens: string[] = [];
-  let expired = 0;
-  await page.route('**/api/v1/me/health-profile', async (route) => {
-    tokens.push(route.request().headers()['authorization'] ?? '');
-    if (expired === 0) {
-      expired += 1;
-      await route.fulfill({
-        status: 401,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({
-          type: 'https://rxgate.dev/problems/token-expired', title: 'Unauthorized', status: 401,
-          code: 'TOKEN_EXPIRED', detail: 'The access token has expired.',
-        }),
-      });
-    } else {
-      await route.continue();
-    }
+  const answers: { status: number; code?: string; auth: string }[] = [];
+  page.on('response', async (r) => {
+    if (!r.url().endsWith('/api/v1/me/health-profile')) return;
+    const entry: { status: number; code?: string; auth: string } =
+      { status: r.status(), auth: r.request().headers()['authorization'] ?? '' };
+    answers.push(entry); // in the order the answers arrived
+    if (r.status() === 401) entry.code = (await r.json()).code;
   });
+  // 2 s lifetime plus the server's 5 s clock leeway: the token is now really expired.
+  await page.waitForTimeout(8_000);
+
   const renewed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My health profile', exact: true }).click();
   expect((await renewed).ok()).toBe(true);
   await expect(page.getByRole('heading', { level: 1, name: 'My health profile' })).toBeVisible();
   await expect(page.getByRole('alert').filter({ hasText: 'expired' })).toHaveCount(0);
-  // Sent twice, with a bearer token both times (tokens issued in the same second are equal).
-  // The heading shows before the profile arrives: wait for the second request itself.
-  await expect.poll(() => tokens.length).toBe(2);
-  expect(tokens[1]).toMatch(/^Bearer \S+$/);
+  // Refused once by the server as expired, then sent again with the renewed token.
+  await expect.poll(() => answers.length).toBe(2);
+  await expect.poll(() => answers[0].code).toBe('TOKEN_EXPIRED');
+  expect(answers[0].status).toBe(401);
+  expect(answers[1].status).toBe(200);
+  expect(answers[1].auth).toMatch(/^Bearer \S+$/);
+  expect(answers[1].auth).not.toBe(answers[0].auth);
 });

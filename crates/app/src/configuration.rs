@@ -195,6 +195,10 @@ pub struct AuthSettings {
     pub issuer: String,
     pub audience: String,
     pub access_token_minutes: i64,
+    /// Overrides `access_token_minutes` with a lifetime in seconds: only for tests that need a
+    /// token to expire for real (the browser test of renewal); at least 60 in production.
+    #[serde(default)]
+    pub access_token_secs: Option<i64>,
     pub refresh_token_days: i64,
     /// A used refresh token presented again within this many seconds is a second browser tab
     /// racing the first, not theft.
@@ -366,6 +370,13 @@ impl Settings {
             return Err(SettingsError::Invalid(
                 "production needs its own auth.jwt_private_key_pem / jwt_key_id and secure cookies"
                     .into(),
+            ));
+        }
+        if self.environment == Environment::Production
+            && self.auth.access_token_secs.is_some_and(|s| s < 60)
+        {
+            return Err(SettingsError::Invalid(
+                "auth.access_token_secs below 60 is for tests only".into(),
             ));
         }
         if self.environment == Environment::Production && !self.audit.enabled {

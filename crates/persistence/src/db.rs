@@ -45,6 +45,16 @@ impl RlsContext {
             ..Self::default()
         }
     }
+
+    /// A user who has just proved who they are (a sign-in step), before any token exists:
+    /// their own rows only, no roles.
+    pub fn user(user_id: Uuid, request_id: Option<String>) -> Self {
+        Self {
+            user_id: Some(user_id),
+            request_id,
+            ..Self::default()
+        }
+    }
 }
 
 fn join<T: ToString>(items: &[T]) -> String {
@@ -88,35 +98,7 @@ impl Db {
         ctx: &RlsContext,
     ) -> Result<Transaction<'static, Postgres>, RepoError> {
         let mut tx = self.pool.begin().await?;
-        let user_id = ctx.user_id.map(|id| id.to_string()).unwrap_or_default();
-        let row = sqlx::query!(
-            r#"SELECT
-                set_config('app.user_id', $1, true) AS "user_id!",
-                set_config('app.roles', $2, true) AS "roles!",
-                set_config('app.clinic_ids', $3, true) AS "clinic_ids!",
-                set_config('app.pharmacy_ids', $4, true) AS "pharmacy_ids!",
-                set_config('app.system', $5, true) AS "system!",
-                set_config('app.request_id', $6, true) AS "request_id!",
-                set_config('app.clinic_roles', $7, true) AS "clinic_roles!",
-                app_session_live($8) AS "session_live!""#,
-            user_id,
-            join(&ctx.roles),
-            join(&ctx.clinic_ids),
-            join(&ctx.pharmacy_ids),
-            if ctx.system { "on" } else { "off" },
-            ctx.request_id.clone().unwrap_or_default(),
-            ctx.clinic_roles
-                .iter()
-                .map(|(role, clinic)| format!("{role}:{clinic}"))
-                .collect::<Vec<_>>()
-                .join(","),
-            ctx.session_id,
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if !row.session_live {
-            return Err(RepoError::SessionEnded);
-        }
+        act_as(&mut tx, ctx).await?;
         Ok(tx)
     }
 
@@ -151,4 +133,40 @@ impl Db {
         }
         Ok(Ok(()))
     }
+}
+
+/// Sets (or changes) who acts in the open transaction on `conn`: the sign-in endpoints look a
+/// credential up in the system context and then continue, in the same transaction, as the
+/// user it belongs to. The settings are transaction-local (`set_config(.., true)`).
+pub async fn act_as(conn: &mut sqlx::PgConnection, ctx: &RlsContext) -> Result<(), RepoError> {
+    let user_id = ctx.user_id.map(|id| id.to_string()).unwrap_or_default();
+    let row = sqlx::query!(
+        r#"SELECT
+            set_config('app.user_id', $1, true) AS "user_id!",
+            set_config('app.roles', $2, true) AS "roles!",
+            set_config('app.clinic_ids', $3, true) AS "clinic_ids!",
+            set_config('app.pharmacy_ids', $4, true) AS "pharmacy_ids!",
+            set_config('app.system', $5, true) AS "system!",
+            set_config('app.request_id', $6, true) AS "request_id!",
+            set_config('app.clinic_roles', $7, true) AS "clinic_roles!",
+            app_session_live($8) AS "session_live!""#,
+        user_id,
+        join(&ctx.roles),
+        join(&ctx.clinic_ids),
+        join(&ctx.pharmacy_ids),
+        if ctx.system { "on" } else { "off" },
+        ctx.request_id.clone().unwrap_or_default(),
+        ctx.clinic_roles
+            .iter()
+            .map(|(role, clinic)| format!("{role}:{clinic}"))
+            .collect::<Vec<_>>()
+            .join(","),
+        ctx.session_id,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !row.session_live {
+        return Err(RepoError::SessionEnded);
+    }
+    Ok(())
 }

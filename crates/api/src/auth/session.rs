@@ -5,7 +5,7 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use chrono::{DateTime, TimeDelta, Utc};
 use rxgate_api_types::auth::{Me, MembershipView, TokenResponse};
 use rxgate_domain::identity::{MfaStatus, Role};
-use rxgate_persistence::{mfa, sessions, users};
+use rxgate_persistence::{RlsContext, mfa, sessions, users};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -211,6 +211,9 @@ pub async fn open_session(
     details: Option<serde_json::Value>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let now = Utc::now();
+    // From here the sign-in acts as the user it has just authenticated, not as the system.
+    rxgate_persistence::db::act_as(conn, &RlsContext::user(user_id, meta.request_id.clone()))
+        .await?;
     users::record_login_success(conn, user_id).await?;
     let session_id = sessions::create(
         conn,

@@ -170,7 +170,10 @@ impl JwtKeys {
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
-            ttl: TimeDelta::minutes(settings.access_token_minutes),
+            ttl: settings
+                .access_token_secs
+                .map(TimeDelta::seconds)
+                .unwrap_or_else(|| TimeDelta::minutes(settings.access_token_minutes)),
         })
     }
 

@@ -29,6 +29,8 @@ pub async fn accept_invitation(
     body: web::Json<AcceptInvitation>,
 ) -> Result<HttpResponse, ApiError> {
     let now = Utc::now();
+    // System context: the invitation's token is all there is, and accepting it may create the
+    // account and its membership (the platform's act, on the inviting admin's behalf).
     let mut tx = state.begin_system().await?;
     let Some(inv) =
         invitations::find_open_by_token(&mut tx, &tokens::hash(body.token.trim())).await?

@@ -32,6 +32,8 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let now = Utc::now();
     let email = body.email.trim().to_lowercase();
+    // System context only until the password matches: looking the address up and counting a
+    // failure happen before anyone is known; open_session then acts as the user.
     let mut tx = state.begin_system().await?;
     let user = users::find_by_email(&mut tx, &email).await?;
 

@@ -53,10 +53,16 @@ pub async fn logout(
     if req.headers().get(CSRF_HEADER).is_none() {
         return Err(ApiError::Unauthenticated);
     }
+    // System context only to find the cookie's token; the revocation acts as its user.
     let mut tx = state.begin_system().await?;
     if let Some(found) =
         sessions::find_refresh_token(&mut tx, &tokens::hash(cookie.value())).await?
     {
+        rxgate_persistence::db::act_as(
+            &mut tx,
+            &rxgate_persistence::RlsContext::user(found.user_id, meta.request_id.clone()),
+        )
+        .await?;
         sessions::revoke(&mut tx, found.user_id, found.session_id, "logout").await?;
         audit::record(
             &mut tx,

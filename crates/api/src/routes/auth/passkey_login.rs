@@ -36,6 +36,8 @@ pub async fn passkey_login(
 ) -> Result<HttpResponse, ApiError> {
     let now = Utc::now();
     let credential: PublicKeyCredential = from_client(&body.credential)?;
+    // System context only until the passkey verifies: the ceremony and credential lookups
+    // happen before anyone is known; open_session then acts as the user.
     let mut tx = state.begin_system().await?;
     let Some(stored) =
         passkeys::take_ceremony(&mut tx, body.ceremony_id, "sign_in", None, None).await?

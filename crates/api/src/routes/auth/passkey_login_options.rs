@@ -24,6 +24,7 @@ pub async fn passkey_login_options(state: web::Data<AppState>) -> Result<HttpRes
         .start_discoverable_authentication()
         .map_err(ApiError::internal)?;
     // No user yet: only the system context may hold a ceremony without one.
+    // System context: nobody is known yet (the ceremony asks for any passkey of this site).
     let mut tx = state.begin_system().await?;
     let ceremony_id = passkeys::start_ceremony(
         &mut tx,

@@ -36,7 +36,8 @@ pub async fn passkey_mfa_verify(
     let now = Utc::now();
     let credential: PublicKeyCredential = from_client(&body.credential)?;
     // Counting failures writes the user row, which only the system context may do.
-    let mut tx = state.begin_system().await?;
+    // The caller is known (a signed-in session waiting for its second factor).
+    let mut tx = state.begin_as(&principal).await?;
     let user = users::find(&mut tx, principal.user_id).await?;
     if let Some(until) = user.locked_until.filter(|t| *t > now) {
         return Err(ApiError::Locked {

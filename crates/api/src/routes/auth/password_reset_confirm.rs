@@ -29,6 +29,7 @@ pub async fn password_reset_confirm(
     meta: RequestMeta,
     body: web::Json<PasswordResetConfirm>,
 ) -> Result<HttpResponse, ApiError> {
+    // System context only to find the link's token: nobody is known until it matches.
     let mut tx = state.begin_system().await?;
     let user_id = match email_tokens::consume(
         &mut tx,
@@ -42,6 +43,11 @@ pub async fn password_reset_confirm(
         Consumed::Invalid => return Err(ApiError::InvalidToken { expired: false }),
         Consumed::Expired => return Err(ApiError::InvalidToken { expired: true }),
     };
+    rxgate_persistence::db::act_as(
+        &mut tx,
+        &rxgate_persistence::RlsContext::user(user_id, meta.request_id.clone()),
+    )
+    .await?;
     let user = users::find(&mut tx, user_id).await?;
     let email_address = EmailAddress::parse(&user.email).map_err(ApiError::internal)?;
     if let Err(p) = check_new_password(&body.password, &email_address) {

@@ -26,6 +26,8 @@ pub async fn password_reset_request(
     body: web::Json<EmailInput>,
 ) -> Result<HttpResponse, ApiError> {
     let email = body.email.trim().to_lowercase();
+    // System context: nobody is signed in, and the answer must not reveal whether the address
+    // has an account.
     let mut tx = state.begin_system().await?;
     if let Some(user) = users::find_by_email(&mut tx, &email).await? {
         let to = user.email.clone();

@@ -2,7 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{TimeDelta, Utc};
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{RefreshRequest, TokenResponse};
-use rxgate_persistence::sessions;
+use rxgate_persistence::{RlsContext, sessions};
 
 use super::CSRF_HEADER;
 use crate::audit::{self, Event};
@@ -50,6 +50,7 @@ pub async fn refresh(
             (cookie.value().to_owned(), true)
         }
     };
+    // System context only to find the token: nobody is known until it matches.
     let mut tx = state.begin_system().await?;
     let Some(found) = sessions::find_refresh_token(&mut tx, &tokens::hash(&token)).await? else {
         return Err(invalid());
@@ -93,6 +94,15 @@ pub async fn refresh(
             "This session has expired. Please sign in again.",
         ));
     }
+    // The token is genuine and its session live: the rest acts as its user.
+    rxgate_persistence::db::act_as(
+        &mut tx,
+        &RlsContext {
+            session_id: Some(found.session_id),
+            ..RlsContext::user(found.user_id, meta.request_id.clone())
+        },
+    )
+    .await?;
     let identity = load_identity(&mut tx, found.user_id).await?;
     if idle_expired(&state, &identity.roles, found.last_seen_at, now) {
         sessions::revoke(&mut tx, found.user_id, found.session_id, "idle").await?;

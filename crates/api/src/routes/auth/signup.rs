@@ -79,6 +79,8 @@ pub async fn signup(
     let accepted = HttpResponse::Accepted().json(SignupAccepted {
         message: "Check your email for a link to verify your address.".into(),
     });
+    // System context: the account does not exist yet (creating a user, membership and
+    // profile is the platform's act), and the answer must not reveal a taken address.
     let mut tx = state.begin_system().await?;
 
     // Already registered: tell the owner by email, answer as if new.

@@ -25,6 +25,7 @@ pub async fn verify_email(
     meta: RequestMeta,
     body: web::Json<TokenInput>,
 ) -> Result<HttpResponse, ApiError> {
+    // System context only to find the link's token: nobody is known until it matches.
     let mut tx = state.begin_system().await?;
     let user_id = match email_tokens::consume(
         &mut tx,
@@ -38,6 +39,11 @@ pub async fn verify_email(
         Consumed::Invalid => return Err(ApiError::InvalidToken { expired: false }),
         Consumed::Expired => return Err(ApiError::InvalidToken { expired: true }),
     };
+    rxgate_persistence::db::act_as(
+        &mut tx,
+        &rxgate_persistence::RlsContext::user(user_id, meta.request_id.clone()),
+    )
+    .await?;
     users::mark_email_verified(&mut tx, user_id).await?;
     audit::record(
         &mut tx,
