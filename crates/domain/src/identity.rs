@@ -193,9 +193,55 @@ pub fn check_new_password(password: &str, email: &EmailAddress) -> Result<(), Pa
     Ok(())
 }
 
+/// Whether an account may be used (a platform admin suspends and reinstates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "sqlx",
+    sqlx(type_name = "user_status", rename_all = "snake_case")
+)]
+pub enum UserStatus {
+    Active,
+    Suspended,
+}
+
+impl UserStatus {
+    pub const ALL: [Self; 2] = [Self::Active, Self::Suspended];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+        }
+    }
+
+    /// The status named `raw` (as stored and as sent in query strings).
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+impl fmt::Display for UserStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for DoctorStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where a doctor's registration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "sqlx",
+    sqlx(type_name = "doctor_status", rename_all = "snake_case")
+)]
 pub enum DoctorStatus {
     Pending,
     Approved,
@@ -220,6 +266,27 @@ pub struct InvalidDoctorTransition {
 }
 
 impl DoctorStatus {
+    pub const ALL: [Self; 4] = [
+        Self::Pending,
+        Self::Approved,
+        Self::Rejected,
+        Self::Suspended,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Suspended => "suspended",
+        }
+    }
+
+    /// The status named `raw` (as stored and as sent in query strings).
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
     /// `pending → approved | rejected`, `approved → suspended`, `suspended → approved`.
     /// A rejected registration is final: the doctor registers again with corrected data.
     pub fn transition(self, decision: DoctorDecision) -> Result<Self, InvalidDoctorTransition> {
@@ -294,6 +361,24 @@ pub fn lockout_until(failures: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>>
         .min(6);
     let minutes = (1_i64 << exponent).min(60);
     Some(now + TimeDelta::minutes(minutes))
+}
+
+#[cfg(test)]
+mod status_names {
+    use super::*;
+
+    #[test]
+    fn statuses_read_back_from_their_names() {
+        for s in DoctorStatus::ALL {
+            assert_eq!(DoctorStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for s in UserStatus::ALL {
+            assert_eq!(UserStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        assert_eq!(DoctorStatus::parse("Approved"), None);
+    }
 }
 
 #[cfg(test)]

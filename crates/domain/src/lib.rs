@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod eligibility;
 pub mod identity;
+pub mod ids;
 pub mod jobs;
 pub mod money;
 pub mod questionnaire;

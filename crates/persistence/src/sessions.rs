@@ -1,6 +1,7 @@
 //! Sign-in sessions and their rotating refresh tokens.
 
 use chrono::{DateTime, Utc};
+use rxgate_domain::ids::{SessionId, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -100,17 +101,18 @@ pub async fn touch(conn: &mut PgConnection, session_id: Uuid) -> Result<(), Repo
 }
 
 /// Revokes one session of `user_id`. Returns false when there is no such live session.
+/// (Typed ids: a session id cannot be passed as the user's, the mistake two `Uuid`s invite.)
 pub async fn revoke(
     conn: &mut PgConnection,
-    user_id: Uuid,
-    session_id: Uuid,
+    user_id: UserId,
+    session_id: SessionId,
     reason: &str,
 ) -> Result<bool, RepoError> {
     let n = sqlx::query!(
         r#"UPDATE sessions SET revoked_at = now(), revoked_reason = $3
             WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL"#,
-        session_id,
-        user_id,
+        session_id as SessionId,
+        user_id as UserId,
         reason,
     )
     .execute(conn)

@@ -1,7 +1,7 @@
 //! Users, their memberships and profiles.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rxgate_domain::identity::lockout_until;
+use rxgate_domain::identity::{DoctorStatus, UserStatus, lockout_until};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -14,7 +14,7 @@ pub struct UserRow {
     pub display_name: String,
     pub password_hash: Option<String>,
     pub email_verified_at: Option<DateTime<Utc>>,
-    pub status: String,
+    pub status: UserStatus,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
 }
@@ -26,7 +26,7 @@ pub async fn find_by_email(
     let row = sqlx::query_as!(
         UserRow,
         r#"SELECT id, email::text AS "email!", display_name, password_hash, email_verified_at,
-                  status::text AS "status!", failed_logins, locked_until
+                  status AS "status!: UserStatus", failed_logins, locked_until
              FROM users WHERE email = $1::text::citext"#,
         email
     )
@@ -39,7 +39,7 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<UserRow, RepoErro
     let row = sqlx::query_as!(
         UserRow,
         r#"SELECT id, email::text AS "email!", display_name, password_hash, email_verified_at,
-                  status::text AS "status!", failed_logins, locked_until
+                  status AS "status!: UserStatus", failed_logins, locked_until
              FROM users WHERE id = $1"#,
         id
     )
@@ -182,7 +182,7 @@ pub async fn insert_doctor_profile(
 
 #[derive(Debug, Clone)]
 pub struct DoctorSummary {
-    pub status: String,
+    pub status: DoctorStatus,
     pub referral_code: String,
 }
 
@@ -192,7 +192,7 @@ pub async fn doctor_profile(
 ) -> Result<Option<DoctorSummary>, RepoError> {
     let row = sqlx::query_as!(
         DoctorSummary,
-        r#"SELECT status::text AS "status!", referral_code::text AS "referral_code!"
+        r#"SELECT status AS "status!: DoctorStatus", referral_code::text AS "referral_code!"
              FROM doctor_profiles WHERE user_id = $1"#,
         user_id
     )
@@ -303,17 +303,17 @@ pub async fn set_password(
 pub async fn set_doctor_status(
     conn: &mut PgConnection,
     user_id: Uuid,
-    status: &str,
+    status: DoctorStatus,
     reason: Option<&str>,
     decided_by: Option<Uuid>,
 ) -> Result<(), RepoError> {
     sqlx::query!(
         r#"UPDATE doctor_profiles
-              SET status = $2::text::doctor_status, status_reason = $3, decided_by = $4,
+              SET status = $2, status_reason = $3, decided_by = $4,
                   decided_at = now()
             WHERE user_id = $1"#,
         user_id,
-        status,
+        status as DoctorStatus,
         reason,
         decided_by,
     )
@@ -374,7 +374,7 @@ pub struct DoctorApplicationRow {
     pub licence_region: String,
     pub licence_expires_on: NaiveDate,
     pub specialties: Vec<String>,
-    pub status: String,
+    pub status: DoctorStatus,
     pub status_reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -382,7 +382,7 @@ pub struct DoctorApplicationRow {
 /// Doctors with `status`, oldest application first (a queue), one query per page.
 pub async fn list_doctors(
     conn: &mut PgConnection,
-    status: &str,
+    status: DoctorStatus,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<DoctorApplicationRow>, RepoError> {
@@ -391,13 +391,13 @@ pub async fn list_doctors(
         DoctorApplicationRow,
         r#"SELECT d.user_id, u.display_name, u.email::text AS "email!", d.licence_number,
                   d.licence_body, d.licence_region, d.licence_expires_on, d.specialties,
-                  d.status::text AS "status!", d.status_reason, d.created_at
+                  d.status AS "status!: DoctorStatus", d.status_reason, d.created_at
              FROM doctor_profiles d JOIN users u ON u.id = d.user_id
-            WHERE d.status = $1::text::doctor_status
+            WHERE d.status = $1
               AND ($2::timestamptz IS NULL OR (d.created_at, d.user_id) > ($2, $3::uuid))
             ORDER BY d.created_at, d.user_id
             LIMIT $4"#,
-        status,
+        status as DoctorStatus,
         after_at,
         after_id,
         limit,
@@ -415,7 +415,7 @@ pub async fn find_doctor(
         DoctorApplicationRow,
         r#"SELECT d.user_id, u.display_name, u.email::text AS "email!", d.licence_number,
                   d.licence_body, d.licence_region, d.licence_expires_on, d.specialties,
-                  d.status::text AS "status!", d.status_reason, d.created_at
+                  d.status AS "status!: DoctorStatus", d.status_reason, d.created_at
              FROM doctor_profiles d JOIN users u ON u.id = d.user_id
             WHERE d.user_id = $1
             FOR UPDATE OF d"#,
@@ -429,12 +429,12 @@ pub async fn find_doctor(
 pub async fn set_user_status(
     conn: &mut PgConnection,
     user_id: Uuid,
-    status: &str,
+    status: UserStatus,
 ) -> Result<bool, RepoError> {
     let n = sqlx::query!(
-        "UPDATE users SET status = $2::text::user_status WHERE id = $1",
+        "UPDATE users SET status = $2 WHERE id = $1",
         user_id,
-        status
+        status as UserStatus
     )
     .execute(conn)
     .await?
@@ -447,7 +447,7 @@ pub struct UserSummaryRow {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
-    pub status: String,
+    pub status: UserStatus,
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -458,28 +458,28 @@ pub async fn search(
     conn: &mut PgConnection,
     q: Option<&str>,
     role: Option<&str>,
-    status: Option<&str>,
+    status: Option<UserStatus>,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<UserSummaryRow>, RepoError> {
     let (at, id) = before.unzip();
     let rows = sqlx::query_as!(
         UserSummaryRow,
-        r#"SELECT u.id, u.email::text AS "email!", u.display_name, u.status::text AS "status!",
+        r#"SELECT u.id, u.email::text AS "email!", u.display_name, u.status AS "status!: UserStatus",
                   coalesce(array_agg(DISTINCT m.role::text) FILTER (WHERE m.role IS NOT NULL), '{}') AS "roles!",
                   u.created_at
              FROM users u LEFT JOIN memberships m ON m.user_id = u.id
             WHERE ($1::text IS NULL
                    OR lower(u.email::text || ' ' || u.display_name) LIKE '%' || like_escape(lower($1)) || '%')
               AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM memberships r WHERE r.user_id = u.id AND r.role::text = $2))
-              AND ($3::text IS NULL OR u.status::text = $3)
+              AND ($3::user_status IS NULL OR u.status = $3)
               AND ($4::timestamptz IS NULL OR (u.created_at, u.id) < ($4, $5::uuid))
             GROUP BY u.id
             ORDER BY u.created_at DESC, u.id DESC
             LIMIT $6"#,
         q,
         role,
-        status,
+        status as Option<UserStatus>,
         at,
         id,
         limit,

@@ -36,7 +36,9 @@ pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Ide
     let doctor = users::doctor_profile(conn, user_id).await?;
     let methods = mfa::methods(conn, user_id).await?;
     let mfa_enrolled = methods.any();
-    let doctor_approved = doctor.as_ref().is_some_and(|d| d.status == "approved");
+    let doctor_approved = doctor
+        .as_ref()
+        .is_some_and(|d| d.status == rxgate_domain::identity::DoctorStatus::Approved);
     let mut roles: Vec<String> = memberships
         .iter()
         .filter(|m| m.role != "doctor" || doctor_approved)
@@ -77,7 +79,7 @@ pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Ide
                     role: m.role,
                 })
                 .collect(),
-            doctor_status: doctor.as_ref().map(|d| d.status.clone()),
+            doctor_status: doctor.as_ref().map(|d| d.status.as_str().to_owned()),
             referral_code: doctor.map(|d| d.referral_code),
             mfa_enrolled,
             mfa_methods: [(methods.totp, "totp"), (methods.passkey, "passkey")]
@@ -183,7 +185,7 @@ pub fn idle_expired(
 /// Refuses suspended accounts and unverified email addresses (checked after the credential,
 /// so these answers never tell a stranger that an account exists).
 pub fn check_may_sign_in(user: &users::UserRow) -> Result<(), ApiError> {
-    if user.status == "suspended" {
+    if user.status == rxgate_domain::identity::UserStatus::Suspended {
         return Err(ApiError::Forbidden {
             code: "ACCOUNT_SUSPENDED",
             detail: "This account is suspended.".into(),

@@ -112,7 +112,14 @@ async fn organisations_and_accounts(
             }
             ("doctor", "doctor@rxgate.test") => {
                 demo_doctor(conn, id, "HPCSA-MP0123456", DEMO_REFERRAL_CODE).await?;
-                users::set_doctor_status(conn, id, "approved", None, None).await?;
+                users::set_doctor_status(
+                    conn,
+                    id,
+                    rxgate_domain::identity::DoctorStatus::Approved,
+                    None,
+                    None,
+                )
+                .await?;
                 doctor_id = Some(id);
             }
             ("doctor", _) => demo_doctor(conn, id, "HPCSA-MP0999999", "PENDINGDOC").await?,

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use rxgate_api_types::admin::{DoctorApplication, DoctorDecisionKind, DoctorDecisionRequest};
 use rxgate_api_types::{FieldError, Problem};
-use rxgate_domain::identity::{DoctorDecision, DoctorStatus, Role};
+use rxgate_domain::identity::{DoctorDecision, Role};
 use rxgate_integrations::email::OutgoingEmail;
 use rxgate_persistence::{sessions, users};
 use uuid::Uuid;
@@ -12,27 +12,6 @@ use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::jobs::email;
 use crate::state::AppState;
-
-fn parse_status(s: &str) -> Result<DoctorStatus, ApiError> {
-    match s {
-        "pending" => Ok(DoctorStatus::Pending),
-        "approved" => Ok(DoctorStatus::Approved),
-        "rejected" => Ok(DoctorStatus::Rejected),
-        "suspended" => Ok(DoctorStatus::Suspended),
-        other => Err(ApiError::Internal(
-            format!("unknown doctor status {other}").into(),
-        )),
-    }
-}
-
-fn status_str(s: DoctorStatus) -> &'static str {
-    match s {
-        DoctorStatus::Pending => "pending",
-        DoctorStatus::Approved => "approved",
-        DoctorStatus::Rejected => "rejected",
-        DoctorStatus::Suspended => "suspended",
-    }
-}
 
 /// Approves, rejects, suspends or reinstates a doctor. Rejecting and suspending need a reason,
 /// which the doctor is told by email; suspending also ends the doctor's sessions.
@@ -81,20 +60,21 @@ pub async fn decide_doctor(
     }
     let mut tx = state.begin_as(&principal).await?;
     let current = users::find_doctor(&mut tx, id).await?;
-    let next = parse_status(&current.status)?
+    let next = current
+        .status
         .transition(decision)
         .map_err(|e| ApiError::Conflict {
             code: "INVALID_TRANSITION",
             detail: format!(
                 "A {} doctor cannot be {}d.",
-                current.status,
+                current.status.as_str(),
                 format!("{:?}", e.decision).to_lowercase()
             ),
         })?;
     users::set_doctor_status(
         &mut tx,
         id,
-        status_str(next),
+        next,
         reason.filter(|_| needs_reason),
         Some(principal.user_id),
     )
@@ -137,7 +117,7 @@ pub async fn decide_doctor(
         Event::new("doctor_decision", "doctor_profile", id)
             .risk("medium")
             .details(serde_json::json!({
-                "from": current.status, "to": status_str(next),
+                "from": current.status, "to": next,
             })),
     )
     .await?;

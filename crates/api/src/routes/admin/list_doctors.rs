@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::admin::{DoctorApplication, DoctorQuery};
 use rxgate_api_types::{CursorPage, Problem};
-use rxgate_domain::identity::Role;
+use rxgate_domain::identity::{DoctorStatus, Role};
 use rxgate_persistence::pagination::{TimeCursor, finish_page, page_size};
 use rxgate_persistence::users;
 
@@ -31,12 +31,10 @@ pub async fn list_doctors(
     query: web::Query<DoctorQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Role::PlatformAdmin)?;
-    let status = query.status.as_deref().unwrap_or("pending");
-    if !["pending", "approved", "rejected", "suspended"].contains(&status) {
-        return Err(ApiError::InvalidQuery(
-            "status must be pending, approved, rejected or suspended".into(),
-        ));
-    }
+    let status =
+        DoctorStatus::parse(query.status.as_deref().unwrap_or("pending")).ok_or_else(|| {
+            ApiError::InvalidQuery("status must be pending, approved, rejected or suspended".into())
+        })?;
     let after = query
         .cursor
         .as_deref()

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::admin::{UserQuery, UserSummary};
 use rxgate_api_types::{CursorPage, Problem};
-use rxgate_domain::identity::Role;
+use rxgate_domain::identity::{Role, UserStatus};
 use rxgate_persistence::pagination::{TimeCursor, finish_page, page_size};
 use rxgate_persistence::users;
 
@@ -34,15 +34,14 @@ pub async fn list_users(
         role.parse::<Role>()
             .map_err(|_| ApiError::InvalidQuery(format!("unknown role `{role}`")))?;
     }
-    if query
+    let status = query
         .status
         .as_deref()
-        .is_some_and(|s| s != "active" && s != "suspended")
-    {
-        return Err(ApiError::InvalidQuery(
-            "status must be active or suspended".into(),
-        ));
-    }
+        .map(|s| {
+            UserStatus::parse(s)
+                .ok_or_else(|| ApiError::InvalidQuery("status must be active or suspended".into()))
+        })
+        .transpose()?;
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let before = query
         .cursor
@@ -52,15 +51,7 @@ pub async fn list_users(
         .map(|c| (c.at, c.id));
     let limit = page_size(query.limit);
     let mut tx = state.begin_as(&principal).await?;
-    let rows = users::search(
-        &mut tx,
-        q,
-        query.role.as_deref(),
-        query.status.as_deref(),
-        before,
-        limit + 1,
-    )
-    .await?;
+    let rows = users::search(&mut tx, q, query.role.as_deref(), status, before, limit + 1).await?;
     audit::record(
         &mut tx,
         Some(&principal),
@@ -84,7 +75,7 @@ pub async fn list_users(
                 id: r.id,
                 email: r.email,
                 display_name: r.display_name,
-                status: r.status,
+                status: r.status.as_str().to_owned(),
                 roles: r.roles,
                 created_at: r.created_at,
             })

@@ -57,7 +57,7 @@ pub(crate) fn to_view(r: DoctorApplicationRow) -> DoctorApplication {
         licence_region: r.licence_region,
         licence_expires_on: r.licence_expires_on,
         specialties: r.specialties,
-        status: r.status,
+        status: r.status.as_str().to_owned(),
         status_reason: r.status_reason,
         created_at: r.created_at,
     }

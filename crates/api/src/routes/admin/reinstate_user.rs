@@ -32,7 +32,7 @@ pub async fn reinstate_user(
     principal.require(Role::PlatformAdmin)?;
     let id = id.into_inner();
     let mut tx = state.begin_as(&principal).await?;
-    if !users::set_user_status(&mut tx, id, "active").await? {
+    if !users::set_user_status(&mut tx, id, rxgate_domain::identity::UserStatus::Active).await? {
         return Err(ApiError::NotFound);
     }
     audit::record(

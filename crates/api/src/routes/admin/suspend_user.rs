@@ -48,7 +48,7 @@ pub async fn suspend_user(
         }]));
     }
     let mut tx = state.begin_as(&principal).await?;
-    if !users::set_user_status(&mut tx, id, "suspended").await? {
+    if !users::set_user_status(&mut tx, id, rxgate_domain::identity::UserStatus::Suspended).await? {
         return Err(ApiError::NotFound);
     }
     let revoked = sessions::revoke_all(&mut tx, id, "account suspended").await?;

@@ -35,7 +35,13 @@ pub async fn logout(
     };
     if let Some(PartialPrincipal(principal)) = principal {
         let mut tx = state.begin_as(&principal).await?;
-        sessions::revoke(&mut tx, principal.user_id, principal.session_id, "logout").await?;
+        sessions::revoke(
+            &mut tx,
+            principal.user_id.into(),
+            principal.session_id.into(),
+            "logout",
+        )
+        .await?;
         audit::record(
             &mut tx,
             Some(&principal),
@@ -63,7 +69,13 @@ pub async fn logout(
             &rxgate_persistence::RlsContext::user(found.user_id, meta.request_id.clone()),
         )
         .await?;
-        sessions::revoke(&mut tx, found.user_id, found.session_id, "logout").await?;
+        sessions::revoke(
+            &mut tx,
+            found.user_id.into(),
+            found.session_id.into(),
+            "logout",
+        )
+        .await?;
         audit::record(
             &mut tx,
             None,

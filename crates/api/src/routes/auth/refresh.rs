@@ -66,8 +66,8 @@ pub async fn refresh(
     if found.used_at.is_some_and(|used| now - used > grace) {
         sessions::revoke(
             &mut tx,
-            found.user_id,
-            found.session_id,
+            found.user_id.into(),
+            found.session_id.into(),
             "refresh token reused",
         )
         .await?;
@@ -105,7 +105,13 @@ pub async fn refresh(
     .await?;
     let identity = load_identity(&mut tx, found.user_id).await?;
     if idle_expired(&state, &identity.roles, found.last_seen_at, now) {
-        sessions::revoke(&mut tx, found.user_id, found.session_id, "idle").await?;
+        sessions::revoke(
+            &mut tx,
+            found.user_id.into(),
+            found.session_id.into(),
+            "idle",
+        )
+        .await?;
         audit::record(
             &mut tx,
             None,

@@ -28,7 +28,14 @@ pub async fn revoke_session(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let mut tx = state.begin_as(&principal).await?;
-    if !sessions::revoke(&mut tx, principal.user_id, id, "revoked by user").await? {
+    if !sessions::revoke(
+        &mut tx,
+        principal.user_id.into(),
+        id.into(),
+        "revoked by user",
+    )
+    .await?
+    {
         return Err(ApiError::NotFound);
     }
     audit::record(
