@@ -14,6 +14,7 @@ pub mod configuration;
 pub mod crypto;
 pub mod emails;
 pub mod error;
+pub mod health;
 pub mod jobs;
 pub mod mailbox;
 pub mod metrics;

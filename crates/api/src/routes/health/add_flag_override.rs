@@ -1,12 +1,9 @@
 use actix_web::{HttpResponse, post, web};
+use rxgate_api_types::Problem;
 use rxgate_api_types::health::{FlagOverrideInput, HealthProfile};
-use rxgate_api_types::{FieldError, Problem};
-use rxgate_domain::identity::Role;
-use rxgate_persistence::{questionnaires, users};
+use rxgate_app::health::{self, FlagOverride};
 use uuid::Uuid;
 
-use super::health_profile;
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -35,52 +32,19 @@ pub async fn add_flag_override(
     id: web::Path<Uuid>,
     body: ValidatedJson<FlagOverrideInput>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Doctor)?;
-    let patient = id.into_inner();
-    let mut tx = state.begin_as(&principal).await?;
-    // Only the doctor's own patients: not every member a doctor who also administers the
-    // clinic may see.
-    if !users::is_doctors_patient(&mut tx, principal.user_id, patient).await? {
-        return Err(ApiError::NotFound);
-    }
-    if !questionnaires::flags(&mut tx)
-        .await?
-        .iter()
-        .any(|f| f.code == body.flag)
-    {
-        return Err(ApiError::Validation(vec![FieldError {
-            field: "flag".into(),
-            code: "unknown_flag".into(),
-            message: format!("There is no flag `{}`.", body.flag),
-        }]));
-    }
-    let reason = state
-        .data_keys
-        .seal(body.reason.trim().as_bytes(), patient.as_bytes())
-        .map_err(ApiError::internal)?;
-    let override_id = questionnaires::insert_override(
-        &mut tx,
-        patient,
-        &body.flag,
-        body.raised,
-        &reason,
-        state.data_keys.current_id(),
-        principal.user_id,
-    )
-    .await?;
-    let profile = health_profile(&mut tx, &state, patient).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let body = body.0;
+    let profile = health::add_flag_override(
+        &state.db,
+        &state.data_keys,
+        &principal,
         &meta,
-        Event::new("flag_override", "patient", patient)
-            .risk("medium")
-            .details(serde_json::json!({
-                "override_id": override_id, "flag": body.flag, "raised": body.raised
-            })),
+        id.into_inner(),
+        FlagOverride {
+            flag: body.flag,
+            raised: body.raised,
+            reason: body.reason,
+        },
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Created().json(profile))
 }

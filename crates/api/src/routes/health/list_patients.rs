@@ -1,11 +1,9 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::health::{DoctorPatient, DoctorPatientQuery};
 use rxgate_api_types::{CursorPage, Problem};
-use rxgate_domain::identity::Role;
-use rxgate_persistence::pagination::{NameCursor, finish_page, page_size};
-use rxgate_persistence::questionnaires;
+use rxgate_app::health::{self, PatientSearch};
+use rxgate_persistence::pagination::page_size;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -29,35 +27,21 @@ pub async fn list_patients(
     meta: RequestMeta,
     query: web::Query<DoctorPatientQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Doctor)?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(NameCursor::decode)
-        .transpose()?;
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let limit = page_size(query.limit);
-    let mut tx = state.begin_as(&principal).await?;
-    let rows =
-        questionnaires::doctor_patients(&mut tx, principal.user_id, search, after, limit).await?;
-    let (rows, next_cursor) = finish_page(rows, limit, |r| {
-        NameCursor {
-            name: r.name.clone(),
-            id: r.patient_id,
-        }
-        .encode()
-    });
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let query = query.into_inner();
+    let page = health::doctor_patients(
+        &state.db,
+        &principal,
         &meta,
-        Event::new("list", "patient", principal.user_id).shown(rows.iter().map(|r| r.patient_id)),
+        PatientSearch {
+            search: query.q,
+            cursor: query.cursor,
+            limit: page_size(query.limit),
+        },
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Ok().json(CursorPage {
-        items: rows
+        items: page
+            .rows
             .into_iter()
             .map(|r| DoctorPatient {
                 patient_id: r.patient_id,
@@ -67,6 +51,6 @@ pub async fn list_patients(
                 questionnaire_submitted_at: r.submitted_at,
             })
             .collect(),
-        next_cursor,
+        next_cursor: page.next_cursor,
     }))
 }

@@ -1,10 +1,8 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::health::HealthProfile;
-use rxgate_domain::identity::Role;
+use rxgate_app::health::{self, ProfileOf};
 
-use super::health_profile;
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -25,17 +23,13 @@ pub async fn my_health_profile(
     principal: Principal,
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Patient)?;
-    let mut tx = state.begin_as(&principal).await?;
-    let profile = health_profile(&mut tx, &state, principal.user_id).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let profile = health::health_profile(
+        &state.db,
+        &state.data_keys,
+        &principal,
         &meta,
-        Event::new("read", "health_profile", principal.user_id),
+        ProfileOf::Me,
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Ok().json(profile))
 }

@@ -1,12 +1,9 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::health::HealthProfile;
-use rxgate_domain::identity::Role;
-use rxgate_persistence::users;
+use rxgate_app::health::{self, ProfileOf};
 use uuid::Uuid;
 
-use super::health_profile;
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,23 +28,13 @@ pub async fn patient_health_profile(
     meta: RequestMeta,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Doctor)?;
-    let patient = id.into_inner();
-    let mut tx = state.begin_as(&principal).await?;
-    // Only the doctor's own patients: not every member a doctor who also administers the
-    // clinic may see.
-    if !users::is_doctors_patient(&mut tx, principal.user_id, patient).await? {
-        return Err(ApiError::NotFound);
-    }
-    let profile = health_profile(&mut tx, &state, patient).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let profile = health::health_profile(
+        &state.db,
+        &state.data_keys,
+        &principal,
         &meta,
-        Event::new("read", "health_profile", patient),
+        ProfileOf::Patient(id.into_inner()),
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Ok().json(profile))
 }

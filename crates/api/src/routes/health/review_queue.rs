@@ -1,11 +1,9 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::health::ReviewItem;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
-use rxgate_domain::identity::Role;
-use rxgate_persistence::pagination::{NameCursor, finish_page, page_size};
-use rxgate_persistence::questionnaires;
+use rxgate_app::health;
+use rxgate_persistence::pagination::page_size;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -29,34 +27,17 @@ pub async fn review_queue(
     meta: RequestMeta,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Doctor)?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(NameCursor::decode)
-        .transpose()?;
-    let limit = page_size(query.limit);
-    let mut tx = state.begin_as(&principal).await?;
-    let rows = questionnaires::review_queue(&mut tx, principal.user_id, after, limit).await?;
-    let (rows, next_cursor) = finish_page(rows, limit, |r| {
-        NameCursor {
-            name: r.patient_name.clone(),
-            id: r.patient_id,
-        }
-        .encode()
-    });
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let page = health::review_queue(
+        &state.db,
+        &principal,
         &meta,
-        Event::new("read", "review_queue", principal.user_id)
-            .shown(rows.iter().map(|r| r.patient_id)),
+        query.cursor.as_deref(),
+        page_size(query.limit),
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Ok().json(CursorPage {
-        items: rows
+        items: page
+            .rows
             .into_iter()
             .map(|r| ReviewItem {
                 patient_id: r.patient_id,
@@ -65,6 +46,6 @@ pub async fn review_queue(
                 rules: r.rules,
             })
             .collect(),
-        next_cursor,
+        next_cursor: page.next_cursor,
     }))
 }

@@ -2,10 +2,9 @@ use actix_web::{HttpResponse, put, web};
 use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::health::{AnswersInput, Progress};
-use rxgate_domain::identity::Role;
+use rxgate_app::health::{self, Answering};
 
-use super::save_answers_in;
-use crate::audit::{self, Event};
+use super::convert;
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::ClinicHeader;
@@ -33,26 +32,18 @@ pub async fn save_answers(
     meta: RequestMeta,
     body: web::Json<AnswersInput>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Patient)?;
-    let mut tx = state.begin_as(&principal).await?;
-    let saved = save_answers_in(
-        &mut tx,
-        &state,
-        principal.user_id,
-        principal.acting_clinic(Role::Patient, None)?,
-        &body,
-        false,
+    let answering = Answering {
+        version_id: body.version_id,
+        answers: convert(&body.answers)?,
+    };
+    let progress = health::save_answers(
+        &state.db,
+        &state.data_keys,
+        &principal,
+        &meta,
+        answering,
         Utc::now().date_naive(),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("update", "questionnaire_response", saved.response_id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(saved.progress))
+    Ok(HttpResponse::Ok().json(progress))
 }

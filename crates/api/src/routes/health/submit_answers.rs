@@ -2,12 +2,9 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::health::{AnswersInput, HealthProfile};
-use rxgate_domain::identity::Role;
-use rxgate_domain::questionnaire::{FlagMapping, derive_flags};
-use rxgate_persistence::questionnaires;
+use rxgate_app::health::{self, Answering};
 
-use super::{health_profile, save_answers_in};
-use crate::audit::{self, Event};
+use super::convert;
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::ClinicHeader;
@@ -37,35 +34,18 @@ pub async fn submit_answers(
     meta: RequestMeta,
     body: web::Json<AnswersInput>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Patient)?;
-    let today = Utc::now().date_naive();
-    let mut tx = state.begin_as(&principal).await?;
-    let saved = save_answers_in(
-        &mut tx,
-        &state,
-        principal.user_id,
-        principal.acting_clinic(Role::Patient, None)?,
-        &body,
-        true,
-        today,
-    )
-    .await?;
-    let mappings: Vec<FlagMapping> =
-        serde_json::from_value(saved.version.mappings.clone()).map_err(ApiError::internal)?;
-    questionnaires::mark_submitted(&mut tx, saved.response_id).await?;
-    let flags: Vec<String> = derive_flags(&saved.definition, &saved.answers, &mappings, today)
-        .into_iter()
-        .collect();
-    questionnaires::replace_flags(&mut tx, saved.response_id, &flags).await?;
-    let profile = health_profile(&mut tx, &state, principal.user_id).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let answering = Answering {
+        version_id: body.version_id,
+        answers: convert(&body.answers)?,
+    };
+    let profile = health::submit_answers(
+        &state.db,
+        &state.data_keys,
+        &principal,
         &meta,
-        Event::new("submit", "questionnaire_response", saved.response_id),
+        answering,
+        Utc::now().date_naive(),
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Ok().json(profile))
 }
