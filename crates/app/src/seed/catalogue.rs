@@ -9,7 +9,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::seed::SeedError;
+use super::error::SeedError;
 
 pub const FLAGS: [(&str, &str, &str); 7] = [
     ("pregnant", "Pregnant", "Pregnant now (or may be)."),

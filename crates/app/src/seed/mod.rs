@@ -3,11 +3,14 @@
 
 use rxgate_integrations::email::OutgoingEmail;
 use rxgate_persistence::jobs::{self, NewJob};
-use rxgate_persistence::{Db, RepoError, RlsContext, mfa, organisations, users};
+use rxgate_persistence::{Db, RlsContext, mfa, organisations, users};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub mod catalogue;
+mod error;
+
+pub use error::SeedError;
 
 use crate::Settings;
 use crate::auth::passwords;
@@ -47,16 +50,6 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &str); 7] = [
         "information_officer",
     ),
 ];
-
-#[derive(Debug, thiserror::Error)]
-pub enum SeedError {
-    #[error("seeding failed: {0}")]
-    Repo(#[from] RepoError),
-    #[error("seeding failed: {0}")]
-    Db(#[from] sqlx::Error),
-    #[error("seeding failed: {0}")]
-    Api(String),
-}
 
 pub struct DemoIds {
     pub clinic: Uuid,
