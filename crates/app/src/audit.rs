@@ -200,3 +200,81 @@ pub async fn verify_chain(
         reason: result.reason,
     })
 }
+
+/// The information officer's page of audit events, newest first (reading the log is itself
+/// audited). Returns the rows and the cursor of the next page.
+pub async fn events(
+    db: &rxgate_persistence::Db,
+    actor: &Actor,
+    facts: &RequestFacts,
+    filter: &audit::AuditFilter,
+    limit: i64,
+) -> Result<(Vec<audit::AuditRow>, Option<i64>), crate::AppError> {
+    actor.require(rxgate_domain::identity::Role::InformationOfficer)?;
+    let mut tx = db.begin(&actor.rls()).await?;
+    let page = audit::list(&mut tx, filter, limit).await?;
+    record(
+        &mut tx,
+        Some(actor),
+        None,
+        facts,
+        Event::new("read", "audit_events", "query").risk("medium"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+/// Verifies the chain for the information officer (see [`verify_chain`]); audited.
+pub async fn verify(
+    db: &rxgate_persistence::Db,
+    keys: &crate::auth::JwtKeys,
+    actor: &Actor,
+    facts: &RequestFacts,
+    full: bool,
+) -> Result<rxgate_api_types::audit::ChainVerification, crate::AppError> {
+    actor.require(rxgate_domain::identity::Role::InformationOfficer)?;
+    let mut tx = db.begin(&actor.rls()).await?;
+    let result = verify_chain(&mut tx, keys, full).await?;
+    record(
+        &mut tx,
+        Some(actor),
+        None,
+        facts,
+        Event::new("verify", "audit_events", "chain").details(serde_json::json!({
+            "intact": result.intact, "checked": result.checked, "from": result.from_position,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// A page of signed checkpoints, newest first, before chain position `before`; audited.
+pub async fn checkpoints(
+    db: &rxgate_persistence::Db,
+    actor: &Actor,
+    facts: &RequestFacts,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<audit::Checkpoint>, Option<i64>), crate::AppError> {
+    actor.require(rxgate_domain::identity::Role::InformationOfficer)?;
+    let mut tx = db.begin(&actor.rls()).await?;
+    let mut rows = audit::checkpoints(&mut tx, before, limit + 1).await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        rows.last().map(|r| r.chain_seq)
+    } else {
+        None
+    };
+    record(
+        &mut tx,
+        Some(actor),
+        None,
+        facts,
+        Event::new("read", "audit_checkpoints", "list"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((rows, next))
+}

@@ -1,15 +1,13 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::audit::AuditCheckpointView;
 use rxgate_api_types::{CursorPage, Problem};
-use rxgate_domain::identity::Role;
-use rxgate_persistence::audit as repo;
 use rxgate_persistence::pagination::page_size;
 use serde::Deserialize;
 
-use crate::audit::{self, Event, checkpoint_message};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
+use rxgate_app::audit::{self, checkpoint_message};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -40,29 +38,12 @@ pub async fn list_checkpoints(
     meta: RequestMeta,
     query: web::Query<CheckpointQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::InformationOfficer)?;
     let before = match &query.cursor {
         Some(c) => Some(c.parse::<i64>().map_err(|_| ApiError::InvalidCursor)?),
         None => None,
     };
-    let limit = page_size(query.limit);
-    let mut tx = state.begin_as(&principal).await?;
-    let mut rows = repo::checkpoints(&mut tx, before, limit + 1).await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
-        rows.last().map(|r| r.chain_seq.to_string())
-    } else {
-        None
-    };
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("read", "audit_checkpoints", "list"),
-    )
-    .await?;
-    tx.commit().await?;
+    let (rows, next) =
+        audit::checkpoints(&state.db, &principal, &meta, before, page_size(query.limit)).await?;
     Ok(HttpResponse::Ok().json(CursorPage {
         items: rows
             .into_iter()
@@ -75,6 +56,6 @@ pub async fn list_checkpoints(
                 created_at: c.created_at,
             })
             .collect(),
-        next_cursor: next,
+        next_cursor: next.map(|seq| seq.to_string()),
     }))
 }

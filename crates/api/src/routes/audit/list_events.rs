@@ -1,11 +1,10 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::audit::{AuditEventView, AuditQuery};
 use rxgate_api_types::{CursorPage, Problem};
-use rxgate_domain::identity::Role;
-use rxgate_persistence::audit::{self as repo, AuditFilter};
+use rxgate_app::audit;
+use rxgate_persistence::audit::AuditFilter;
 use rxgate_persistence::pagination::page_size;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -30,7 +29,6 @@ pub async fn list_events(
     meta: RequestMeta,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::InformationOfficer)?;
     let before_seq = match &query.cursor {
         Some(c) => Some(c.parse::<i64>().map_err(|_| ApiError::InvalidCursor)?),
         None => None,
@@ -44,17 +42,14 @@ pub async fn list_events(
         to: query.to,
         before_seq,
     };
-    let mut tx = state.begin_as(&principal).await?;
-    let (rows, next) = repo::list(&mut tx, &filter, page_size(query.limit)).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let (rows, next) = audit::events(
+        &state.db,
+        &principal,
         &meta,
-        Event::new("read", "audit_events", "query").risk("medium"),
+        &filter,
+        page_size(query.limit),
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Ok().json(CursorPage {
         items: rows
             .into_iter()

@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, post, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::audit::{ChainVerification, VerifyQuery};
-use rxgate_domain::identity::Role;
+use rxgate_app::audit;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -27,19 +26,13 @@ pub async fn verify_chain(
     meta: RequestMeta,
     query: web::Query<VerifyQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::InformationOfficer)?;
-    let mut tx = state.begin_as(&principal).await?;
-    let result = audit::verify_chain(&mut tx, &state.keys, query.full.unwrap_or(false)).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let result = audit::verify(
+        &state.db,
+        &state.keys,
+        &principal,
         &meta,
-        Event::new("verify", "audit_events", "chain").details(serde_json::json!({
-            "intact": result.intact, "checked": result.checked, "from": result.from_position,
-        })),
+        query.full.unwrap_or(false),
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Ok().json(result))
 }
