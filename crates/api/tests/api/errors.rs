@@ -136,3 +136,50 @@ async fn malformed_path_id_is_a_404() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_nul_character_is_refused_at_the_edge_and_nothing_is_written() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let users = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM users")
+            .fetch_one(&app.owner)
+            .await
+            .unwrap()
+    };
+    let before = users().await;
+    let jobs_before = job_count(&app).await;
+    // No sign-in needed to reach sign-up: the name holds a NUL (which PostgreSQL refuses).
+    let res = app
+        .post_json(
+            "/api/v1/auth/signup",
+            &json!({
+                "kind": "patient", "email": "nul@example.org",
+                "password": "a long and unusual passphrase", "display_name": "Eve\u{0}",
+                "consents": [
+                    {"purpose": "terms", "policy_version": "2026-11", "granted": true},
+                    {"purpose": "privacy", "policy_version": "2026-11", "granted": true},
+                    {"purpose": "health_data_processing", "policy_version": "2026-11", "granted": true},
+                ],
+            }),
+        )
+        .await;
+    let body = assert_problem(res, 422, "VALIDATION_FAILED").await;
+    assert_eq!(body["errors"][0]["field"], "display_name", "{body}");
+    assert_eq!(body["errors"][0]["code"], "nul_character", "{body}");
+    assert_eq!(users().await, before, "nothing was written");
+    assert_eq!(job_count(&app).await, jobs_before, "no email was queued");
+
+    let patient = app
+        .login("patient@rxgate.test", rxgate_api::seed::DEMO_PASSWORD)
+        .await;
+    let res = app
+        .client
+        .get(app.url("/api/v1/catalogue/products?q=%00"))
+        .bearer_auth(patient["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(res, 400, "INVALID_QUERY").await;
+    assert!(body["detail"].as_str().unwrap().contains("`q`"), "{body}");
+}

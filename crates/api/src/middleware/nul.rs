@@ -1,0 +1,165 @@
+//! PostgreSQL cannot store U+0000 in text: a NUL character anywhere in a request's strings
+//! would reach the database and fail there as a 500. Refused here, in one place, for every
+//! route: `400 INVALID_QUERY` naming the query parameter, `422 VALIDATION_FAILED` naming the
+//! JSON field (`variants[0].sku`), before any handler runs. Other control characters are each
+//! field's own validation rule.
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::web::{self, Bytes};
+use actix_web::{Error, ResponseError};
+use rxgate_api_types::FieldError;
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub async fn reject_nul(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, Error> {
+    if let Some(param) = nul_query_param(req.query_string()) {
+        let refused = ApiError::InvalidQuery(format!(
+            "`{param}` contains a NUL character (U+0000), which is not allowed"
+        ));
+        return Ok(req
+            .into_response(refused.error_response())
+            .map_into_right_body());
+    }
+    if is_json(&req) {
+        let body = match req.extract::<Bytes>().await {
+            Ok(body) => body,
+            Err(e) if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
+                let limit = req
+                    .app_data::<web::Data<AppState>>()
+                    .map_or(0, |s| s.settings.application.body_limit_bytes);
+                let refused = ApiError::PayloadTooLarge { limit };
+                return Ok(req.into_response(refused.error_response()).map_into_right_body());
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(field) = nul_field(&body) {
+            let refused = ApiError::Validation(vec![FieldError {
+                field,
+                code: "nul_character".into(),
+                message: "Contains a NUL character (U+0000), which is not allowed.".into(),
+            }]);
+            return Ok(req
+                .into_response(refused.error_response())
+                .map_into_right_body());
+        }
+        req.set_payload(Payload::from(body));
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+fn is_json(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::trim)
+        .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"))
+}
+
+/// The first query parameter whose name or value decodes to a NUL.
+fn nul_query_param(query: &str) -> Option<String> {
+    if !query.contains("%00") && !query.contains('\0') {
+        return None;
+    }
+    query.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = decode(name);
+        (name.contains('\0') || decode(value).contains('\0'))
+            .then(|| name.replace('\0', "\u{FFFD}"))
+    })
+}
+
+fn decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match raw.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
+                    Some(Ok(b)) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The path of the first JSON string (key or value) holding a NUL. Bodies without a `\u0000`
+/// escape are not parsed here at all (raw NUL bytes are not valid JSON and fail later).
+fn nul_field(body: &[u8]) -> Option<String> {
+    let has_escape = body
+        .windows(6)
+        .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2..].iter().all(|b| *b == b'0'));
+    if !has_escape {
+        return None;
+    }
+    let value: Value = serde_json::from_slice(body).ok()?;
+    find(&value, String::new())
+}
+
+fn find(value: &Value, path: String) -> Option<String> {
+    let at = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => {
+            Some(if path.is_empty() { "body".into() } else { path })
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| find(item, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                Some(at(&key.replace('\0', "\u{FFFD}")))
+            } else {
+                find(item, at(key))
+            }
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nul_is_found_where_it_is() {
+        assert_eq!(nul_query_param("q=abc&limit=2"), None);
+        assert_eq!(nul_query_param("limit=2&q=ab%00c"), Some("q".into()));
+        assert_eq!(nul_query_param("q%00x=1"), Some("q\u{FFFD}x".into()));
+        assert_eq!(nul_field(br#"{"name":"ok"}"#), None);
+        assert_eq!(
+            nul_field(br#"{"display_name":"Eve\u0000"}"#),
+            Some("display_name".into())
+        );
+        assert_eq!(
+            nul_field(br#"{"variants":[{"sku":"A"},{"sku":"B\u0000"}]}"#),
+            Some("variants[1].sku".into())
+        );
+        // An escaped backslash followed by "u0000" is text, not a NUL.
+        assert_eq!(nul_field(br#"{"note":"\\u0000"}"#), None);
+        assert_eq!(nul_field(br#""\u0000""#), Some("body".into()));
+    }
+}
