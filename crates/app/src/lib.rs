@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
+pub mod catalogue_admin;
 pub mod configuration;
 pub mod crypto;
 pub mod emails;

@@ -277,6 +277,205 @@ pub fn slugify(name: &str) -> String {
     slug.trim_end_matches('-').chars().take(120).collect()
 }
 
+/// Longest ingredient name accepted, in bytes.
+pub const MAX_INGREDIENT_NAME: usize = 120;
+
+/// A problem with one field of a product as an admin entered it. `field` names it the way the
+/// input does (`schedule`, `requires_prescription`, `consult_fee`, `name`, `ingredients`,
+/// `variants[<i>].sku`, `variants[<i>].price`); `code` is stable and lower-case; `message` is
+/// for the admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductProblem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl ProductProblem {
+    fn of(field: impl Into<String>, error: &CatalogueError) -> Self {
+        Self {
+            field: field.into(),
+            code: error.code().to_lowercase(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ProductProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.field, self.code, self.message)
+    }
+}
+
+impl std::error::Error for ProductProblem {}
+
+/// An amount as entered: minor units and a currency code, not yet [`Money`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriceDraft<'a> {
+    pub amount_minor: i64,
+    pub currency: &'a str,
+}
+
+impl PriceDraft<'_> {
+    pub fn parse(self) -> Result<Money, CatalogueError> {
+        Currency::parse(self.currency).and_then(|c| Money::new(self.amount_minor, c))
+    }
+}
+
+/// A variant (pack or strength) of a product as entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VariantDraft<'a> {
+    pub sku: &'a str,
+    pub strength: &'a str,
+    pub pack_size: i32,
+    pub price: PriceDraft<'a>,
+}
+
+/// A variant the rules accept: a valid SKU, a trimmed strength and a list price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidVariant {
+    pub sku: Sku,
+    pub strength: String,
+    pub pack_size: i32,
+    pub price: Money,
+}
+
+/// Checks new variants; problems are named `variants[<i>].sku` and `variants[<i>].price`.
+pub fn parse_variants(
+    drafts: &[VariantDraft<'_>],
+) -> Result<Vec<ValidVariant>, Vec<ProductProblem>> {
+    let mut problems = Vec::new();
+    let mut variants = Vec::new();
+    for (i, v) in drafts.iter().enumerate() {
+        let sku =
+            Sku::parse(v.sku).map_err(|e| ProductProblem::of(format!("variants[{i}].sku"), &e));
+        let price = v
+            .price
+            .parse()
+            .map_err(|e| ProductProblem::of(format!("variants[{i}].price"), &e));
+        match (sku, price) {
+            (Ok(sku), Ok(price)) => variants.push(ValidVariant {
+                sku,
+                strength: v.strength.trim().to_owned(),
+                pack_size: v.pack_size,
+                price,
+            }),
+            (a, b) => problems.extend(a.err().into_iter().chain(b.err())),
+        }
+    }
+    if problems.is_empty() {
+        Ok(variants)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A product's ingredient names: trimmed, without blanks or repeats (ignoring case), each at
+/// most [`MAX_INGREDIENT_NAME`] bytes.
+pub fn ingredient_names<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<String>, ProductProblem> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names.into_iter().map(str::trim).filter(|n| !n.is_empty()) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(name)) {
+            out.push(name.to_owned());
+        }
+    }
+    if out.iter().any(|i| i.len() > MAX_INGREDIENT_NAME) {
+        return Err(ProductProblem {
+            field: "ingredients".into(),
+            code: "length".into(),
+            message: format!("An ingredient name is at most {MAX_INGREDIENT_NAME} characters."),
+        });
+    }
+    Ok(out)
+}
+
+/// A master-catalogue product as an admin entered it: a new one (with its name and variants)
+/// or new details of an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProductDraft<'a> {
+    /// A new product's name, which its address (slug) is made from. `None` for a change: a
+    /// product keeps its address.
+    pub new_name: Option<&'a str>,
+    pub schedule: &'a str,
+    pub requires_prescription: bool,
+    pub consult_fee: Option<PriceDraft<'a>>,
+    pub ingredients: &'a [String],
+    /// A new product's variants (none for a change).
+    pub variants: &'a [VariantDraft<'a>],
+}
+
+/// A product's details as the catalogue's rules accept them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductDetails {
+    /// For a new product, its address.
+    pub slug: Option<String>,
+    pub schedule: Schedule,
+    pub requires_prescription: bool,
+    pub consult_fee: Option<Money>,
+    pub ingredients: Vec<String>,
+    pub variants: Vec<ValidVariant>,
+}
+
+impl ProductDetails {
+    /// Checks every rule a product obeys and reports every problem, in this order: the
+    /// schedule (or the prescription it needs by law, see [`check_product_rules`]), the
+    /// consult fee, each variant, the name (it needs a letter or digit for its address) and
+    /// the ingredients.
+    pub fn parse(draft: &ProductDraft<'_>) -> Result<Self, Vec<ProductProblem>> {
+        let mut problems = Vec::new();
+        let schedule = match Schedule::parse(draft.schedule) {
+            Ok(s) => {
+                if let Err(e) = check_product_rules(s, draft.requires_prescription) {
+                    problems.push(ProductProblem::of("requires_prescription", &e));
+                }
+                Some(s)
+            }
+            Err(e) => {
+                problems.push(ProductProblem::of("schedule", &e));
+                None
+            }
+        };
+        let consult_fee = draft
+            .consult_fee
+            .map(PriceDraft::parse)
+            .transpose()
+            .unwrap_or_else(|e| {
+                problems.push(ProductProblem::of("consult_fee", &e));
+                None
+            });
+        let variants = parse_variants(draft.variants).unwrap_or_else(|mut p| {
+            problems.append(&mut p);
+            Vec::new()
+        });
+        let slug = draft.new_name.map(slugify);
+        if slug.as_deref() == Some("") {
+            problems.push(ProductProblem {
+                field: "name".into(),
+                code: "name".into(),
+                message: "The name needs at least one letter or digit.".into(),
+            });
+        }
+        let ingredients = ingredient_names(draft.ingredients.iter().map(String::as_str))
+            .unwrap_or_else(|p| {
+                problems.push(p);
+                Vec::new()
+            });
+        match schedule {
+            Some(schedule) if problems.is_empty() => Ok(Self {
+                slug,
+                schedule,
+                requires_prescription: draft.requires_prescription,
+                consult_fee,
+                ingredients,
+                variants,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
 /// A doctor's own price for a variant, with when the patient was (last) linked to them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DoctorPrice {
@@ -429,6 +628,110 @@ mod tests {
                 "{old} -> {new}, overrides: {overrides}"
             );
         }
+    }
+
+    fn draft<'a>(ingredients: &'a [String], variants: &'a [VariantDraft<'a>]) -> ProductDraft<'a> {
+        ProductDraft {
+            new_name: Some("Orlistat 120 mg capsules"),
+            schedule: "S4",
+            requires_prescription: true,
+            consult_fee: Some(PriceDraft {
+                amount_minor: 30000,
+                currency: "ZAR",
+            }),
+            ingredients,
+            variants,
+        }
+    }
+
+    fn variant<'a>(sku: &'a str, currency: &'a str) -> VariantDraft<'a> {
+        VariantDraft {
+            sku,
+            strength: " 120 mg ",
+            pack_size: 84,
+            price: PriceDraft {
+                amount_minor: 69900,
+                currency,
+            },
+        }
+    }
+
+    fn fields(result: Result<ProductDetails, Vec<ProductProblem>>) -> Vec<(String, String)> {
+        result
+            .unwrap_err()
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_product_is_parsed_with_its_address_variants_and_ingredients() {
+        let names = [
+            "Orlistat".to_owned(),
+            " orlistat ".to_owned(),
+            "  ".to_owned(),
+        ];
+        let variants = [variant("orl-120-84", "ZAR")];
+        let details = ProductDetails::parse(&draft(&names, &variants)).unwrap();
+        assert_eq!(details.slug.as_deref(), Some("orlistat-120-mg-capsules"));
+        assert_eq!(details.schedule, Schedule::S4);
+        assert_eq!(details.consult_fee, Some(zar(30000)));
+        assert_eq!(details.ingredients, ["Orlistat"]);
+        assert_eq!(details.variants[0].sku.as_str(), "ORL-120-84");
+        assert_eq!(details.variants[0].strength, "120 mg");
+        // A change keeps the product's address and has no variants.
+        let change = ProductDraft {
+            new_name: None,
+            variants: &[],
+            ..draft(&names, &variants)
+        };
+        let details = ProductDetails::parse(&change).unwrap();
+        assert_eq!((details.slug, details.variants.len()), (None, 0));
+    }
+
+    #[test]
+    fn every_product_problem_is_reported_in_field_order() {
+        let long = ["x".repeat(MAX_INGREDIENT_NAME + 1)];
+        let variants = [variant("a b", "zar"), variant("OK-1", "ZAR")];
+        let bad = ProductDraft {
+            new_name: Some("!!!"),
+            requires_prescription: false,
+            consult_fee: Some(PriceDraft {
+                amount_minor: -1,
+                currency: "ZAR",
+            }),
+            ..draft(&long, &variants)
+        };
+        let expected = [
+            ("requires_prescription", "prescription_required_by_schedule"),
+            ("consult_fee", "negative_amount"),
+            ("variants[0].sku", "invalid_sku"),
+            ("variants[0].price", "invalid_currency"),
+            ("name", "name"),
+            ("ingredients", "length"),
+        ];
+        let got = fields(ProductDetails::parse(&bad));
+        assert_eq!(
+            got,
+            expected.map(|(f, c)| (f.to_owned(), c.to_owned())),
+            "{got:?}"
+        );
+        let unknown = ProductDraft {
+            schedule: "S9",
+            ..draft(&[], &[])
+        };
+        assert_eq!(
+            fields(ProductDetails::parse(&unknown)),
+            [("schedule".to_owned(), "unknown_schedule".to_owned())]
+        );
+        assert_eq!(
+            ingredient_names(["a".repeat(MAX_INGREDIENT_NAME).as_str()]).map(|v| v.len()),
+            Ok(1)
+        );
+        assert_eq!(
+            parse_variants(&[variant("", "ZAR")]).unwrap_err()[0].message,
+            "a SKU cannot be empty"
+        );
     }
 
     proptest! {

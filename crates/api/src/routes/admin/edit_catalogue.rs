@@ -2,20 +2,14 @@
 //! price and active flag, and new categories.
 
 use actix_web::{HttpResponse, post, put, web};
+use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::{
     CategoryView, NewCategory, NewVariantsInput, ProductDetail, ProductUpdate, VariantUpdate,
 };
-use rxgate_api_types::{FieldError, Problem};
-use rxgate_domain::catalogue::{Currency, Money, check_list_price_change};
-use rxgate_domain::identity::Role;
-use rxgate_persistence::catalogue::{self, ProductChange};
+use rxgate_app::catalogue_admin;
 use uuid::Uuid;
 
-use super::create_product::{
-    admin_detail, checked_ingredients, checked_terms, checked_variants, ingredient_ids, money,
-    slugify,
-};
-use crate::audit::{self, Event};
+use super::create_product::admin_detail;
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -44,62 +38,10 @@ pub async fn update_product(
     id: web::Path<Uuid>,
     body: ValidatedJson<ProductUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let id = id.into_inner();
-    let mut errors = Vec::new();
-    let (schedule, fee) = checked_terms(
-        &body.schedule,
-        body.requires_prescription,
-        body.consult_fee.as_ref(),
-        &mut errors,
-    );
-    let ingredients = checked_ingredients(&body.ingredients, &mut errors);
-    let mut tx = state.begin_as(&principal).await?;
-    let category = catalogue::categories(&mut tx)
-        .await?
-        .into_iter()
-        .find(|c| c.slug == body.category);
-    if category.is_none() {
-        errors.push(FieldError {
-            field: "category".into(),
-            code: "unknown_category".into(),
-            message: format!("There is no category `{}`.", body.category),
-        });
-    }
-    let (Some(schedule), Some(category), true) = (schedule, category, errors.is_empty()) else {
-        return Err(ApiError::Validation(errors));
-    };
-    let change = ProductChange {
-        name: body.name.trim().to_owned(),
-        category_id: category.id,
-        dosage_form: body.dosage_form.trim().to_owned(),
-        strength: body.strength.trim().to_owned(),
-        schedule: schedule.as_str().to_owned(),
-        requires_prescription: body.requires_prescription,
-        requires_consult: body.requires_consult,
-        consult_fee_minor: fee.as_ref().map(Money::amount_minor),
-        consult_fee_currency: fee.as_ref().map(|m| m.currency().as_str().to_owned()),
-        description: body.description.trim().to_owned(),
-        active: body.active,
-    };
-    if !catalogue::update_product(&mut tx, id, &change, principal.user_id).await? {
-        return Err(ApiError::NotFound);
-    }
-    let ingredient_ids = ingredient_ids(&mut tx, &ingredients).await?;
-    catalogue::set_product_ingredients(&mut tx, id, &ingredient_ids).await?;
-    let detail = admin_detail(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("update", "product", id).details(serde_json::json!({
-            "active": body.active, "schedule": change.schedule, "ingredients": ingredient_ids
-        })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(detail))
+    let product =
+        catalogue_admin::update_product(&state.db, &principal, &meta, id.into_inner(), &body)
+            .await?;
+    Ok(HttpResponse::Ok().json(admin_detail(product)))
 }
 
 /// Changes a variant's strength, pack size, list price or active flag (platform admins).
@@ -125,47 +67,7 @@ pub async fn update_variant(
     id: web::Path<Uuid>,
     body: ValidatedJson<VariantUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let id = id.into_inner();
-    let price = money("price", &body.price).map_err(|e| ApiError::Validation(vec![e]))?;
-    let mut tx = state.begin_as(&principal).await?;
-    let (_, old_currency) = catalogue::variant_price(&mut tx, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let old_currency = Currency::parse(&old_currency).map_err(ApiError::internal)?;
-    let overrides =
-        old_currency != *price.currency() && catalogue::has_price_overrides(&mut tx, id).await?;
-    check_list_price_change(&old_currency, price.currency(), overrides).map_err(|e| {
-        ApiError::FieldConflict {
-            code: e.code(),
-            field: "price",
-            detail: e.to_string(),
-        }
-    })?;
-    if !catalogue::update_variant(
-        &mut tx,
-        id,
-        body.strength.trim(),
-        body.pack_size,
-        price.amount_minor(),
-        price.currency().as_str(),
-        body.active,
-    )
-    .await?
-    {
-        return Err(ApiError::NotFound);
-    }
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("update", "variant", id).details(serde_json::json!({
-            "price_minor": price.amount_minor(), "active": body.active
-        })),
-    )
-    .await?;
-    tx.commit().await?;
+    catalogue_admin::update_variant(&state.db, &principal, &meta, id.into_inner(), &body).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -193,30 +95,9 @@ pub async fn add_variants(
     id: web::Path<Uuid>,
     body: ValidatedJson<NewVariantsInput>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let id = id.into_inner();
-    let mut errors = Vec::new();
-    let variants = checked_variants(&body.variants, &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let mut tx = state.begin_as(&principal).await?;
-    if !catalogue::product_exists(&mut tx, id).await? {
-        return Err(ApiError::NotFound);
-    }
-    let ids = catalogue::insert_variants(&mut tx, id, &variants).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("add_variants", "product", id)
-            .details(serde_json::json!({ "variant_ids": ids })),
-    )
-    .await?;
-    let detail = admin_detail(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Created().json(detail))
+    let product =
+        catalogue_admin::add_variants(&state.db, &principal, &meta, id.into_inner(), &body).await?;
+    Ok(HttpResponse::Created().json(admin_detail(product)))
 }
 
 /// Adds a product category (platform admins).
@@ -239,28 +120,10 @@ pub async fn create_category(
     meta: RequestMeta,
     body: ValidatedJson<NewCategory>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    if slugify(&body.slug) != body.slug || body.slug.len() > 64 {
-        return Err(ApiError::Validation(vec![FieldError {
-            field: "slug".into(),
-            code: "slug".into(),
-            message: "Use lower-case letters, digits and single dashes (at most 64).".into(),
-        }]));
-    }
-    let mut tx = state.begin_as(&principal).await?;
-    let id = catalogue::insert_category(&mut tx, &body.slug, body.name.trim()).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("create", "category", id),
-    )
-    .await?;
-    tx.commit().await?;
+    let category = catalogue_admin::create_category(&state.db, &principal, &meta, &body).await?;
     Ok(HttpResponse::Created().json(CategoryView {
-        id,
-        slug: body.slug.clone(),
-        name: body.name.trim().to_owned(),
+        id: category.id,
+        slug: category.slug,
+        name: category.name,
     }))
 }

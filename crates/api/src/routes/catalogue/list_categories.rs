@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::CategoryView;
-use rxgate_persistence::catalogue;
+use rxgate_app::catalogue_admin;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -21,9 +21,7 @@ pub async fn list_categories(
     state: web::Data<AppState>,
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.begin_as(&principal).await?;
-    let rows = catalogue::categories(&mut tx).await?;
-    tx.commit().await?;
+    let rows = catalogue_admin::list_categories(&state.db, &principal).await?;
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
             .map(|c| CategoryView {

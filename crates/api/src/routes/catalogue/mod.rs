@@ -13,12 +13,8 @@ use rxgate_api_types::catalogue::{
     CategoryView, EligibilityReason, EligibilityView, ImageView, IngredientView, MoneyView,
     ProductSummary, VariantView,
 };
-use rxgate_domain::identity::Role;
 use rxgate_persistence::catalogue::ProductRow;
 use uuid::Uuid;
-
-use crate::auth::Principal;
-use crate::error::ApiError;
 
 fn money(amount: Option<i64>, currency: Option<&String>) -> Option<MoneyView> {
     Some(MoneyView {
@@ -89,45 +85,8 @@ pub(crate) fn summary(row: &ProductRow, clinician: bool) -> ProductSummary {
     }
 }
 
-/// Staff who manage `clinic_id`'s catalogue: its clinic admins and platform admins. Anyone
-/// else gets 404 (the clinic's management is not theirs to know of).
-pub(crate) fn require_clinic_manager(
-    principal: &Principal,
-    clinic_id: Uuid,
-) -> Result<(), ApiError> {
-    if principal.has(Role::PlatformAdmin) || principal.is_at(Role::ClinicAdmin, clinic_id) {
-        Ok(())
-    } else if principal.has(Role::ClinicAdmin) {
-        Err(ApiError::NotFound)
-    } else {
-        principal.require(Role::ClinicAdmin)
-    }
-}
-
 pub(crate) fn image_url(id: Uuid) -> String {
     format!("/api/v1/catalogue/images/{id}")
-}
-
-/// Checks a price override against the variant's list price (same currency, not negative).
-pub(crate) fn checked_override(
-    base: (i64, &str),
-    input: &MoneyView,
-) -> Result<(i64, String), ApiError> {
-    use rxgate_api_types::FieldError;
-    use rxgate_domain::catalogue::{Currency, Money, check_price_override};
-    let invalid = |e: rxgate_domain::catalogue::CatalogueError| {
-        ApiError::Validation(vec![FieldError {
-            field: "price".into(),
-            code: e.code().to_lowercase(),
-            message: e.to_string(),
-        }])
-    };
-    let money =
-        |amount: i64, currency: &str| Currency::parse(currency).and_then(|c| Money::new(amount, c));
-    let list = money(base.0, base.1).map_err(ApiError::internal)?;
-    let over = money(input.amount_minor, &input.currency).map_err(invalid)?;
-    check_price_override(&list, &over).map_err(invalid)?;
-    Ok((over.amount_minor(), over.currency().as_str().to_owned()))
 }
 
 /// A variant with the price the caller pays, its list price and, for staff, the clinic's and

@@ -1,11 +1,9 @@
 use actix_web::{HttpResponse, put, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::PriceInput;
-use rxgate_persistence::catalogue;
+use rxgate_app::catalogue_admin;
 use uuid::Uuid;
 
-use super::require_clinic_manager;
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -34,33 +32,14 @@ pub async fn set_clinic_price(
     body: web::Json<PriceInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (clinic_id, variant_id) = path.into_inner();
-    require_clinic_manager(&principal, clinic_id)?;
-    let mut tx = state.begin_as(&principal).await?;
-    let (base_amount, base_currency) = catalogue::variant_price(&mut tx, variant_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let price = body
-        .price
-        .as_ref()
-        .map(|p| super::checked_override((base_amount, &base_currency), p))
-        .transpose()?;
-    catalogue::set_clinic_price(
-        &mut tx,
+    catalogue_admin::set_clinic_price(
+        &state.db,
+        &principal,
+        &meta,
         clinic_id,
         variant_id,
-        price.as_ref().map(|(a, c)| (*a, c.as_str())),
+        body.price.as_ref(),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("set_price", "variant", variant_id).details(serde_json::json!({
-            "clinic_id": clinic_id, "price_minor": price.as_ref().map(|p| p.0)
-        })),
-    )
-    .await?;
-    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,11 +1,9 @@
 use actix_web::{HttpResponse, put, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::SelectionInput;
-use rxgate_persistence::catalogue;
+use rxgate_app::catalogue_admin;
 use uuid::Uuid;
 
-use super::require_clinic_manager;
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -33,26 +31,9 @@ pub async fn set_clinic_selection(
     body: web::Json<SelectionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (clinic_id, product_id) = path.into_inner();
-    require_clinic_manager(&principal, clinic_id)?;
-    let mut tx = state.begin_as(&principal).await?;
-    if !catalogue::product_exists(&mut tx, product_id).await? {
-        return Err(ApiError::NotFound);
-    }
-    if catalogue::set_clinic_selection(&mut tx, clinic_id, product_id, body.sells).await? {
-        audit::record(
-            &mut tx,
-            Some(&principal),
-            None,
-            &meta,
-            Event::new(
-                if body.sells { "add" } else { "remove" },
-                "clinic_product",
-                product_id,
-            )
-            .details(serde_json::json!({ "clinic_id": clinic_id })),
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    catalogue_admin::set_clinic_selection(
+        &state.db, &principal, &meta, clinic_id, product_id, body.sells,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,11 +1,9 @@
 use actix_web::{HttpResponse, put, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::DoctorPriceInput;
-use rxgate_domain::identity::Role;
-use rxgate_persistence::catalogue;
+use rxgate_app::catalogue_admin;
 use uuid::Uuid;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -33,38 +31,14 @@ pub async fn set_doctor_price(
     variant_id: web::Path<Uuid>,
     body: web::Json<DoctorPriceInput>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Doctor)?;
-    if !principal.is_at(Role::Doctor, body.clinic_id) {
-        return Err(ApiError::NotFound);
-    }
-    let variant_id = variant_id.into_inner();
-    let mut tx = state.begin_as(&principal).await?;
-    let (base_amount, base_currency) = catalogue::variant_price(&mut tx, variant_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let price = body
-        .price
-        .as_ref()
-        .map(|p| super::checked_override((base_amount, &base_currency), p))
-        .transpose()?;
-    catalogue::set_doctor_price(
-        &mut tx,
-        principal.user_id,
-        body.clinic_id,
-        variant_id,
-        price.as_ref().map(|(a, c)| (*a, c.as_str())),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    catalogue_admin::set_doctor_price(
+        &state.db,
+        &principal,
         &meta,
-        Event::new("set_doctor_price", "variant", variant_id).details(serde_json::json!({
-            "clinic_id": body.clinic_id, "price_minor": price.as_ref().map(|p| p.0)
-        })),
+        variant_id.into_inner(),
+        body.clinic_id,
+        body.price.as_ref(),
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
