@@ -60,8 +60,11 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .into_utoipa_app()
         .openapi(base())
         .service(utoipa_actix_web::scope("/api/v1").configure(|cfg| {
-            if let Some(limit) = crate::routes::auth_rate_limit(60, 10) {
-                crate::routes::configure(cfg, &limit);
+            if let (Some(sign_in), Some(refresh)) = (
+                crate::routes::auth_rate_limit(60, 10),
+                crate::routes::auth_rate_limit(120, 60),
+            ) {
+                crate::routes::configure(cfg, &crate::routes::AuthLimits { sign_in, refresh });
             }
         }))
         .split_for_parts();

@@ -36,3 +36,26 @@ pub async fn fallback(
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(res)
 }
+
+/// `robots.txt`: the public pages may be indexed; the API, the portals and the one-time link
+/// pages may not (they hold nothing for a search engine, and tokens ride in some of them).
+pub async fn robots() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(ROBOTS)
+}
+
+const ROBOTS: &str = "User-agent: *\n\
+Disallow: /api/\n\
+Disallow: /dev/\n\
+Disallow: /patient\n\
+Disallow: /doctor\n\
+Disallow: /pharmacist\n\
+Disallow: /clinic\n\
+Disallow: /admin\n\
+Disallow: /officer\n\
+Disallow: /account\n\
+Disallow: /verify-email\n\
+Disallow: /reset-password\n\
+Disallow: /accept-invitation\n";

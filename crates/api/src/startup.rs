@@ -164,16 +164,24 @@ impl Application {
             origins.push(settings.application.public_url.clone());
         }
         let production = settings.environment == Environment::Production;
-        let auth_limit = crate::routes::auth_rate_limit(
-            settings.auth.rate_limit_per_minute,
-            settings.auth.rate_limit_burst,
-        )
-        .ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "auth.rate_limit_per_minute and auth.rate_limit_burst must be positive",
-            )
-        })?;
+        let limit = |per_minute, burst| {
+            crate::routes::auth_rate_limit(per_minute, burst).ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "auth rate limits must be positive",
+                )
+            })
+        };
+        let auth_limit = crate::routes::AuthLimits {
+            sign_in: limit(
+                settings.auth.rate_limit_per_minute,
+                settings.auth.rate_limit_burst,
+            )?,
+            refresh: limit(
+                settings.auth.refresh_rate_limit_per_minute,
+                settings.auth.refresh_rate_limit_burst,
+            )?,
+        };
 
         let mut server = HttpServer::new(move || {
             let cors = origins.iter().fold(
@@ -214,7 +222,9 @@ impl Application {
                         .configure(|cfg| crate::routes::configure(cfg, &auth_limit)),
                 )
                 .into_app();
-            let mut app = app.route("/metrics", web::get().to(render_metrics));
+            let mut app = app
+                .route("/metrics", web::get().to(render_metrics))
+                .route("/robots.txt", web::get().to(spa::robots));
             if let Some(dir) = &spa_dir {
                 app = app.service(
                     web::scope("/assets")

@@ -214,6 +214,11 @@ pub struct AuthSettings {
     /// Requests per minute one client address may make to `/auth/*` (after the burst).
     pub rate_limit_per_minute: u32,
     pub rate_limit_burst: u32,
+    /// The same for `/auth/refresh` alone (the SPA renews on every page load).
+    #[serde(default = "default_refresh_per_minute")]
+    pub refresh_rate_limit_per_minute: u32,
+    #[serde(default = "default_refresh_burst")]
+    pub refresh_rate_limit_burst: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -290,6 +295,14 @@ pub struct JobSettings {
     /// Finished jobs (succeeded or dead) are deleted after this many hours.
     #[serde(default = "default_job_retention_hours")]
     pub retention_hours: i64,
+}
+
+fn default_refresh_per_minute() -> u32 {
+    120
+}
+
+fn default_refresh_burst() -> u32 {
+    60
 }
 
 fn default_job_retention_hours() -> i64 {

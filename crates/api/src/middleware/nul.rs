@@ -36,7 +36,9 @@ pub async fn reject_nul(
                     .app_data::<web::Data<AppState>>()
                     .map_or(0, |s| s.settings.application.body_limit_bytes);
                 let refused = ApiError::PayloadTooLarge { limit };
-                return Ok(req.into_response(refused.error_response()).map_into_right_body());
+                return Ok(req
+                    .into_response(refused.error_response())
+                    .map_into_right_body());
             }
             Err(e) => return Err(e),
         };

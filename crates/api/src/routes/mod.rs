@@ -58,8 +58,17 @@ pub fn auth_rate_limit(per_minute: u32, burst: u32) -> Option<AuthRateLimit> {
         .finish()
 }
 
+/// The two per-address limits of `/auth/*`: sign-in steps (strict: guessing) and token
+/// renewal (generous: every page load of the SPA renews once, and reloading must never lock a
+/// person out of signing in).
+#[derive(Clone)]
+pub struct AuthLimits {
+    pub sign_in: AuthRateLimit,
+    pub refresh: AuthRateLimit,
+}
+
 /// Registers every `/api/v1` endpoint (paths relative to the `/api/v1` scope).
-pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
+pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
     cfg.service(system::health::health)
         .service(system::ready::ready)
         .service(system::platform::platform)
@@ -67,14 +76,23 @@ pub fn configure(cfg: &mut ServiceConfig, limit: &AuthRateLimit) {
         .service(dev::get_mailbox_message::get_mailbox_message)
         .service(dev::send_test_email::send_test_email)
         .service(auth::jwks::jwks)
+        // Renewal first, in a scope of its own that only matches `/auth/refresh` (a guard that
+        // fails lets the next scope match), with its own limit.
         .service(
             scope("/auth")
-                .wrap(Governor::new(limit))
+                .guard(actix_web::guard::fn_guard(|ctx| {
+                    ctx.head().uri.path().ends_with("/auth/refresh")
+                }))
+                .wrap(Governor::new(&limits.refresh))
+                .service(auth::refresh::refresh),
+        )
+        .service(
+            scope("/auth")
+                .wrap(Governor::new(&limits.sign_in))
                 .service(auth::signup::signup)
                 .service(auth::accept_invitation::accept_invitation)
                 .service(auth::verify_email::verify_email)
                 .service(auth::login::login)
-                .service(auth::refresh::refresh)
                 .service(auth::logout::logout)
                 .service(auth::logout_all::logout_all)
                 .service(auth::mfa_verify::mfa_verify)

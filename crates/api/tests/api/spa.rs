@@ -43,3 +43,20 @@ async fn client_routes_get_index_html_and_assets_are_cached_forever() {
     assert_problem(app.get("/api/v1/nothing").await, 404, "NOT_FOUND").await;
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn robots_txt_is_a_robots_file_not_the_app() {
+    let app = crate::helpers::spawn_app().await;
+    let res = app.get("/robots.txt").await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = res.text().await.unwrap();
+    assert!(text.starts_with("User-agent: *"), "{text}");
+    assert!(text.contains("Disallow: /api/"), "{text}");
+    assert!(!text.contains("<html"), "{text}");
+}

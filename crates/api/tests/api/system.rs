@@ -185,3 +185,39 @@ async fn auth_endpoints_are_rate_limited_per_client_with_retry_after() {
     // Other endpoints are not limited.
     assert_eq!(app.get("/api/v1/health").await.status(), 200);
 }
+
+#[tokio::test]
+async fn renewing_tokens_has_its_own_limit_so_reloads_never_lock_out_sign_in() {
+    let app = spawn_app_with(|s| {
+        s.auth.rate_limit_per_minute = 1;
+        s.auth.rate_limit_burst = 2;
+        s.auth.refresh_rate_limit_per_minute = 1;
+        s.auth.refresh_rate_limit_burst = 5;
+    })
+    .await;
+    app.seed().await;
+    let session = app.login_native("patient@rxgate.test").await;
+    // Five page loads renew the token: more than the sign-in burst, within the renewal one.
+    let mut token = session["refresh_token"].as_str().unwrap().to_owned();
+    for _ in 0..5 {
+        let res = app
+            .post_json(
+                "/api/v1/auth/refresh",
+                &serde_json::json!({"refresh_token": token}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        token = body["refresh_token"].as_str().unwrap().to_owned();
+    }
+    // Signing in still works: renewals did not use the sign-in allowance.
+    app.login_native("patient@rxgate.test").await;
+    // And renewal is limited too.
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &serde_json::json!({"refresh_token": token}),
+        )
+        .await;
+    assert_problem(res, 429, "RATE_LIMITED").await;
+}
