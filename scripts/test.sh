@@ -55,6 +55,15 @@ rust_tests() {
     cargo test --workspace --exclude rxgate-frontend --no-fail-fast
 }
 spa() { scripts/build-spa.sh; }
+openapi_valid() {
+    # The committed document (the drift test holds it to the code) against a standard
+    # OpenAPI 3.1 validator: what client generators need before they generate anything.
+    python3 -c "
+from openapi_spec_validator import validate
+from openapi_spec_validator.readers import read_from_filename
+validate(read_from_filename('openapi/openapi.json')[0])
+print('openapi/openapi.json is a valid OpenAPI 3.1 document')"
+}
 
 e2e() {
     local db="${RXGATE_E2E_DB:-rxgate_e2e}"
@@ -108,6 +117,7 @@ else
     step "clippy SPA (wasm32) -D warnings" clippy_spa
     step "sqlx offline query data is current" sqlx_check
     step "Rust tests: unit, database, API, OpenAPI drift" rust_tests
+    step "OpenAPI 3.1 validation (openapi-spec-validator)" openapi_valid
     step "build SPA (wasm release)" spa
     step "browser tests (Playwright, Chromium)" e2e
 fi

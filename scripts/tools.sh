@@ -30,3 +30,10 @@ if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/@playwrigh
     echo "tools: installing npm packages in e2e/" >&2
     (cd e2e && npm ci --no-audit --no-fund)
 fi
+
+# A standard OpenAPI 3.1 validator for the contract check of `just test` (PyPI).
+if ! python3 -c "import openapi_spec_validator" >/dev/null 2>&1; then
+    echo "tools: installing openapi-spec-validator" >&2
+    python3 -m pip install --quiet "openapi-spec-validator==0.9.0" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "openapi-spec-validator==0.9.0"
+fi

@@ -68,7 +68,117 @@ pub fn document() -> utoipa::openapi::OpenApi {
             }
         }))
         .split_for_parts();
+    let mut api = api;
+    complete_responses(&mut api);
     api
+}
+
+/// What the server answers on every route of a kind, whatever the handler's annotation says,
+/// documented in one place so client generators and fuzzers see every status the server
+/// really sends: a description on every response (OpenAPI requires one); 400, 413 and 415
+/// problems on every operation with a JSON body (the extractors answer those); 429 with
+/// `Retry-After` on every rate-limited `/auth/*` operation.
+fn complete_responses(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::Operation;
+    use utoipa::openapi::{RefOr, Response};
+    for (path, item) in api.paths.paths.iter_mut() {
+        let rate_limited = path.starts_with("/api/v1/auth/");
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for op in operations.into_iter().flatten() {
+            let op: &mut Operation = op;
+            let json_body = op
+                .request_body
+                .as_ref()
+                .is_some_and(|b| match b {
+                    RefOr::T(b) => b.content.keys().any(|k| k.contains("json")),
+                    RefOr::Ref(_) => false,
+                });
+            let responses = &mut op.responses.responses;
+            if json_body {
+                for (status, text) in [
+                    ("400", "`MALFORMED_JSON`: the body is not valid JSON"),
+                    ("413", "`PAYLOAD_TOO_LARGE`: the body is larger than the server accepts"),
+                    ("415", "`UNSUPPORTED_MEDIA_TYPE`: send the body as `application/json`"),
+                ] {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| RefOr::T(problem(text)));
+                }
+            }
+            if rate_limited {
+                responses.entry("429".to_owned()).or_insert_with(|| {
+                    let mut r = problem(
+                        "`RATE_LIMITED`: too many requests from this address; wait `Retry-After` seconds",
+                    );
+                    r.headers.insert(
+                        "Retry-After".to_owned(),
+                        RefOr::T(
+                            utoipa::openapi::HeaderBuilder::new()
+                                .schema(Some(
+                                    utoipa::openapi::ObjectBuilder::new()
+                                        .schema_type(utoipa::openapi::schema::Type::Integer),
+                                ))
+                                .description(Some("Seconds until a request is allowed again"))
+                                .build(),
+                        ),
+                    );
+                    RefOr::T(r)
+                });
+            }
+            for (status, response) in responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && response.description.is_empty()
+                {
+                    response.description = default_description(status).to_owned();
+                }
+            }
+        }
+    }
+
+    fn problem(description: &str) -> Response {
+        utoipa::openapi::ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::error::PROBLEM_JSON,
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    }
+}
+
+fn default_description(status: &str) -> &'static str {
+    match status {
+        "200" => "OK",
+        "201" => "Created",
+        "202" => "Accepted: the work is queued",
+        "204" => "Done; no content",
+        "400" => "A problem (`INVALID_QUERY`, `INVALID_CURSOR`, `MALFORMED_JSON`, …)",
+        "401" => {
+            "Not signed in (`UNAUTHENTICATED`), the access token expired (`TOKEN_EXPIRED`: renew \
+             it) or its session ended (`SESSION_ENDED`)"
+        }
+        "403" => "Signed in but not allowed (`FORBIDDEN`, `MFA_REQUIRED`, …)",
+        "404" => "Not found, or not the caller's to see",
+        "409" => "A conflict with the current state (the problem's `code` says which)",
+        "413" => "The body is too large",
+        "415" => "Unsupported content type",
+        "422" => "Validation failed: the problem's `errors` names each field",
+        "423" => "The account is locked for now (`Retry-After`)",
+        "429" => "Too many requests (`Retry-After`)",
+        "503" => "Not ready (the database is unreachable or migrations are not current)",
+        _ => "See the problem's `code`",
+    }
 }
 
 /// The document as committed: pretty JSON with a trailing newline.
