@@ -95,19 +95,22 @@ fn complete_responses(api: &mut utoipa::openapi::OpenApi) {
         ];
         for op in operations.into_iter().flatten() {
             let op: &mut Operation = op;
-            let json_body = op
-                .request_body
-                .as_ref()
-                .is_some_and(|b| match b {
-                    RefOr::T(b) => b.content.keys().any(|k| k.contains("json")),
-                    RefOr::Ref(_) => false,
-                });
+            let json_body = op.request_body.as_ref().is_some_and(|b| match b {
+                RefOr::T(b) => b.content.keys().any(|k| k.contains("json")),
+                RefOr::Ref(_) => false,
+            });
             let responses = &mut op.responses.responses;
             if json_body {
                 for (status, text) in [
                     ("400", "`MALFORMED_JSON`: the body is not valid JSON"),
-                    ("413", "`PAYLOAD_TOO_LARGE`: the body is larger than the server accepts"),
-                    ("415", "`UNSUPPORTED_MEDIA_TYPE`: send the body as `application/json`"),
+                    (
+                        "413",
+                        "`PAYLOAD_TOO_LARGE`: the body is larger than the server accepts",
+                    ),
+                    (
+                        "415",
+                        "`UNSUPPORTED_MEDIA_TYPE`: send the body as `application/json`",
+                    ),
                 ] {
                     responses
                         .entry(status.to_owned())

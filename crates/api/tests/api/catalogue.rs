@@ -2117,3 +2117,33 @@ async fn an_import_of_valid_rows_reports_rows_the_database_would_refuse() {
         "{report}"
     );
 }
+
+#[tokio::test]
+async fn a_product_for_an_unknown_clinic_names_the_field_and_is_not_created() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let products = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM products")
+            .fetch_one(&app.owner)
+            .await
+            .unwrap()
+    };
+    let before = products().await;
+    let product = json!({
+        "name": "Orlistat 120 mg capsules", "category": "weight-management", "dosage_form": "capsule",
+        "strength": "120 mg", "schedule": "S4", "requires_prescription": true,
+        "ingredients": ["Orlistat"], "clinic_ids": [uuid::Uuid::now_v7()],
+        "variants": [{ "sku": "orl-120-84", "pack_size": 84, "price": { "amount_minor": 69900, "currency": "ZAR" } }]
+    });
+    let body = assert_problem(
+        app.post_auth("/api/v1/admin/products", &admin, product)
+            .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "clinic_ids[0]", "{body}");
+    assert_eq!(body["errors"][0]["code"], "unknown_clinic", "{body}");
+    assert_eq!(products().await, before, "nothing was created");
+}

@@ -124,8 +124,22 @@ pub async fn create_product(
         Some(actor.user_id),
     )
     .await?;
-    for clinic in &input.clinic_ids {
-        catalogue::set_clinic_selection(&mut tx, *clinic, id, true).await?;
+    for (i, clinic) in input.clinic_ids.iter().enumerate() {
+        match catalogue::set_clinic_selection(&mut tx, *clinic, id, true).await {
+            // A clinic that does not exist is a mistake in this field, not a conflict.
+            Err(rxgate_persistence::RepoError::Conflict { constraint })
+                if constraint == "clinic_products_clinic_id_fkey" =>
+            {
+                return Err(AppError::Validation(vec![rxgate_api_types::FieldError {
+                    field: format!("clinic_ids[{i}]"),
+                    code: "unknown_clinic".into(),
+                    message: "There is no such clinic.".into(),
+                }]));
+            }
+            other => {
+                other?;
+            }
+        }
     }
     let product = admin_product(&mut tx, id).await?;
     audit::record(
