@@ -249,6 +249,7 @@ impl From<rxgate_app::AppError> for ApiError {
         match err {
             AppError::NotFound => Self::NotFound,
             AppError::Forbidden { code, detail } => Self::Forbidden { code, detail },
+            AppError::InvalidQuery(detail) => Self::InvalidQuery(detail),
             AppError::Validation(errors) => Self::Validation(errors),
             AppError::Rule { code, detail } => Self::Rule { code, detail },
             AppError::Conflict { code, detail } => Self::Conflict { code, detail },

@@ -1,6 +1,7 @@
 //! The text of every email Rxgate sends. No clinical content ever: emails say that something
 //! happened and link to the app, where the person signs in to see details.
 
+use rxgate_domain::identity::{DoctorDecision, Role};
 use rxgate_integrations::email::OutgoingEmail;
 
 pub fn verify_email(to: &str, name: &str, link: &str) -> OutgoingEmail {
@@ -49,6 +50,52 @@ pub fn password_changed(to: &str) -> OutgoingEmail {
         body_text: "Your password was just changed and every session was signed out. If this was \
                     not you, reset your password now and contact support.\n"
             .into(),
+        body_html: None,
+    }
+}
+
+/// A platform admin's decision about a doctor's registration; `reason` is said for rejections
+/// and suspensions.
+pub fn doctor_decision(
+    to: &str,
+    decision: DoctorDecision,
+    reason: Option<&str>,
+    signin: &str,
+) -> OutgoingEmail {
+    let body_text = match decision {
+        DoctorDecision::Approve => {
+            format!("Your Rxgate doctor registration was approved. Sign in at {signin} to start.")
+        }
+        DoctorDecision::Reinstate => {
+            format!("Your Rxgate doctor account was reinstated. Sign in at {signin}.")
+        }
+        DoctorDecision::Reject => format!(
+            "Your Rxgate doctor registration was not approved.\n\nReason: {}\n",
+            reason.unwrap_or_default()
+        ),
+        DoctorDecision::Suspend => format!(
+            "Your Rxgate doctor account was suspended.\n\nReason: {}\n",
+            reason.unwrap_or_default()
+        ),
+    };
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: "Your Rxgate doctor registration".into(),
+        body_text,
+        body_html: None,
+    }
+}
+
+/// An invitation to a staff role; `link` accepts it (once, for 7 days).
+pub fn invitation(to: &str, role: Role, link: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: "You are invited to Rxgate".into(),
+        body_text: format!(
+            "You have been invited to join Rxgate as {}.\n\nAccept the invitation here:\n\n{link}\n\n\
+             The link works once and expires in 7 days.\n",
+            role.as_str().replace('_', " ")
+        ),
         body_html: None,
     }
 }

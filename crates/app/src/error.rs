@@ -12,6 +12,10 @@ pub enum AppError {
     /// The caller may not do this at all (the endpoint exists; the role is missing).
     #[error("forbidden: {code}")]
     Forbidden { code: &'static str, detail: String },
+    /// A query parameter that names nothing (a status or role that does not exist); checked
+    /// after access, so a caller without the role learns nothing from it.
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     /// Well-formed but against a rule (`code` names it).

@@ -1,11 +1,8 @@
 use actix_web::{HttpResponse, post, web};
+use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::{FlagView, NewFlag};
-use rxgate_api_types::{FieldError, Problem};
-use rxgate_domain::identity::Role;
-use rxgate_domain::questionnaire::valid_flag_code;
-use rxgate_persistence::questionnaires;
+use rxgate_app::admin::rules::{self, CreateFlag};
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -31,35 +28,21 @@ pub async fn create_flag(
     meta: RequestMeta,
     body: ValidatedJson<NewFlag>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    if !valid_flag_code(&body.code) {
-        return Err(ApiError::Validation(vec![FieldError {
-            field: "code".into(),
-            code: "flag_code".into(),
-            message: "Use lower-case letters, digits and underscores, starting with a letter."
-                .into(),
-        }]));
-    }
-    let mut tx = state.begin_as(&principal).await?;
-    questionnaires::insert_flag(
-        &mut tx,
-        &body.code,
-        body.label.trim(),
-        body.description.trim(),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let body = body.0;
+    let flag = rules::create_flag(
+        &state.db,
+        &principal,
         &meta,
-        Event::new("create", "flag", &body.code),
+        CreateFlag {
+            code: body.code,
+            label: body.label,
+            description: body.description,
+        },
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Created().json(FlagView {
-        code: body.code.clone(),
-        label: body.label.trim().to_owned(),
-        description: body.description.trim().to_owned(),
+        code: flag.code,
+        label: flag.label,
+        description: flag.description,
     }))
 }

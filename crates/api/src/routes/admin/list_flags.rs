@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::FlagView;
-use rxgate_persistence::questionnaires;
+use rxgate_app::admin::rules;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -23,15 +23,7 @@ pub async fn list_flags(
     state: web::Data<AppState>,
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    if !principal.roles.iter().any(|r| r.is_staff()) {
-        return Err(ApiError::Forbidden {
-            code: "FORBIDDEN",
-            detail: "Flags are for clinicians and administrators.".into(),
-        });
-    }
-    let mut tx = state.begin_as(&principal).await?;
-    let rows = questionnaires::flags(&mut tx).await?;
-    tx.commit().await?;
+    let rows = rules::list_flags(&state.db, &principal).await?;
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
             .map(|f| FlagView {

@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::admin::OrganisationView;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
-use rxgate_domain::identity::Role;
-use rxgate_persistence::organisations;
-use rxgate_persistence::pagination::{TimeCursor, finish_page, page_size};
+use rxgate_app::admin::organisations;
+use rxgate_persistence::pagination::page_size;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -27,26 +26,16 @@ pub async fn list_organisations(
     principal: Principal,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(TimeCursor::decode)
-        .transpose()?
-        .map(|c| (c.at, c.id));
-    let limit = page_size(query.limit);
-    let mut tx = state.begin_as(&principal).await?;
-    let rows = organisations::list(&mut tx, after, limit + 1).await?;
-    tx.commit().await?;
-    let (rows, next) = finish_page(rows, limit, |r| {
-        TimeCursor {
-            at: r.created_at,
-            id: r.id,
-        }
-        .encode()
-    });
+    let page = organisations::list_organisations(
+        &state.db,
+        &principal,
+        query.cursor.as_deref(),
+        page_size(query.limit),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(CursorPage {
-        items: rows
+        items: page
+            .rows
             .into_iter()
             .map(|r| OrganisationView {
                 id: r.id,
@@ -56,6 +45,6 @@ pub async fn list_organisations(
                 created_at: r.created_at,
             })
             .collect(),
-        next_cursor: next,
+        next_cursor: page.next_cursor,
     }))
 }

@@ -1,9 +1,9 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::catalogue::{RuleQuery, RuleView};
 use rxgate_api_types::{CursorPage, Problem};
-use rxgate_persistence::pagination::{finish_page, page_size};
-use rxgate_persistence::rules::{self, RuleFilter, RuleRow};
-use uuid::Uuid;
+use rxgate_app::admin::rules::{self, RuleSearch};
+use rxgate_persistence::pagination::page_size;
+use rxgate_persistence::rules::RuleRow;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -46,40 +46,23 @@ pub async fn list_rules(
     principal: Principal,
     query: web::Query<RuleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !principal.roles.iter().any(|r| r.is_staff()) {
-        return Err(ApiError::Forbidden {
-            code: "FORBIDDEN",
-            detail: "Rules are for clinicians and administrators.".into(),
-        });
-    }
-    if let Some(action) = &query.action {
-        rxgate_domain::eligibility::RuleAction::parse(action)
-            .map_err(|_| ApiError::InvalidQuery("action must be block, review or warn".into()))?;
-    }
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Uuid::parse_str(c).map_err(|_| ApiError::InvalidCursor))
-        .transpose()?;
-    let limit = page_size(query.limit);
-    let mut tx = state.begin_as(&principal).await?;
-    let rows = rules::list(
-        &mut tx,
-        &RuleFilter {
-            flag: query.flag.clone(),
-            action: query.action.clone(),
+    let query = query.into_inner();
+    let page = rules::list_rules(
+        &state.db,
+        &principal,
+        RuleSearch {
+            flag: query.flag,
+            action: query.action,
             product_id: query.product_id,
             ingredient_id: query.ingredient_id,
             active: query.active,
-            after,
-            limit,
+            cursor: query.cursor,
+            limit: page_size(query.limit),
         },
     )
     .await?;
-    tx.commit().await?;
-    let (rows, next_cursor) = finish_page(rows, limit, |r| r.id.simple().to_string());
     Ok(HttpResponse::Ok().json(CursorPage {
-        items: rows.into_iter().map(rule_view).collect(),
-        next_cursor,
+        items: page.rows.into_iter().map(rule_view).collect(),
+        next_cursor: page.next_cursor,
     }))
 }

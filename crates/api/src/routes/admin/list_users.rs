@@ -1,11 +1,9 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::admin::{UserQuery, UserSummary};
 use rxgate_api_types::{CursorPage, Problem};
-use rxgate_domain::identity::{Role, UserStatus};
-use rxgate_persistence::pagination::{TimeCursor, finish_page, page_size};
-use rxgate_persistence::users;
+use rxgate_app::admin::people::{self, UserSearch};
+use rxgate_persistence::pagination::page_size;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -29,47 +27,23 @@ pub async fn list_users(
     meta: RequestMeta,
     query: web::Query<UserQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    if let Some(role) = &query.role {
-        role.parse::<Role>()
-            .map_err(|_| ApiError::InvalidQuery(format!("unknown role `{role}`")))?;
-    }
-    let status = query
-        .status
-        .as_deref()
-        .map(|s| {
-            UserStatus::parse(s)
-                .ok_or_else(|| ApiError::InvalidQuery("status must be active or suspended".into()))
-        })
-        .transpose()?;
-    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let before = query
-        .cursor
-        .as_deref()
-        .map(TimeCursor::decode)
-        .transpose()?
-        .map(|c| (c.at, c.id));
-    let limit = page_size(query.limit);
-    let mut tx = state.begin_as(&principal).await?;
-    let rows = users::search(&mut tx, q, query.role.as_deref(), status, before, limit + 1).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let query = query.into_inner();
+    let page = people::list_users(
+        &state.db,
+        &principal,
         &meta,
-        Event::new("read", "users", "search"),
+        UserSearch {
+            search: query.q,
+            role: query.role,
+            status: query.status,
+            cursor: query.cursor,
+            limit: page_size(query.limit),
+        },
     )
     .await?;
-    tx.commit().await?;
-    let (rows, next) = finish_page(rows, limit, |r| {
-        TimeCursor {
-            at: r.created_at,
-            id: r.id,
-        }
-        .encode()
-    });
     Ok(HttpResponse::Ok().json(CursorPage {
-        items: rows
+        items: page
+            .rows
             .into_iter()
             .map(|r| UserSummary {
                 id: r.id,
@@ -80,6 +54,6 @@ pub async fn list_users(
                 created_at: r.created_at,
             })
             .collect(),
-        next_cursor: next,
+        next_cursor: page.next_cursor,
     }))
 }

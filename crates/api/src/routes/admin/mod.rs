@@ -20,32 +20,8 @@ pub mod reinstate_user;
 pub mod save_rule;
 pub mod suspend_user;
 
-use chrono::{DateTime, Utc};
-use rxgate_api_types::admin::{DoctorApplication, InvitationView};
-use rxgate_persistence::invitations::InvitationRow;
+use rxgate_api_types::admin::DoctorApplication;
 use rxgate_persistence::users::DoctorApplicationRow;
-
-pub(crate) fn invitation_view(r: InvitationRow, now: DateTime<Utc>) -> InvitationView {
-    let status = if r.accepted_at.is_some() {
-        "accepted"
-    } else if r.revoked_at.is_some() {
-        "revoked"
-    } else if r.expires_at <= now {
-        "expired"
-    } else {
-        "open"
-    };
-    InvitationView {
-        id: r.id,
-        email: r.email,
-        role: r.role,
-        organisation_id: r.organisation_id,
-        organisation_name: r.organisation_name,
-        status: status.into(),
-        created_at: r.created_at,
-        expires_at: r.expires_at,
-    }
-}
 
 pub(crate) fn to_view(r: DoctorApplicationRow) -> DoctorApplication {
     DoctorApplication {

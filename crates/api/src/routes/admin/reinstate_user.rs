@@ -1,11 +1,9 @@
 use actix_web::{HttpResponse, post, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::admin::UserStatusView;
-use rxgate_domain::identity::Role;
-use rxgate_persistence::users;
+use rxgate_app::admin::people;
 use uuid::Uuid;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -29,23 +27,10 @@ pub async fn reinstate_user(
     meta: RequestMeta,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
     let id = id.into_inner();
-    let mut tx = state.begin_as(&principal).await?;
-    if !users::set_user_status(&mut tx, id, rxgate_domain::identity::UserStatus::Active).await? {
-        return Err(ApiError::NotFound);
-    }
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("reinstate", "user", id).risk("medium"),
-    )
-    .await?;
-    tx.commit().await?;
+    let status = people::reinstate_user(&state.db, &principal, &meta, id).await?;
     Ok(HttpResponse::Ok().json(UserStatusView {
         user_id: id,
-        status: "active".into(),
+        status: status.as_str().to_owned(),
     }))
 }
