@@ -85,7 +85,8 @@ pub async fn create(
     Ok(row)
 }
 
-/// Clinics and pharmacies in the order they were created (the platform is not listed).
+/// Every organisation in the order it was created: the platform first (its id is what
+/// platform admins and information officers are invited to), then clinics and pharmacies.
 pub async fn list(
     conn: &mut PgConnection,
     after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
@@ -96,8 +97,7 @@ pub async fn list(
         OrganisationRow,
         r#"SELECT id, kind::text AS "kind!", name, slug::text AS "slug!", created_at
              FROM organisations
-            WHERE kind <> 'platform'
-              AND ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2::uuid))
+            WHERE ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2::uuid))
             ORDER BY created_at, id LIMIT $3"#,
         after_at,
         after_id,
