@@ -49,10 +49,10 @@ fn json_error(err: JsonPayloadError, limit: usize) -> ApiError {
         JsonPayloadError::Deserialize(e) => {
             use serde_json::error::Category;
             match e.classify() {
-                Category::Data => ApiError::InvalidBody(e.to_string()),
-                Category::Syntax | Category::Eof | Category::Io => {
-                    ApiError::MalformedJson(e.to_string())
-                }
+                // The edge middleware (middleware::edge) has already refused bodies that are
+                // not JSON, so a "syntax" error here is serde's report of a shape problem.
+                Category::Data | Category::Syntax => ApiError::InvalidBody(e.to_string()),
+                Category::Eof | Category::Io => ApiError::MalformedJson(e.to_string()),
             }
         }
         JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => {

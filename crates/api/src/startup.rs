@@ -218,7 +218,7 @@ impl Application {
                         // API answers carry personal and clinical data: no cache keeps them,
                         // unless a route says otherwise (public images, the JWKS).
                         .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
-                        .wrap(from_fn(crate::middleware::nul::reject_nul))
+                        .wrap(from_fn(crate::middleware::edge::check_input))
                         .configure(|cfg| crate::routes::configure(cfg, &auth_limit)),
                 )
                 .into_app();

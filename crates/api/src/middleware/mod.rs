@@ -1,6 +1,6 @@
 //! Cross-cutting request handling: request ids, logs and metrics, problem+json for every error.
 
-pub mod nul;
+pub mod edge;
 pub mod observe;
 pub mod problem;
 pub mod request_id;

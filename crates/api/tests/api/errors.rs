@@ -183,3 +183,30 @@ async fn a_nul_character_is_refused_at_the_edge_and_nothing_is_written() {
     let body = assert_problem(res, 400, "INVALID_QUERY").await;
     assert!(body["detail"].as_str().unwrap().contains("`q`"), "{body}");
 }
+
+#[tokio::test]
+async fn a_value_of_the_wrong_type_is_422_whatever_the_field() {
+    let app = spawn_app().await;
+    for kind in [json!(7), json!("astronaut"), json!(null)] {
+        let res = app
+            .post_json(
+                "/api/v1/auth/signup",
+                &json!({"kind": kind, "email": "k@example.org", "password": "a long and unusual passphrase", "display_name": "K"}),
+            )
+            .await;
+        let status = res.status();
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(status, 422, "{kind}: {body}");
+        assert_eq!(body["code"], "INVALID_BODY", "{body}");
+    }
+    // Only text that is not JSON at all is 400.
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/signup"))
+        .header("content-type", "application/json")
+        .body("{\"kind\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 400, "MALFORMED_JSON").await;
+}

@@ -1,8 +1,13 @@
-//! PostgreSQL cannot store U+0000 in text: a NUL character anywhere in a request's strings
-//! would reach the database and fail there as a 500. Refused here, in one place, for every
-//! route: `400 INVALID_QUERY` naming the query parameter, `422 VALIDATION_FAILED` naming the
-//! JSON field (`variants[0].sku`), before any handler runs. Other control characters are each
-//! field's own validation rule.
+//! Input checks every `/api/v1` route shares, made once before any handler runs.
+//!
+//! - **JSON syntax.** A JSON body that is not JSON at all is `400 MALFORMED_JSON` here; so
+//!   whatever the typed extractor later refuses is a well-formed body of the wrong shape,
+//!   `422 INVALID_BODY` (serde reports some shape errors, e.g. a number where an enum's tag
+//!   belongs, in its syntax category).
+//! - **NUL characters.** PostgreSQL cannot store U+0000 in text: a NUL anywhere in a request's
+//!   strings would reach the database and fail there as a 500. Refused as `400 INVALID_QUERY`
+//!   naming the query parameter, or `422 VALIDATION_FAILED` naming the JSON field
+//!   (`variants[0].sku`). Other control characters are each field's own validation rule.
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -16,7 +21,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub async fn reject_nul(
+pub async fn check_input(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, Error> {
@@ -42,6 +47,14 @@ pub async fn reject_nul(
             }
             Err(e) => return Err(e),
         };
+        if !body.is_empty() {
+            if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+                let refused = ApiError::MalformedJson(e.to_string());
+                return Ok(req
+                    .into_response(refused.error_response())
+                    .map_into_right_body());
+            }
+        }
         if let Some(field) = nul_field(&body) {
             let refused = ApiError::Validation(vec![FieldError {
                 field,
