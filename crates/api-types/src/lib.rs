@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
+pub mod convert;
 pub mod dev;
 pub mod health;
 pub mod pagination;

@@ -432,18 +432,6 @@ fn open_answers(
     serde_json::from_slice(&plain).map_err(AppError::internal)
 }
 
-/// The wire form of an answer (the same JSON shape as the domain's).
-fn answer_view(answer: &AnswerValue) -> AnswerDto {
-    match answer {
-        AnswerValue::Bool(b) => AnswerDto::Bool(*b),
-        AnswerValue::Choice(v) => AnswerDto::Choice(v.clone()),
-        AnswerValue::Choices(vs) => AnswerDto::Choices(vs.clone()),
-        AnswerValue::Number(n) => AnswerDto::Number(*n),
-        AnswerValue::Date(d) => AnswerDto::Date(*d),
-        AnswerValue::Text(t) => AnswerDto::Text(t.clone()),
-    }
-}
-
 /// An answer in words, as the question showed it.
 fn display(kind: &QuestionKind, answer: &AnswerValue) -> String {
     let label = |value: &str| {
@@ -500,7 +488,7 @@ async fn profile_in(
                 profile.answers.push(AnsweredQuestion {
                     key: q.key.clone(),
                     label: q.label.clone(),
-                    answer: answer_view(answer),
+                    answer: AnswerDto::from(answer),
                     display: display(&q.kind, answer),
                 });
             }

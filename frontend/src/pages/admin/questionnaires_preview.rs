@@ -42,7 +42,8 @@ fn typed(rules: &questionnaire::Definition, answers: &Answers) -> questionnaire:
 pub fn Preview(draft: Draft) -> impl IntoView {
     let answers = RwSignal::new(Answers::new());
     // The draft as it would be saved, shown by the domain's rule as the patient's page shows it.
-    let rules = Memo::new(move |_| questionnaire::definition(&draft.definition(&mut Vec::new())));
+    let rules =
+        Memo::new(move |_| questionnaire::Definition::from(&draft.definition(&mut Vec::new())));
     let shown = Memo::new(move |_| {
         let keys = rules.with(|def| answers.with(|a| visible_keys(def, &typed(def, a))));
         draft.questions.with(|qs| {

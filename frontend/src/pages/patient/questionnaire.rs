@@ -39,7 +39,7 @@ fn is_empty(answer: &AnswerValue) -> bool {
 
 /// What is sent: the answers to the questions shown, leaving out empty ones.
 fn answers_to_send(rules: &questionnaire::Definition, answers: &Answers) -> Answers {
-    let visible = visible_keys(rules, &questionnaire::answers(answers));
+    let visible = visible_keys(rules, &questionnaire::answers_to_domain(answers));
     answers
         .iter()
         .filter(|(key, value)| visible.contains(*key) && !is_empty(value))
@@ -199,10 +199,10 @@ fn QuestionnaireForm(
     let version_id = q.version_id;
     let definition = StoredValue::new(q.definition.clone());
     // The same definition for the domain's rules: which questions show, and progress.
-    let rules = StoredValue::new(questionnaire::definition(&q.definition));
+    let rules = StoredValue::new(questionnaire::Definition::from(&q.definition));
     let answers = RwSignal::new(q.answers.clone());
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
-    let domain_answers = Memo::new(move |_| answers.with(questionnaire::answers));
+    let domain_answers = Memo::new(move |_| answers.with(questionnaire::answers_to_domain));
     let visible =
         Memo::new(move |_| domain_answers.with(|a| rules.with_value(|d| visible_keys(d, a))));
     let state = FormState {

@@ -12,7 +12,6 @@ use uuid::Uuid;
 use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
-use crate::routes::health::convert;
 use crate::state::AppState;
 
 fn view(v: VersionRow) -> Result<QuestionnaireVersionView, ApiError> {
@@ -34,8 +33,8 @@ async fn checked(
     tx: &mut sqlx::PgConnection,
     body: &DraftInput,
 ) -> Result<(serde_json::Value, serde_json::Value), ApiError> {
-    let definition: Definition = convert(&body.definition)?;
-    let mappings: Vec<FlagMapping> = convert(&body.mappings)?;
+    let definition = Definition::from(&body.definition);
+    let mappings: Vec<FlagMapping> = body.mappings.iter().map(FlagMapping::from).collect();
     let mut errors: Vec<FieldError> = definition
         .validate()
         .err()

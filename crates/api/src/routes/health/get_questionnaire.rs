@@ -1,9 +1,9 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
-use rxgate_api_types::health::QuestionnaireForPatient;
+use rxgate_api_types::convert::answers_to_api;
+use rxgate_api_types::health::{Definition, QuestionnaireForPatient};
 use rxgate_app::health;
 
-use super::convert;
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::ClinicHeader;
@@ -35,8 +35,8 @@ pub async fn get_questionnaire(
         version_id: q.version.id,
         name: q.version.questionnaire_name,
         version: q.version.version,
-        definition: convert(&q.definition)?,
-        answers: convert(&q.answers)?,
+        definition: Definition::from(&q.definition),
+        answers: answers_to_api(&q.answers),
         progress: q.progress,
         state: q.state.as_str().into(),
     }))

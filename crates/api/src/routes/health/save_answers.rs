@@ -1,10 +1,10 @@
 use actix_web::{HttpResponse, put, web};
 use chrono::Utc;
 use rxgate_api_types::Problem;
+use rxgate_api_types::convert::answers_to_domain;
 use rxgate_api_types::health::{AnswersInput, Progress};
 use rxgate_app::health::{self, Answering};
 
-use super::convert;
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::ClinicHeader;
@@ -34,7 +34,7 @@ pub async fn save_answers(
 ) -> Result<HttpResponse, ApiError> {
     let answering = Answering {
         version_id: body.version_id,
-        answers: convert(&body.answers)?,
+        answers: answers_to_domain(&body.answers),
     };
     let progress = health::save_answers(
         &state.db,
