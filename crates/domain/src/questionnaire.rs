@@ -151,7 +151,7 @@ pub enum AnswerValue {
 
 impl AnswerValue {
     /// Empty text and an empty list of choices count as no answer.
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         match self {
             Self::Text(text) => text.trim().is_empty(),
             Self::Choices(choices) => choices.is_empty(),

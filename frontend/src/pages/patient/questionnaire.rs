@@ -24,17 +24,10 @@ use crate::routes::Page;
 
 type Answers = BTreeMap<String, AnswerValue>;
 
-/// Empty text and an empty list of choices count as no answer, as the server counts them
-/// (the domain's `AnswerValue::is_empty` is private, so this copy stays for now).
+/// Empty text and an empty list of choices count as no answer: the domain's rule, as the
+/// server counts them.
 fn is_empty(answer: &AnswerValue) -> bool {
-    match answer {
-        AnswerValue::Text(text) => text.trim().is_empty(),
-        AnswerValue::Choices(choices) => choices.is_empty(),
-        AnswerValue::Bool(_)
-        | AnswerValue::Choice(_)
-        | AnswerValue::Number(_)
-        | AnswerValue::Date(_) => false,
-    }
+    rxgate_domain::questionnaire::AnswerValue::from(answer).is_empty()
 }
 
 /// What is sent: the answers to the questions shown, leaving out empty ones.
