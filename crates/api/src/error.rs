@@ -30,6 +30,9 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("not found")]
     NotFound,
+    /// The path exists, but not with this method; `allow` lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
     #[error("authentication required")]
     Unauthenticated,
     /// The access token was genuine but has expired: renew it with the refresh token.
@@ -83,6 +86,7 @@ impl ApiError {
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::NotFound => "NOT_FOUND",
+            Self::MethodNotAllowed { .. } => "METHOD_NOT_ALLOWED",
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::AccessTokenExpired => "TOKEN_EXPIRED",
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
@@ -110,6 +114,7 @@ impl ApiError {
                 Some(format!("The body is larger than {limit} bytes."))
             }
             Self::NotFound => Some("The resource does not exist.".into()),
+            Self::MethodNotAllowed { allow } => Some(format!("This path answers only {allow}.")),
             Self::Unauthenticated => {
                 Some("Sign in and send the access token as `Authorization: Bearer …`.".into())
             }
@@ -177,6 +182,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthenticated
             | Self::AccessTokenExpired
             | Self::InvalidCredentials
@@ -211,6 +217,11 @@ impl ResponseError for ApiError {
                          error_description=\"The access token expired\"",
                     ),
                 );
+            }
+            Self::MethodNotAllowed { allow } => {
+                if let Ok(v) = HeaderValue::from_str(allow) {
+                    res.headers_mut().insert(header::ALLOW, v);
+                }
             }
             Self::Locked { retry_after_secs } => {
                 if let Ok(v) = HeaderValue::from_str(&(*retry_after_secs).max(1).to_string()) {

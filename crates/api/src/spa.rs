@@ -12,13 +12,83 @@ use crate::error::ApiError;
 #[derive(Clone)]
 pub struct SpaIndex(pub Option<PathBuf>);
 
+/// Which methods each `/api/v1` path answers, from the OpenAPI document (which describes every
+/// route): a request that matches a path but not its method is `405` with `Allow`, not 404.
+#[derive(Clone, Default)]
+pub struct ApiMethods(Vec<(Vec<Segment>, String)>);
+
+#[derive(Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    Parameter,
+}
+
+impl ApiMethods {
+    pub fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .trim_matches('/')
+                    .split('/')
+                    .map(|s| {
+                        if s.starts_with('{') && s.ends_with('}') {
+                            Segment::Parameter
+                        } else {
+                            Segment::Literal(s.to_owned())
+                        }
+                    })
+                    .collect();
+                let mut methods: Vec<&str> = [
+                    ("GET", item.get.is_some()),
+                    ("HEAD", item.get.is_some() || item.head.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, has)| has.then_some(m))
+                .collect();
+                methods.dedup();
+                (segments, methods.join(", "))
+            })
+            .collect();
+        Self(routes)
+    }
+
+    /// The methods of the documented path `path` matches, if any.
+    fn allowed(&self, path: &str) -> Option<&str> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.0
+            .iter()
+            .find(|(segments, _)| {
+                segments.len() == parts.len()
+                    && segments.iter().zip(&parts).all(|(s, p)| match s {
+                        Segment::Literal(l) => l == p,
+                        Segment::Parameter => !p.is_empty(),
+                    })
+            })
+            .map(|(_, methods)| methods.as_str())
+    }
+}
+
 /// The default service: problem+json 404 for API paths and non-GET requests, the SPA's
 /// `index.html` for anything else.
 pub async fn fallback(
     req: HttpRequest,
     spa: web::Data<SpaIndex>,
+    methods: web::Data<ApiMethods>,
 ) -> Result<HttpResponse, ApiError> {
     let path = req.path();
+    if let Some(allow) = methods.allowed(path) {
+        // A documented path reached here only because no route of it takes this method.
+        return Err(ApiError::MethodNotAllowed {
+            allow: allow.to_owned(),
+        });
+    }
     let is_api = path == "/api" || path.starts_with("/api/") || path.starts_with("/assets/");
     if is_api || !(req.method() == Method::GET || req.method() == Method::HEAD) {
         return Err(ApiError::NotFound);

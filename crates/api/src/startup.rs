@@ -148,6 +148,7 @@ impl Application {
         let metrics_data = web::Data::from(metrics);
         // Collected once from the handlers' annotations (the same routes as registered below).
         let openapi = crate::openapi::document();
+        let api_methods = web::Data::new(spa::ApiMethods::from_document(&openapi));
         let spa_dir = settings
             .application
             .spa_dir
@@ -209,6 +210,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(metrics_data.clone())
                 .app_data(spa_index.clone())
+                .app_data(api_methods.clone())
                 .app_data(extract::json_config(body_limit))
                 .app_data(extract::payload_config(body_limit))
                 .app_data(extract::query_config())
@@ -219,6 +221,8 @@ impl Application {
                         // unless a route says otherwise (public images, the JWKS).
                         .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
                         .wrap(from_fn(crate::middleware::edge::check_input))
+                        // Unknown paths and wrong methods: 404, or 405 with `Allow`.
+                        .default_service(web::to(spa::fallback))
                         .configure(|cfg| crate::routes::configure(cfg, &auth_limit)),
                 )
                 .into_app();

@@ -47,13 +47,13 @@ pub async fn check_input(
             }
             Err(e) => return Err(e),
         };
-        if !body.is_empty() {
-            if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-                let refused = ApiError::MalformedJson(e.to_string());
-                return Ok(req
-                    .into_response(refused.error_response())
-                    .map_into_right_body());
-            }
+        if !body.is_empty()
+            && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+        {
+            let refused = ApiError::MalformedJson(e.to_string());
+            return Ok(req
+                .into_response(refused.error_response())
+                .map_into_right_body());
         }
         if let Some(field) = nul_field(&body) {
             let refused = ApiError::Validation(vec![FieldError {

@@ -18,7 +18,7 @@ async fn unknown_api_route_is_a_problem_404() {
 }
 
 #[tokio::test]
-async fn wrong_method_is_a_problem_not_plain_text() {
+async fn wrong_method_is_405_with_allow_as_a_problem() {
     let app = spawn_app().await;
     let res = app
         .client
@@ -26,7 +26,30 @@ async fn wrong_method_is_a_problem_not_plain_text() {
         .send()
         .await
         .unwrap();
-    assert_problem(res, 404, "NOT_FOUND").await;
+    assert_eq!(res.headers()["allow"], "GET, HEAD");
+    assert_problem(res, 405, "METHOD_NOT_ALLOWED").await;
+    // A path with a parameter, and one with several methods.
+    let id = uuid::Uuid::now_v7();
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/admin/products/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let allow = res.headers()["allow"].to_str().unwrap().to_owned();
+    assert!(allow.contains("PUT"), "{allow}");
+    assert_problem(res, 405, "METHOD_NOT_ALLOWED").await;
+    // Unknown paths stay 404.
+    assert_problem(
+        app.client
+            .delete(app.url("/api/v1/no-such-thing"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "NOT_FOUND",
+    )
+    .await;
 }
 
 #[tokio::test]
