@@ -7,6 +7,7 @@
 //! passwords, TOTP, passkeys), the durable job runtime and the demo seed. Nothing here knows
 //! about HTTP.
 
+pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;

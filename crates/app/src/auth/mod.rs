@@ -2,6 +2,7 @@
 //! tokens, password hashing, TOTP and passkey helpers, and the acting user of a use case.
 
 pub mod actor;
+pub mod identity;
 pub mod keys;
 pub mod passkeys;
 pub mod passwords;
@@ -9,4 +10,5 @@ pub mod tokens;
 pub mod totp;
 
 pub use actor::{Actor, CLINIC_HEADER, RequestFacts};
+pub use identity::{Identity, load_identity};
 pub use keys::{AccessClaims, JwtKeys, TokenError, TokenFacts};

@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, delete, web};
 use rxgate_api_types::Problem;
-use rxgate_persistence::{mfa, passkeys};
+use rxgate_app::account;
 use uuid::Uuid;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -28,29 +27,6 @@ pub async fn delete_passkey(
     meta: RequestMeta,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let mut tx = state.begin_as(&principal).await?;
-    if !passkeys::delete(&mut tx, principal.user_id, id).await? {
-        return Err(ApiError::NotFound);
-    }
-    let staff = principal.roles.iter().any(|r| r.is_staff());
-    if staff && !mfa::methods(&mut tx, principal.user_id).await?.any() {
-        tx.rollback().await?;
-        return Err(ApiError::Conflict {
-            code: "LAST_SECOND_FACTOR",
-            detail:
-                "Staff accounts need a second factor: add another one before removing this passkey."
-                    .into(),
-        });
-    }
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("passkey_removed", "passkey", id).risk("medium"),
-    )
-    .await?;
-    tx.commit().await?;
+    account::delete_passkey(&state.db, &principal, &meta, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::Me;
+use rxgate_app::account;
 
-use crate::audit::{self, Event};
-use crate::auth::session::load_identity;
 use crate::auth::{PartialPrincipal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -23,16 +22,6 @@ pub async fn get_me(
     PartialPrincipal(principal): PartialPrincipal,
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.begin_as(&principal).await?;
-    let identity = load_identity(&mut tx, principal.user_id).await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("read", "user", principal.user_id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(identity.me))
+    let me = account::me(&state.db, &principal, &meta).await?;
+    Ok(HttpResponse::Ok().json(me))
 }

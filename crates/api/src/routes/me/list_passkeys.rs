@@ -1,10 +1,9 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::PasskeyView;
-use rxgate_persistence::passkeys;
+use rxgate_app::account;
 
 use crate::auth::Principal;
-use crate::auth::passkeys::passkey_view;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -22,8 +21,6 @@ pub async fn list_passkeys(
     state: web::Data<AppState>,
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.begin_as(&principal).await?;
-    let rows = passkeys::list_for_user(&mut tx, principal.user_id).await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(rows.iter().map(passkey_view).collect::<Vec<_>>()))
+    let passkeys = account::list_passkeys(&state.db, &principal).await?;
+    Ok(HttpResponse::Ok().json(passkeys))
 }

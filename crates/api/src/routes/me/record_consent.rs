@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, post, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{ConsentInput, ConsentView};
-use rxgate_persistence::consents;
+use rxgate_app::account::{self, Consent};
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -27,42 +26,17 @@ pub async fn record_consent(
     meta: RequestMeta,
     body: ValidatedJson<ConsentInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.begin_as(&principal).await?;
-    let row = consents::record(
-        &mut tx,
-        principal.user_id,
-        &body.purpose,
-        &body.policy_version,
-        body.granted,
-        meta.ip.as_deref(),
-        meta.user_agent.as_deref(),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
+    let ValidatedJson(body) = body;
+    let consent = account::record_consent(
+        &state.db,
+        &principal,
         &meta,
-        Event::new(
-            if body.granted {
-                "consent_granted"
-            } else {
-                "consent_withdrawn"
-            },
-            "consent",
-            row.id,
-        )
-        .details(
-            serde_json::json!({ "purpose": row.purpose, "policy_version": row.policy_version }),
-        ),
+        Consent {
+            purpose: body.purpose,
+            policy_version: body.policy_version,
+            granted: body.granted,
+        },
     )
     .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Created().json(ConsentView {
-        id: row.id,
-        purpose: row.purpose,
-        policy_version: row.policy_version,
-        granted: row.granted,
-        recorded_at: row.recorded_at,
-    }))
+    Ok(HttpResponse::Created().json(consent))
 }

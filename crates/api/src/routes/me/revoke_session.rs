@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, delete, web};
 use rxgate_api_types::Problem;
-use rxgate_persistence::sessions;
+use rxgate_app::account;
 use uuid::Uuid;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -26,26 +25,6 @@ pub async fn revoke_session(
     meta: RequestMeta,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let mut tx = state.begin_as(&principal).await?;
-    if !sessions::revoke(
-        &mut tx,
-        principal.user_id.into(),
-        id.into(),
-        "revoked by user",
-    )
-    .await?
-    {
-        return Err(ApiError::NotFound);
-    }
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("revoke", "session", id),
-    )
-    .await?;
-    tx.commit().await?;
+    account::revoke_session(&state.db, &principal, &meta, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,10 +1,9 @@
 use actix_web::{HttpResponse, post, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::TotpEnrolment;
-use rxgate_persistence::{mfa, users};
+use rxgate_app::account;
 
-use crate::audit::{self, Event};
-use crate::auth::{PartialPrincipal, RequestMeta, totp};
+use crate::auth::{PartialPrincipal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -25,40 +24,6 @@ pub async fn start_totp(
     PartialPrincipal(principal): PartialPrincipal,
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.begin_as(&principal).await?;
-    let user = users::find(&mut tx, principal.user_id).await?;
-    let secret = totp::new_secret();
-    let sealed = state
-        .data_keys
-        .seal(&secret, principal.user_id.as_bytes())
-        .map_err(ApiError::internal)?;
-    if !mfa::start_totp(
-        &mut tx,
-        principal.user_id,
-        &sealed,
-        state.data_keys.current_id(),
-    )
-    .await?
-    {
-        return Err(ApiError::Conflict {
-            code: "MFA_ALREADY_ENROLLED",
-            detail: "An authenticator app is already set up for this account.".into(),
-        });
-    }
-    let (secret, otpauth_url, qr_svg) = totp::enrolment(&secret, &user.email)
-        .ok_or_else(|| ApiError::Internal("TOTP enrolment could not be built".into()))?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("mfa_enrolment_started", "user", principal.user_id).risk("medium"),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(TotpEnrolment {
-        secret,
-        otpauth_url,
-        qr_svg,
-    }))
+    let enrolment = account::start_totp(&state.db, &state.data_keys, &principal, &meta).await?;
+    Ok(HttpResponse::Ok().json(enrolment))
 }
