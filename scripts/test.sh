@@ -98,6 +98,15 @@ e2e() {
                 sleep 0.2
             done
         done
+        # The contract as integrators meet it: a client generated from the committed document by
+        # a standard generator, driven through sign-in and the catalogue.
+        client_dir="$root/target/contract-client-$e2e_port"
+        rm -rf "$client_dir" && mkdir -p "$client_dir"
+        openapi-python-client generate --path "$root/openapi/openapi.json" --meta none \
+            --output-path "$client_dir/rxgate_client" >"$client_dir.log" 2>&1 \
+            || { cat "$client_dir.log"; exit 1; }
+        RXGATE_E2E_URL="http://localhost:$e2e_port" python3 "$root/e2e/contract/journey.py" "$client_dir" \
+            || exit 1
         cd e2e && RXGATE_E2E_URL="http://localhost:$e2e_port" \
             RXGATE_E2E_SHORT_TTL_URL="http://localhost:$short_port" CHROMIUM_PATH="$(command -v chromium)" \
             npx playwright test --output "$root/target/playwright-$e2e_port" ${RXGATE_E2E_SPECS:-}
@@ -119,7 +128,7 @@ else
     step "Rust tests: unit, database, API, OpenAPI drift" rust_tests
     step "OpenAPI 3.1 validation (openapi-spec-validator)" openapi_valid
     step "build SPA (wasm release)" spa
-    step "browser tests (Playwright, Chromium)" e2e
+    step "generated client journey and browser tests (Playwright, Chromium)" e2e
 fi
 summary
 exit "$failed"

@@ -37,3 +37,11 @@ if ! python3 -c "import openapi_spec_validator" >/dev/null 2>&1; then
     python3 -m pip install --quiet "openapi-spec-validator==0.9.0" 2>/dev/null \
         || python3 -m pip install --quiet --break-system-packages "openapi-spec-validator==0.9.0"
 fi
+
+# A standard client generator for the contract check of `just test` (PyPI): a Python client is
+# generated from openapi/openapi.json and drives a short journey (e2e/contract/journey.py).
+if ! command -v openapi-python-client >/dev/null 2>&1; then
+    echo "tools: installing openapi-python-client" >&2
+    python3 -m pip install --quiet "openapi-python-client==0.29.1" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "openapi-python-client==0.29.1"
+fi
