@@ -29,7 +29,8 @@ CREATE POLICY refresh_tokens_self ON refresh_tokens FOR ALL TO rxgate_app
 -- The audit trail ------------------------------------------------------------------------------
 -- Before: a BEFORE INSERT trigger updated the single audit_chain_head row, so every audited
 -- transaction waited for every other one to commit. Now an insert touches nothing shared: it
--- takes a number from a sequence (for listing) and queues itself in audit_unsealed. A sealing
+-- takes a number from a sequence (for listing) and its transaction id, both column defaults the
+-- application role cannot override (it may insert only the other columns). A sealing
 -- job links queued events into the hash chain in batches, in the order of their transaction
 -- ids, taking only events whose transactions are older than the oldest transaction still
 -- running (the snapshot's xmin): those have all committed, and no transaction that could still
@@ -42,6 +43,13 @@ CREATE SEQUENCE audit_events_seq;
 SELECT setval('audit_events_seq', coalesce((SELECT max(seq) FROM audit_events), 0) + 1, false);
 ALTER SEQUENCE audit_events_seq OWNED BY audit_events.seq;
 ALTER TABLE audit_events ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();
+ALTER TABLE audit_events ALTER COLUMN seq SET DEFAULT nextval('audit_events_seq');
+ALTER TABLE audit_events ALTER COLUMN occurred_at SET DEFAULT date_trunc('microseconds', clock_timestamp());
+-- What the sealer scans: events at or above its transaction-id watermark.
+CREATE INDEX audit_events_by_xid ON audit_events (xid, seq);
+-- Time filters on an append-only table: a BRIN index is nearly free to keep up to date.
+DROP INDEX audit_events_by_time;
+CREATE INDEX audit_events_by_time ON audit_events USING brin (occurred_at);
 
 -- The chain itself, written only by audit_seal(). Existing events were chained by the old
 -- trigger with their seq as position: they keep those links.
@@ -57,12 +65,8 @@ SELECT seq, seq, prev_hash, hash, occurred_at FROM audit_events;
 DROP FUNCTION audit_event_hash(audit_events);
 ALTER TABLE audit_events DROP COLUMN prev_hash, DROP COLUMN hash;
 
--- Events waiting to be chained (a small work queue, emptied by the sealer).
-CREATE TABLE audit_unsealed (
-    event_seq  bigint PRIMARY KEY REFERENCES audit_events (seq),
-    xid        xid8 NOT NULL
-);
-CREATE INDEX audit_unsealed_order ON audit_unsealed (xid, event_seq);
+-- Every event of a transaction older than `low_xid` is chained: the sealer looks only above it.
+ALTER TABLE audit_chain_head ADD COLUMN low_xid xid8 NOT NULL DEFAULT '0';
 
 -- Signed checkpoints: an Ed25519 signature (by the server's signing key) over a chain position
 -- and its hash. Exported and kept elsewhere, they stop even the database owner from quietly
@@ -92,33 +96,17 @@ $$
         'sha256')
 $$;
 
--- The server stamps each event: number, time and transaction are not the caller's to choose.
-CREATE FUNCTION audit_events_stamp() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS
-$$
-BEGIN
-    NEW.seq := nextval('audit_events_seq');
-    NEW.occurred_at := date_trunc('microseconds', clock_timestamp());
-    NEW.xid := pg_current_xact_id();
-    RETURN NEW;
-END
-$$;
-CREATE TRIGGER audit_events_stamp BEFORE INSERT ON audit_events
-    FOR EACH ROW EXECUTE FUNCTION audit_events_stamp();
+-- The server stamps each event (number, time, transaction) through column defaults: the
+-- application role may insert only the other columns.
+REVOKE INSERT ON audit_events FROM rxgate_app;
+GRANT INSERT (id, actor_id, acting_role, action, entity_type, entity_id, clinic_id, ip,
+              user_agent, request_id, risk, details) ON audit_events TO rxgate_app;
+GRANT USAGE ON SEQUENCE audit_events_seq TO rxgate_app;
 
-CREATE FUNCTION audit_events_enqueue() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS
-$$
-BEGIN
-    INSERT INTO audit_unsealed (event_seq, xid) VALUES (NEW.seq, NEW.xid);
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER audit_events_enqueue AFTER INSERT ON audit_events
-    FOR EACH ROW EXECUTE FUNCTION audit_events_enqueue();
-
--- Links up to `max_events` queued events into the chain; returns how many. One sealer at a
--- time (the head row's lock); appends never wait for it.
+-- Links up to `max_events` new events into the chain; returns how many. One sealer at a time
+-- (the head row's lock); appends never wait for it. New events are those at or above the
+-- head's transaction-id watermark that have no link yet; when a run takes all of them below the
+-- horizon, the watermark moves up to the horizon.
 CREATE FUNCTION audit_seal(max_events integer) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS
 $$
@@ -134,22 +122,27 @@ BEGIN
     END IF;
     SELECT * INTO head FROM audit_chain_head FOR UPDATE;
     FOR ev IN
-        SELECT e.* FROM audit_unsealed u JOIN audit_events e ON e.seq = u.event_seq
-         WHERE u.xid < horizon
-         ORDER BY u.xid, u.event_seq
+        SELECT e.* FROM audit_events e
+         WHERE e.xid >= head.low_xid AND e.xid < horizon
+           AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_seq = e.seq)
+         ORDER BY e.xid, e.seq
          LIMIT max_events
     LOOP
         link := audit_link_hash(ev, head.seq + 1, head.hash);
         INSERT INTO audit_chain (chain_seq, event_seq, prev_hash, hash)
         VALUES (head.seq + 1, ev.seq, head.hash, link);
-        DELETE FROM audit_unsealed WHERE event_seq = ev.seq;
         head.seq := head.seq + 1;
         head.hash := link;
         sealed := sealed + 1;
     END LOOP;
-    IF sealed > 0 THEN
-        UPDATE audit_chain_head SET seq = head.seq, hash = head.hash;
+    -- A full run leaves nothing below the horizon: look above it next time. A run cut short
+    -- by `max_events` may have left events of the last transaction: start there.
+    IF sealed < max_events THEN
+        head.low_xid := greatest(head.low_xid, horizon);
+    ELSIF ev.xid IS NOT NULL THEN
+        head.low_xid := greatest(head.low_xid, ev.xid);
     END IF;
+    UPDATE audit_chain_head SET seq = head.seq, hash = head.hash, low_xid = head.low_xid;
     RETURN sealed;
 END
 $$;
@@ -216,14 +209,6 @@ CREATE POLICY audit_chain_read ON audit_chain FOR SELECT
     USING (app_has_role('information_officer') OR app_is_system());
 CREATE POLICY audit_chain_seal ON audit_chain FOR INSERT WITH CHECK (app_is_system());
 
-ALTER TABLE audit_unsealed ENABLE ROW LEVEL SECURITY;
-ALTER TABLE audit_unsealed FORCE ROW LEVEL SECURITY;
--- Queued by the insert trigger in whatever context appended the event (rxgate_app has no
--- grant on this table: only the trigger and the sealer touch it).
-CREATE POLICY audit_unsealed_queue ON audit_unsealed FOR INSERT WITH CHECK (true);
-CREATE POLICY audit_unsealed_seal ON audit_unsealed FOR ALL
-    USING (app_is_system() OR app_has_role('information_officer')) WITH CHECK (app_is_system());
-
 ALTER TABLE audit_chain_head ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_chain_head FORCE ROW LEVEL SECURITY;
 CREATE POLICY audit_chain_head_seal ON audit_chain_head FOR ALL
@@ -237,7 +222,6 @@ CREATE POLICY audit_checkpoints_write ON audit_checkpoints FOR INSERT TO rxgate_
     WITH CHECK (app_is_system());
 
 GRANT SELECT ON audit_chain, audit_chain_head TO rxgate_app;
-GRANT SELECT ON audit_unsealed TO rxgate_app;
 GRANT SELECT, INSERT ON audit_checkpoints TO rxgate_app;
 GRANT EXECUTE ON FUNCTION audit_seal(integer), audit_verify_chain(bigint) TO rxgate_app;
 

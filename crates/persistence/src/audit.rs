@@ -186,7 +186,11 @@ pub struct ChainHead {
 
 pub async fn head(conn: &mut PgConnection) -> Result<ChainHead, RepoError> {
     let row = sqlx::query!(
-        r#"SELECT h.seq, h.hash, (SELECT count(*) FROM audit_unsealed) AS "unsealed!"
+        r#"SELECT h.seq, h.hash,
+                  (SELECT count(*) FROM audit_events e
+                    WHERE e.xid >= h.low_xid
+                      AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_seq = e.seq))
+                  AS "unsealed!"
              FROM audit_chain_head h"#
     )
     .fetch_one(conn)

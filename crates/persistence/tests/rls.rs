@@ -396,3 +396,39 @@ async fn health_data_and_clinic_selection_follow_their_owners(pool: PgPool) {
         "their own clinic's selection is theirs to change"
     );
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn the_application_cannot_choose_an_audit_events_number_time_or_transaction(pool: PgPool) {
+    for (column, value) in [
+        ("seq", "42"),
+        ("occurred_at", "'2020-01-01T00:00:00Z'"),
+        ("xid", "'1'::xid8"),
+    ] {
+        let mut tx = as_app(&pool, &RlsContext::system()).await;
+        let err = sqlx::query(&format!(
+            "INSERT INTO audit_events (id, action, entity_type, {column})
+             VALUES (gen_random_uuid(), 'read', 'thing', {value})"
+        ))
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("permission denied"),
+            "{column}: {err}"
+        );
+    }
+    // Without them the insert works and the server stamps all three.
+    let mut tx = as_app(&pool, &RlsContext::system()).await;
+    sqlx::query("INSERT INTO audit_events (id, action, entity_type) VALUES (gen_random_uuid(), 'read', 'thing')")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let stamped: (i64, bool) = sqlx::query_as(
+        "SELECT seq, xid = xid AND occurred_at > now() - interval '1 minute' FROM audit_events",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(stamped.0 >= 1 && stamped.1, "{stamped:?}");
+}

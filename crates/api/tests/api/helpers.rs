@@ -39,7 +39,10 @@ impl TestApp {
             rxgate_api::audit::seal_and_checkpoint(&db, &keys, 1000)
                 .await
                 .unwrap();
-            let left: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_unsealed")
+            let left: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM audit_events e
+                  WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_seq = e.seq)",
+            )
                 .fetch_one(&self.owner)
                 .await
                 .unwrap();
