@@ -43,9 +43,9 @@ impl TestApp {
                 "SELECT count(*) FROM audit_events e
                   WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_seq = e.seq)",
             )
-                .fetch_one(&self.owner)
-                .await
-                .unwrap();
+            .fetch_one(&self.owner)
+            .await
+            .unwrap();
             if left == 0 {
                 return;
             }
