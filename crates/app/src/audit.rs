@@ -257,16 +257,12 @@ pub async fn checkpoints(
     facts: &RequestFacts,
     before: Option<i64>,
     limit: i64,
-) -> Result<(Vec<audit::Checkpoint>, Option<i64>), crate::AppError> {
+) -> Result<(Vec<audit::Checkpoint>, Option<String>), crate::AppError> {
     actor.require(rxgate_domain::identity::Role::InformationOfficer)?;
     let mut tx = db.begin(&actor.rls()).await?;
-    let mut rows = audit::checkpoints(&mut tx, before, limit + 1).await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
-        rows.last().map(|r| r.chain_seq)
-    } else {
-        None
-    };
+    let rows = audit::checkpoints(&mut tx, before, limit + 1).await?;
+    let (rows, next) =
+        rxgate_persistence::pagination::finish_page(rows, limit, |r| r.chain_seq.to_string());
     record(
         &mut tx,
         Some(actor),

@@ -79,40 +79,15 @@ fn is_json(req: &ServiceRequest) -> bool {
         .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"))
 }
 
-/// The first query parameter whose name or value decodes to a NUL.
+/// The first query parameter whose name or value decodes to a NUL (decoded as actix's own
+/// query extractor does, by `application/x-www-form-urlencoded` rules).
 fn nul_query_param(query: &str) -> Option<String> {
     if !query.contains("%00") && !query.contains('\0') {
         return None;
     }
-    query.split('&').find_map(|pair| {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let name = decode(name);
-        (name.contains('\0') || decode(value).contains('\0'))
-            .then(|| name.replace('\0', "\u{FFFD}"))
+    form_urlencoded::parse(query.as_bytes()).find_map(|(name, value)| {
+        (name.contains('\0') || value.contains('\0')).then(|| name.replace('\0', "\u{FFFD}"))
     })
-}
-
-fn decode(raw: &str) -> String {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match raw.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
-                    Some(Ok(b)) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The path of the first JSON string (key or value) holding a NUL. Bodies without a `\u0000`

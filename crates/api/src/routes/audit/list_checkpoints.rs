@@ -56,6 +56,6 @@ pub async fn list_checkpoints(
                 created_at: c.created_at,
             })
             .collect(),
-        next_cursor: next.map(|seq| seq.to_string()),
+        next_cursor: next,
     }))
 }
