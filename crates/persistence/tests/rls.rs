@@ -432,3 +432,77 @@ async fn the_application_cannot_choose_an_audit_events_number_time_or_transactio
     .unwrap();
     assert!(stamped.0 >= 1 && stamped.1, "{stamped:?}");
 }
+
+/// A patient's own context may not delete or rewrite their derived flags, nor change a
+/// submitted response (issue 9: `FOR ALL` policies were too wide).
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_patient_cannot_delete_flags_or_edit_a_submitted_response(pool: PgPool) {
+    use rxgate_persistence::questionnaires;
+    let w = world(&pool).await;
+    let mut tx = Db::from_pool(pool.clone())
+        .begin(&RlsContext::system())
+        .await
+        .unwrap();
+    questionnaires::insert_flag(&mut tx, "pregnant", "Pregnant", "")
+        .await
+        .unwrap();
+    let q = questionnaires::create_questionnaire(&mut tx, None, "Q")
+        .await
+        .unwrap();
+    let v = questionnaires::create_draft(
+        &mut tx,
+        q,
+        &serde_json::json!({}),
+        &serde_json::json!([]),
+        None,
+    )
+    .await
+    .unwrap();
+    questionnaires::publish(&mut tx, v).await.unwrap();
+    let r = questionnaires::save_progress(&mut tx, None, w.alice, v, b"x", "k", 0, 0)
+        .await
+        .unwrap();
+    questionnaires::mark_submitted(&mut tx, r).await.unwrap();
+    questionnaires::replace_flags(&mut tx, r, &["pregnant".to_owned()])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let alice = user(w.alice, &["patient"], vec![w.clinic_a]);
+    // Deleting her flags: no DELETE policy lets the patient's context touch them.
+    let mut tx = as_app(&pool, &alice).await;
+    let deleted = sqlx::query("DELETE FROM patient_flags")
+        .execute(&mut *tx)
+        .await
+        .map(|d| d.rows_affected())
+        .unwrap_or(0);
+    assert_eq!(deleted, 0);
+    tx.rollback().await.unwrap();
+    // Rewriting the submitted response: its policy covers in-progress responses only.
+    let mut tx = as_app(&pool, &alice).await;
+    let updated = sqlx::query("UPDATE questionnaire_responses SET answered = 99")
+        .execute(&mut *tx)
+        .await
+        .map(|u| u.rows_affected())
+        .unwrap_or(0);
+    assert_eq!(updated, 0);
+    tx.rollback().await.unwrap();
+    // Replacing flags from an old response (not submitted in this transaction) is refused.
+    let mut tx = as_app(&pool, &alice).await;
+    assert!(
+        questionnaires::replace_flags(&mut tx, r, &[])
+            .await
+            .is_err()
+    );
+    tx.rollback().await.unwrap();
+    // Nothing changed.
+    let flags: i64 = sqlx::query_scalar("SELECT count(*) FROM patient_flags")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let answered: i32 = sqlx::query_scalar("SELECT answered FROM questionnaire_responses")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!((flags, answered), (1, 0));
+}
