@@ -262,6 +262,10 @@ impl From<rxgate_app::AppError> for ApiError {
             AppError::Forbidden { code, detail } => Self::Forbidden { code, detail },
             AppError::InvalidQuery(detail) => Self::InvalidQuery(detail),
             AppError::Validation(errors) => Self::Validation(errors),
+            AppError::InvalidCredentials => Self::InvalidCredentials,
+            AppError::Locked { retry_after_secs } => Self::Locked { retry_after_secs },
+            AppError::SessionEnded { code, detail } => Self::SessionEnded { code, detail },
+            AppError::InvalidToken { expired } => Self::InvalidToken { expired },
             AppError::Rule { code, detail } => Self::Rule { code, detail },
             AppError::Conflict { code, detail } => Self::Conflict { code, detail },
             AppError::FieldConflict {

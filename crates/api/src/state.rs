@@ -2,14 +2,11 @@
 
 use std::sync::Arc;
 
-use rxgate_persistence::{Db, RlsContext};
-use sqlx::{Postgres, Transaction};
+use rxgate_persistence::Db;
 
-use crate::auth::{JwtKeys, Principal};
+use crate::auth::JwtKeys;
 use crate::configuration::Settings;
 use crate::crypto::DataKeys;
-use crate::error::ApiError;
-use crate::middleware::request_id::current_request_id;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -26,29 +23,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the request's transaction as an anonymous caller (identity arrives with sign-in).
-    pub async fn begin_anonymous(&self) -> Result<Transaction<'static, Postgres>, ApiError> {
-        Ok(self
-            .db
-            .begin(&RlsContext::anonymous(current_request_id()))
-            .await?)
-    }
-
-    /// Opens the request's transaction acting as the signed-in caller.
-    pub async fn begin_as(
-        &self,
-        principal: &Principal,
-    ) -> Result<Transaction<'static, Postgres>, ApiError> {
-        Ok(self.db.begin(&principal.rls()).await?)
-    }
-
-    /// Opens a transaction acting as the platform itself. Only for developer tools and
-    /// system tasks, never on behalf of a user.
-    pub async fn begin_system(&self) -> Result<Transaction<'static, Postgres>, ApiError> {
-        let ctx = RlsContext {
-            request_id: current_request_id(),
-            ..RlsContext::system()
-        };
-        Ok(self.db.begin(&ctx).await?)
+    /// What the sign-in use cases need.
+    pub fn auth(&self) -> rxgate_app::sign_in::AuthServices<'_> {
+        rxgate_app::sign_in::AuthServices {
+            db: &self.db,
+            settings: &self.settings,
+            keys: &self.keys,
+            data_keys: &self.data_keys,
+            webauthn: &self.webauthn,
+        }
     }
 }

@@ -15,7 +15,8 @@ use webauthn_rs::Webauthn;
 use webauthn_rs::prelude::{PasskeyRegistration as RegistrationState, RegisterPublicKeyCredential};
 
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::passkeys::{
     MAX_PASSKEYS, ceremony_gone, expiry, from_client, from_stored, not_verified, parse_passkey,
     passkey_view, prefer_discoverable, to_json,
@@ -56,16 +57,9 @@ pub struct PasskeyAdded {
 
 /// The caller's profile, roles and memberships (audited as a read of the user).
 pub async fn me(db: &Db, actor: &Actor, facts: &RequestFacts) -> Result<Me, AppError> {
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let identity = load_identity(&mut tx, actor.user_id).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("read", "user", actor.user_id),
-    )
-    .await?;
+    tx.record(Event::new("read", "user", actor.user_id)).await?;
     tx.commit().await?;
     Ok(identity.me)
 }
@@ -76,16 +70,10 @@ pub async fn list_sessions(
     actor: &Actor,
     facts: &RequestFacts,
 ) -> Result<Vec<SessionView>, AppError> {
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let rows = sessions::list_live(&mut tx, actor.user_id).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("read", "sessions", actor.user_id),
-    )
-    .await?;
+    tx.record(Event::new("read", "sessions", actor.user_id))
+        .await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()
@@ -107,7 +95,7 @@ pub async fn revoke_session(
     facts: &RequestFacts,
     session_id: Uuid,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     if !sessions::revoke(
         &mut tx,
         actor.user_id.into(),
@@ -118,14 +106,8 @@ pub async fn revoke_session(
     {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("revoke", "session", session_id),
-    )
-    .await?;
+    tx.record(Event::new("revoke", "session", session_id))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -136,16 +118,10 @@ pub async fn list_consents(
     actor: &Actor,
     facts: &RequestFacts,
 ) -> Result<Vec<ConsentView>, AppError> {
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let rows = consents::list(&mut tx, actor.user_id).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("read", "consents", actor.user_id),
-    )
-    .await?;
+    tx.record(Event::new("read", "consents", actor.user_id))
+        .await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()
@@ -167,7 +143,7 @@ pub async fn record_consent(
     facts: &RequestFacts,
     consent: Consent,
 ) -> Result<ConsentView, AppError> {
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let row = consents::record(
         &mut tx,
         actor.user_id,
@@ -178,11 +154,7 @@ pub async fn record_consent(
         facts.user_agent.as_deref(),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new(
             if consent.granted {
                 "consent_granted"
@@ -215,7 +187,7 @@ pub async fn start_totp(
     actor: &Actor,
     facts: &RequestFacts,
 ) -> Result<TotpEnrolment, AppError> {
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let user = users::find(&mut tx, actor.user_id).await?;
     let secret = totp::new_secret();
     let sealed = keys
@@ -229,14 +201,8 @@ pub async fn start_totp(
     }
     let (secret, otpauth_url, qr_svg) = totp::enrolment(&secret, &user.email)
         .ok_or_else(|| AppError::Internal("TOTP enrolment could not be built".into()))?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("mfa_enrolment_started", "user", actor.user_id).risk("medium"),
-    )
-    .await?;
+    tx.record(Event::new("mfa_enrolment_started", "user", actor.user_id).risk("medium"))
+        .await?;
     tx.commit().await?;
     Ok(TotpEnrolment {
         secret,
@@ -256,7 +222,7 @@ pub async fn confirm_totp(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<TotpConfirmed, AppError> {
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let Some(row) = mfa::find_totp(&mut tx, actor.user_id).await? else {
         return Err(AppError::Conflict {
             code: "MFA_NOT_STARTED",
@@ -290,14 +256,8 @@ pub async fn confirm_totp(
     mfa::replace_recovery_codes(&mut tx, actor.user_id, &hashes).await?;
     mfa::mark_session_mfa(&mut tx, actor.session_id).await?;
     let identity = load_identity(&mut tx, actor.user_id).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("mfa_enrolled", "user", actor.user_id).risk("medium"),
-    )
-    .await?;
+    tx.record(Event::new("mfa_enrolled", "user", actor.user_id).risk("medium"))
+        .await?;
     tx.commit().await?;
     Ok(TotpConfirmed {
         recovery_codes: codes,
@@ -324,7 +284,7 @@ pub async fn passkey_options(
     now: DateTime<Utc>,
 ) -> Result<PasskeyChallenge, AppError> {
     require_factor_passed(actor)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let user = users::find(&mut tx, actor.user_id).await?;
     let existing = passkeys::list_for_user(&mut tx, actor.user_id).await?;
     if i64::try_from(existing.len()).unwrap_or(i64::MAX) >= MAX_PASSKEYS {
@@ -351,13 +311,11 @@ pub async fn passkey_options(
         expiry(now),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("passkey_registration_started", "user", actor.user_id),
-    )
+    tx.record(Event::new(
+        "passkey_registration_started",
+        "user",
+        actor.user_id,
+    ))
     .await?;
     tx.commit().await?;
     Ok(PasskeyChallenge {
@@ -386,7 +344,7 @@ pub async fn add_passkey(
         }]));
     }
     let credential: RegisterPublicKeyCredential = from_client(&new.credential)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let stored = passkeys::take_ceremony(
         &mut tx,
         new.ceremony_id,
@@ -421,14 +379,8 @@ pub async fn add_passkey(
     // An authenticator-app set-up started and left for this passkey is not kept.
     mfa::discard_unconfirmed_totp(&mut tx, actor.user_id).await?;
     let identity = load_identity(&mut tx, actor.user_id).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("passkey_registered", "passkey", row.id).risk("medium"),
-    )
-    .await?;
+    tx.record(Event::new("passkey_registered", "passkey", row.id).risk("medium"))
+        .await?;
     tx.commit().await?;
     Ok(PasskeyAdded {
         passkey: passkey_view(&row),
@@ -444,7 +396,7 @@ pub async fn delete_passkey(
     facts: &RequestFacts,
     passkey_id: Uuid,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     if !passkeys::delete(&mut tx, actor.user_id, passkey_id).await? {
         return Err(AppError::NotFound);
     }
@@ -458,14 +410,8 @@ pub async fn delete_passkey(
                     .into(),
         });
     }
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("passkey_removed", "passkey", passkey_id).risk("medium"),
-    )
-    .await?;
+    tx.record(Event::new("passkey_removed", "passkey", passkey_id).risk("medium"))
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use rxgate_persistence::RepoError;
 use rxgate_persistence::audit::{self, AuditEntry};
 use sqlx::PgConnection;
 
+use crate::Work;
 use crate::auth::{Actor, RequestFacts};
 
 /// What happened to which entity.
@@ -66,23 +67,30 @@ pub async fn record(
     if meta.audit_off {
         return Ok(());
     }
-    audit::record(
-        conn,
-        &AuditEntry {
-            actor_id: actor.map(|p| p.user_id).or(actor_id_if_anonymous),
-            acting_role: actor.and_then(Actor::acting_role),
-            action: event.action.to_owned(),
-            entity_type: event.entity_type.to_owned(),
-            entity_id: event.entity_id,
-            clinic_id: event.clinic.or_else(|| actor.and_then(Actor::only_clinic)),
-            ip: meta.ip.clone(),
-            user_agent: meta.user_agent.clone(),
-            request_id: meta.request_id.clone(),
-            risk: event.risk,
-            details: event.details,
-        },
-    )
-    .await
+    audit::record(conn, &entry(actor, actor_id_if_anonymous, meta, event)).await
+}
+
+/// The row `event` becomes: who (the actor, or the anonymous caller's user once known), their
+/// role and clinic, and where the request came from.
+pub fn entry(
+    actor: Option<&Actor>,
+    actor_id_if_anonymous: Option<uuid::Uuid>,
+    meta: &RequestFacts,
+    event: Event<'_>,
+) -> AuditEntry {
+    AuditEntry {
+        actor_id: actor.map(|p| p.user_id).or(actor_id_if_anonymous),
+        acting_role: actor.and_then(Actor::acting_role),
+        action: event.action.to_owned(),
+        entity_type: event.entity_type.to_owned(),
+        entity_id: event.entity_id,
+        clinic_id: event.clinic.or_else(|| actor.and_then(Actor::only_clinic)),
+        ip: meta.ip.clone(),
+        user_agent: meta.user_agent.clone(),
+        request_id: meta.request_id.clone(),
+        risk: event.risk,
+        details: event.details,
+    }
 }
 
 /// The text a checkpoint signs: versioned, so the format can change without ambiguity.
@@ -211,7 +219,7 @@ pub async fn events(
     limit: i64,
 ) -> Result<(Vec<audit::AuditRow>, Option<i64>), crate::AppError> {
     actor.require(rxgate_domain::identity::Role::InformationOfficer)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let page = audit::list(&mut tx, filter, limit).await?;
     record(
         &mut tx,
@@ -234,7 +242,7 @@ pub async fn verify(
     full: bool,
 ) -> Result<rxgate_api_types::audit::ChainVerification, crate::AppError> {
     actor.require(rxgate_domain::identity::Role::InformationOfficer)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let result = verify_chain(&mut tx, keys, full).await?;
     record(
         &mut tx,
@@ -259,7 +267,7 @@ pub async fn checkpoints(
     limit: i64,
 ) -> Result<(Vec<audit::Checkpoint>, Option<String>), crate::AppError> {
     actor.require(rxgate_domain::identity::Role::InformationOfficer)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let rows = audit::checkpoints(&mut tx, before, limit + 1).await?;
     let (rows, next) =
         rxgate_persistence::pagination::finish_page(rows, limit, |r| r.chain_seq.to_string());

@@ -9,7 +9,8 @@ use rxgate_persistence::pagination::finish_page;
 use uuid::Uuid;
 
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
 
 /// Whose catalogue the caller sees: a patient their clinic's selection with their eligibility;
@@ -100,7 +101,12 @@ pub async fn browse(
             next_cursor: None,
         });
     }
-    let mut tx = db.begin(&actor.rls()).await?;
+    // The page shows eligibility, a read of the patient's health flags: the event is known
+    // now and travels with the transaction's first round trip (it rolls back with a failure).
+    let event = viewer.patient_id.map(|patient| {
+        Event::new("read_eligibility", "patient", patient).in_clinic(viewer.clinic_id)
+    });
+    let mut tx = Work::begin_reading(db, actor, facts, event).await?;
     let rows = catalogue::page(
         &mut tx,
         &catalogue::CatalogueQuery {
@@ -117,16 +123,6 @@ pub async fn browse(
         },
     )
     .await?;
-    if let Some(patient) = viewer.patient_id {
-        audit::record(
-            &mut tx,
-            Some(actor),
-            None,
-            facts,
-            Event::new("read_eligibility", "patient", patient).in_clinic(viewer.clinic_id),
-        )
-        .await?;
-    }
     tx.commit().await?;
     let sort = request.sort;
     let (rows, next_cursor) = finish_page(rows, request.limit, |r| r.cursor(sort).encode());
@@ -158,7 +154,14 @@ pub async fn product(
     if viewer.without_shop() {
         return Err(AppError::NotFound);
     }
-    let mut tx = db.begin(&actor.rls()).await?;
+    // As for a page: the read of the patient's flags is recorded in the first round trip, and
+    // rolls back with the transaction when the product is not theirs to see (404).
+    let event = viewer.patient_id.map(|patient| {
+        Event::new("read_eligibility", "patient", patient)
+            .in_clinic(viewer.clinic_id)
+            .details(serde_json::json!({ "product_id": id }))
+    });
+    let mut tx = Work::begin_reading(db, actor, facts, event).await?;
     let product = catalogue::product(
         &mut tx,
         id,
@@ -175,22 +178,32 @@ pub async fn product(
         .into_iter()
         .filter(|v| v.active || viewer.include_inactive)
         .collect();
-    if let Some(patient) = viewer.patient_id {
-        audit::record(
-            &mut tx,
-            Some(actor),
-            None,
-            facts,
-            Event::new("read_eligibility", "patient", patient)
-                .in_clinic(viewer.clinic_id)
-                .details(serde_json::json!({ "product_id": id })),
-        )
-        .await?;
-    }
     tx.commit().await?;
     Ok(ProductPage {
         viewer,
         product,
         variants,
     })
+}
+
+/// A product image's bytes and content type. Images are public (an `<img>` loads them without
+/// a token), so this reads as an anonymous caller.
+pub async fn image(
+    db: &Db,
+    store: &dyn rxgate_integrations::storage::ObjectStore,
+    id: Uuid,
+) -> Result<(Vec<u8>, String), AppError> {
+    let mut tx = db
+        .begin(&rxgate_persistence::RlsContext::anonymous(None))
+        .await?;
+    let (key, content_type) = catalogue::image(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let bytes = store
+        .get(&key)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    Ok((bytes, content_type))
 }

@@ -18,6 +18,19 @@ pub enum AppError {
     InvalidQuery(String),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// The credential does not match (unknown email and wrong password look the same).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Too many failed attempts: try again after `retry_after_secs`.
+    #[error("account locked")]
+    Locked { retry_after_secs: i64 },
+    /// The refresh token or session can no longer be used (`code` says why).
+    #[error("session ended: {code}")]
+    SessionEnded { code: &'static str, detail: String },
+    /// An emailed link (verification, password reset, invitation) that is unknown, used or
+    /// expired.
+    #[error("invalid token")]
+    InvalidToken { expired: bool },
     /// Well-formed but against a rule (`code` names it).
     #[error("unprocessable: {code}")]
     Rule { code: &'static str, detail: String },

@@ -22,7 +22,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
 use crate::crypto::DataKeys;
 
@@ -109,7 +110,7 @@ pub async fn questionnaire_for_patient(
 ) -> Result<PatientQuestionnaire, AppError> {
     actor.require(Role::Patient)?;
     let clinic = actor.acting_clinic(Role::Patient, None)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let version = current_version(&mut tx, clinic).await?;
     let definition = definition_of(&version)?;
     let (answers, state) =
@@ -129,14 +130,8 @@ pub async fn questionnaire_for_patient(
             },
         };
     let progress = progress_of(&definition, &answers);
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("read", "questionnaire_response", actor.user_id),
-    )
-    .await?;
+    tx.record(Event::new("read", "questionnaire_response", actor.user_id))
+        .await?;
     tx.commit().await?;
     Ok(PatientQuestionnaire {
         version,
@@ -158,7 +153,7 @@ pub async fn save_answers(
     today: NaiveDate,
 ) -> Result<Progress, AppError> {
     actor.require(Role::Patient)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let clinic = actor.acting_clinic(Role::Patient, None)?;
     let saved = save_in(
         &mut tx,
@@ -170,13 +165,11 @@ pub async fn save_answers(
         today,
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("update", "questionnaire_response", saved.response_id),
-    )
+    tx.record(Event::new(
+        "update",
+        "questionnaire_response",
+        saved.response_id,
+    ))
     .await?;
     tx.commit().await?;
     Ok(saved.progress)
@@ -194,7 +187,7 @@ pub async fn submit_answers(
     today: NaiveDate,
 ) -> Result<HealthProfile, AppError> {
     actor.require(Role::Patient)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let clinic = actor.acting_clinic(Role::Patient, None)?;
     let saved = save_in(&mut tx, keys, actor.user_id, clinic, answering, true, today).await?;
     let mappings: Vec<FlagMapping> =
@@ -205,13 +198,11 @@ pub async fn submit_answers(
         .collect();
     questionnaires::replace_flags(&mut tx, saved.response_id, &flags).await?;
     let profile = profile_in(&mut tx, keys, actor.user_id).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("submit", "questionnaire_response", saved.response_id),
-    )
+    tx.record(Event::new(
+        "submit",
+        "questionnaire_response",
+        saved.response_id,
+    ))
     .await?;
     tx.commit().await?;
     Ok(profile)
@@ -237,21 +228,15 @@ pub async fn health_profile(
             patient
         }
     };
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     if matches!(of, ProfileOf::Patient(_))
         && !users::is_doctors_patient(&mut tx, actor.user_id, patient).await?
     {
         return Err(AppError::NotFound);
     }
     let profile = profile_in(&mut tx, keys, patient).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("read", "health_profile", patient),
-    )
-    .await?;
+    tx.record(Event::new("read", "health_profile", patient))
+        .await?;
     tx.commit().await?;
     Ok(profile)
 }
@@ -268,7 +253,7 @@ pub async fn add_flag_override(
     command: FlagOverride,
 ) -> Result<HealthProfile, AppError> {
     actor.require(Role::Doctor)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     // Only the doctor's own patients: not every member a doctor who also administers the
     // clinic may see.
     if !users::is_doctors_patient(&mut tx, actor.user_id, patient).await? {
@@ -299,11 +284,7 @@ pub async fn add_flag_override(
     )
     .await?;
     let profile = profile_in(&mut tx, keys, patient).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("flag_override", "patient", patient)
             .risk("medium")
             .details(serde_json::json!({
@@ -335,7 +316,7 @@ pub async fn doctor_patients(
         .map(str::trim)
         .filter(|q| !q.is_empty());
     let limit = request.limit;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let rows =
         questionnaires::doctor_patients(&mut tx, actor.user_id, search, after, limit).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| {
@@ -345,11 +326,7 @@ pub async fn doctor_patients(
         }
         .encode()
     });
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("list", "patient", actor.user_id).shown(rows.iter().map(|r| r.patient_id)),
     )
     .await?;
@@ -368,7 +345,7 @@ pub async fn review_queue(
 ) -> Result<Page<ReviewRow>, AppError> {
     actor.require(Role::Doctor)?;
     let after = cursor.map(NameCursor::decode).transpose()?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let rows = questionnaires::review_queue(&mut tx, actor.user_id, after, limit).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| {
         NameCursor {
@@ -377,11 +354,7 @@ pub async fn review_queue(
         }
         .encode()
     });
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("read", "review_queue", actor.user_id).shown(rows.iter().map(|r| r.patient_id)),
     )
     .await?;

@@ -15,13 +15,18 @@ pub mod catalogue;
 pub mod catalogue_admin;
 pub mod configuration;
 pub mod crypto;
+pub mod dev_tools;
 pub mod emails;
 pub mod error;
 pub mod health;
 pub mod jobs;
 pub mod mailbox;
 pub mod metrics;
+pub mod registration;
 pub mod seed;
+pub mod sign_in;
+pub mod work;
 
 pub use configuration::Settings;
 pub use error::AppError;
+pub use work::Work;

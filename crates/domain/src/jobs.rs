@@ -1,6 +1,7 @@
 //! Rules of the durable job queue: when a failed job runs again and when it gives up.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
 
 /// How a failing job is retried: exponential backoff from `base` doubling per attempt,
 /// never longer than `cap`, giving up after `max_attempts`.
@@ -126,6 +127,32 @@ mod tests {
             prop_assert!(d <= p.cap);
             // The lower edge never shrinks as attempts grow.
             prop_assert!(p.delay(attempt + 1, 0.0) >= p.delay(attempt, 0.0));
+        }
+    }
+}
+
+/// Where a durable job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "sqlx",
+    sqlx(type_name = "job_status", rename_all = "snake_case")
+)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Dead,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Dead => "dead",
         }
     }
 }

@@ -2170,3 +2170,42 @@ mod tests {
         }
     }
 }
+
+/// Where a questionnaire version stands: drafts change, a published version never does, and a
+/// retired one (replaced by a newer publication) is kept for the answers given to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "sqlx",
+    sqlx(type_name = "questionnaire_status", rename_all = "snake_case")
+)]
+pub enum VersionStatus {
+    Draft,
+    Published,
+    Retired,
+}
+
+impl VersionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Retired => "retired",
+        }
+    }
+}
+
+/// Where a patient's answers to one version stand: a draft they may change, or submitted
+/// (frozen; the flags derived from it count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "sqlx",
+    sqlx(type_name = "response_status", rename_all = "snake_case")
+)]
+pub enum ResponseStatus {
+    InProgress,
+    Submitted,
+}

@@ -49,6 +49,39 @@ pub async fn record(conn: &mut PgConnection, e: &AuditEntry) -> Result<(), RepoE
     Ok(())
 }
 
+/// The `INSERT` of `entries` with every value as a literal, for the message that opens a
+/// transaction ([`crate::Db::begin_recording`]); the same columns and conversions as [`record`].
+pub(crate) fn insert_statement(entries: &[AuditEntry]) -> Result<String, RepoError> {
+    use crate::literal::{opt_text, text, uuid};
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        let details = match &e.details {
+            Some(d) => format!("{}::jsonb", text(&d.to_string())?),
+            None => "'{}'::jsonb".to_owned(),
+        };
+        rows.push(format!(
+            "({}, {}, {}, {}, {}, {}, {}, {}::inet, left({}, 400), {}, {}::audit_risk, {})",
+            uuid(Some(Uuid::now_v7())),
+            uuid(e.actor_id),
+            opt_text(e.acting_role.as_deref())?,
+            text(&e.action)?,
+            text(&e.entity_type)?,
+            opt_text(e.entity_id.as_deref())?,
+            uuid(e.clinic_id),
+            opt_text(e.ip.as_deref())?,
+            opt_text(e.user_agent.as_deref())?,
+            opt_text(e.request_id.as_deref())?,
+            text(if e.risk.is_empty() { "low" } else { e.risk })?,
+            details,
+        ));
+    }
+    Ok(format!(
+        "INSERT INTO audit_events (id, actor_id, acting_role, action, entity_type, entity_id, \
+         clinic_id, ip, user_agent, request_id, risk, details) VALUES {}",
+        rows.join(", ")
+    ))
+}
+
 #[derive(Debug, Clone)]
 pub struct AuditRow {
     pub seq: i64,

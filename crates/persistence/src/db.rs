@@ -93,13 +93,30 @@ impl Db {
     /// Opens a transaction acting as `ctx`. Every request's database work goes through here.
     /// A context with a session that has ended (logout, refresh-token reuse, suspension) is
     /// refused with [`RepoError::SessionEnded`]: no access token outlives its session.
+    ///
+    /// One round trip: the session check and the context travel with `BEGIN` in one
+    /// simple-query message (see [`enter_statement`]).
     pub async fn begin(
         &self,
         ctx: &RlsContext,
     ) -> Result<Transaction<'static, Postgres>, RepoError> {
-        let mut tx = self.pool.begin().await?;
-        act_as(&mut tx, ctx).await?;
-        Ok(tx)
+        self.begin_recording(ctx, &[]).await
+    }
+
+    /// Like [`Db::begin`], and records `events` in the transaction in the same round trip: for
+    /// reads whose audit events are known before the read. They commit or roll back with it.
+    pub async fn begin_recording(
+        &self,
+        ctx: &RlsContext,
+        events: &[crate::audit::AuditEntry],
+    ) -> Result<Transaction<'static, Postgres>, RepoError> {
+        let mut statement = enter_statement(ctx)?;
+        if !events.is_empty() {
+            statement.push_str("; ");
+            statement.push_str(&crate::audit::insert_statement(events)?);
+        }
+        statement.push_str("; BEGIN");
+        Ok(self.pool.begin_with(statement).await?)
     }
 
     /// Whether the database answers at all.
@@ -133,6 +150,32 @@ impl Db {
         }
         Ok(Ok(()))
     }
+}
+
+/// The statement that checks `ctx`'s session and sets its context, with every value as a
+/// literal: it is sent before `BEGIN` in one simple-query message, which takes no parameters.
+/// Sent first, a refusal (`RX401`, the session has ended) aborts the message before `BEGIN`, so
+/// PostgreSQL rolls the implicit transaction back and the pooled connection stays idle; what
+/// it set is part of the transaction that `BEGIN` then opens.
+fn enter_statement(ctx: &RlsContext) -> Result<String, RepoError> {
+    use crate::literal::{text, uuid};
+    let clinic_roles = ctx
+        .clinic_roles
+        .iter()
+        .map(|(role, clinic)| format!("{role}:{clinic}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    Ok(format!(
+        "SELECT app_enter({}, {}, {}, {}, {}, {}, {}, {})",
+        text(&ctx.user_id.map(|id| id.to_string()).unwrap_or_default())?,
+        text(&join(&ctx.roles))?,
+        text(&join(&ctx.clinic_ids))?,
+        text(&join(&ctx.pharmacy_ids))?,
+        text(if ctx.system { "on" } else { "off" })?,
+        text(ctx.request_id.as_deref().unwrap_or_default())?,
+        text(&clinic_roles)?,
+        uuid(ctx.session_id),
+    ))
 }
 
 /// Sets (or changes) who acts in the open transaction on `conn`: the sign-in endpoints look a

@@ -33,6 +33,8 @@ impl From<sqlx::Error> for RepoError {
                         constraint: db.constraint().unwrap_or("unknown").to_owned(),
                     },
                     "42501" => Self::Forbidden,
+                    // app_enter: the access token's session has ended (migration 000012).
+                    "RX401" => Self::SessionEnded,
                     _ => Self::Db(err),
                 }
             }

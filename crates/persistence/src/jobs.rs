@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rxgate_domain::jobs::FailureOutcome;
+use rxgate_domain::jobs::JobStatus;
 use serde_json::Value;
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
@@ -206,7 +207,7 @@ pub async fn reap_expired_leases(conn: &mut PgConnection) -> Result<u64, RepoErr
 pub struct JobRow {
     pub id: Uuid,
     pub kind: String,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub max_attempts: i32,
     pub run_at: DateTime<Utc>,
@@ -216,7 +217,7 @@ pub struct JobRow {
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<JobRow, RepoError> {
     let row = sqlx::query_as!(
         JobRow,
-        r#"SELECT id, kind, status::text AS "status!", attempts, max_attempts, run_at, last_error
+        r#"SELECT id, kind, status AS "status!: JobStatus", attempts, max_attempts, run_at, last_error
              FROM jobs WHERE id = $1"#,
         id
     )

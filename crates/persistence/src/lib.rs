@@ -10,6 +10,7 @@ pub mod email_tokens;
 pub mod error;
 pub mod invitations;
 pub mod jobs;
+pub mod literal;
 pub mod mailbox;
 pub mod mfa;
 pub mod organisations;

@@ -2,6 +2,7 @@
 //! (answers encrypted by the caller) and the flags derived from them, and doctors' overrides.
 
 use chrono::{DateTime, Utc};
+use rxgate_domain::questionnaire::{ResponseStatus, VersionStatus};
 use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -15,7 +16,7 @@ pub struct VersionRow {
     pub questionnaire_name: String,
     pub clinic_id: Option<Uuid>,
     pub version: i32,
-    pub status: String,
+    pub status: VersionStatus,
     pub definition: Value,
     pub mappings: Value,
     pub published_at: Option<DateTime<Utc>>,
@@ -30,7 +31,7 @@ pub async fn current_for_clinic(
     let row = sqlx::query_as!(
         VersionRow,
         r#"SELECT v.id, v.questionnaire_id, q.name AS questionnaire_name, q.clinic_id, v.version,
-                  v.status::text AS "status!", v.definition, v.mappings, v.published_at
+                  v.status AS "status!: VersionStatus", v.definition, v.mappings, v.published_at
              FROM questionnaire_versions v JOIN questionnaires q ON q.id = v.questionnaire_id
             WHERE v.status = 'published' AND (q.clinic_id = $1 OR q.clinic_id IS NULL)
             ORDER BY q.clinic_id NULLS LAST, v.published_at DESC
@@ -46,7 +47,7 @@ pub async fn version(conn: &mut PgConnection, id: Uuid) -> Result<Option<Version
     let row = sqlx::query_as!(
         VersionRow,
         r#"SELECT v.id, v.questionnaire_id, q.name AS questionnaire_name, q.clinic_id, v.version,
-                  v.status::text AS "status!", v.definition, v.mappings, v.published_at
+                  v.status AS "status!: VersionStatus", v.definition, v.mappings, v.published_at
              FROM questionnaire_versions v JOIN questionnaires q ON q.id = v.questionnaire_id
             WHERE v.id = $1"#,
         id
@@ -61,7 +62,7 @@ pub async fn versions(conn: &mut PgConnection) -> Result<Vec<VersionRow>, RepoEr
     let rows = sqlx::query_as!(
         VersionRow,
         r#"SELECT v.id, v.questionnaire_id, q.name AS questionnaire_name, q.clinic_id, v.version,
-                  v.status::text AS "status!", v.definition, v.mappings, v.published_at
+                  v.status AS "status!: VersionStatus", v.definition, v.mappings, v.published_at
              FROM questionnaire_versions v JOIN questionnaires q ON q.id = v.questionnaire_id
             ORDER BY q.name, q.id, v.version DESC
             LIMIT 500"#
@@ -157,7 +158,7 @@ pub struct ResponseRow {
     pub id: Uuid,
     pub patient_id: Uuid,
     pub version_id: Uuid,
-    pub status: String,
+    pub status: ResponseStatus,
     pub answers_enc: Vec<u8>,
     pub key_id: String,
     pub answered: i32,
@@ -174,7 +175,7 @@ pub async fn open_response(
 ) -> Result<Option<ResponseRow>, RepoError> {
     let row = sqlx::query_as!(
         ResponseRow,
-        r#"SELECT id, patient_id, version_id, status::text AS "status!", answers_enc, key_id,
+        r#"SELECT id, patient_id, version_id, status AS "status!: ResponseStatus", answers_enc, key_id,
                   answered, visible, updated_at, submitted_at
              FROM questionnaire_responses
             WHERE patient_id = $1 AND version_id = $2 AND status = 'in_progress'
@@ -194,7 +195,7 @@ pub async fn latest_submitted(
 ) -> Result<Option<ResponseRow>, RepoError> {
     let row = sqlx::query_as!(
         ResponseRow,
-        r#"SELECT id, patient_id, version_id, status::text AS "status!", answers_enc, key_id,
+        r#"SELECT id, patient_id, version_id, status AS "status!: ResponseStatus", answers_enc, key_id,
                   answered, visible, updated_at, submitted_at
              FROM questionnaire_responses
             WHERE patient_id = $1 AND status = 'submitted'

@@ -78,7 +78,10 @@ async fn anyone_may_enqueue_but_only_the_system_context_reads_or_changes_jobs(po
     tx.commit().await.unwrap();
 
     let mut tx = app_tx(&pool, &RlsContext::system()).await;
-    assert_eq!(jobs::find(&mut tx, id).await.unwrap().status, "queued");
+    assert_eq!(
+        jobs::find(&mut tx, id).await.unwrap().status.as_str(),
+        "queued"
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -200,7 +203,7 @@ async fn a_failing_job_is_retried_with_backoff_then_dead_lettered(pool: PgPool) 
             .unwrap()
     );
     let row = jobs::find(&mut tx, id).await.unwrap();
-    assert_eq!(row.status, "queued");
+    assert_eq!(row.status.as_str(), "queued");
     assert_eq!(row.last_error.as_deref(), Some("smtp down"));
     assert!(row.run_at > now, "retry is scheduled in the future");
 
@@ -229,7 +232,10 @@ async fn a_failing_job_is_retried_with_backoff_then_dead_lettered(pool: PgPool) 
             .await
             .unwrap()
     );
-    assert_eq!(jobs::find(&mut tx, id).await.unwrap().status, "dead");
+    assert_eq!(
+        jobs::find(&mut tx, id).await.unwrap().status.as_str(),
+        "dead"
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -250,7 +256,7 @@ async fn an_expired_lease_returns_the_job_and_the_old_worker_cannot_finish_it(po
     .unwrap();
     assert_eq!(jobs::reap_expired_leases(&mut tx).await.unwrap(), 1);
     let row = jobs::find(&mut tx, id).await.unwrap();
-    assert_eq!(row.status, "queued");
+    assert_eq!(row.status.as_str(), "queued");
     assert_eq!(row.attempts, 1);
 
     let job = jobs::claim(&mut tx, "healthy", &kinds(), 1, TimeDelta::minutes(5))
@@ -264,7 +270,10 @@ async fn an_expired_lease_returns_the_job_and_the_old_worker_cannot_finish_it(po
         "lease was lost"
     );
     assert!(jobs::succeed(&mut tx, id, "healthy").await.unwrap());
-    assert_eq!(jobs::find(&mut tx, id).await.unwrap().status, "succeeded");
+    assert_eq!(
+        jobs::find(&mut tx, id).await.unwrap().status.as_str(),
+        "succeeded"
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -284,7 +293,10 @@ async fn an_expired_lease_without_attempts_left_is_dead_lettered(pool: PgPool) {
     .await
     .unwrap();
     jobs::reap_expired_leases(&mut tx).await.unwrap();
-    assert_eq!(jobs::find(&mut tx, id).await.unwrap().status, "dead");
+    assert_eq!(
+        jobs::find(&mut tx, id).await.unwrap().status.as_str(),
+        "dead"
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]

@@ -8,7 +8,8 @@ use rxgate_persistence::pagination::{TimeCursor, finish_page};
 
 use super::Page;
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
 
 /// A new clinic or pharmacy.
@@ -55,16 +56,10 @@ pub async fn create_organisation(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let row = organisations::create(&mut tx, &command.kind, name, &command.slug).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("create", "organisation", row.id),
-    )
-    .await?;
+    tx.record(Event::new("create", "organisation", row.id))
+        .await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 use super::Page;
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts, tokens};
 use crate::emails;
 use crate::jobs::email;
@@ -97,7 +98,7 @@ pub async fn decide_doctor(
             message: "Give the doctor a reason (at least 5 characters).".into(),
         }]));
     }
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let current = users::find_doctor(&mut tx, doctor).await?;
     let next = current
         .status
@@ -127,11 +128,7 @@ pub async fn decide_doctor(
         &emails::doctor_decision(&current.email, decision, reason, &format!("{base}/signin")),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("doctor_decision", "doctor_profile", doctor)
             .risk("medium")
             .details(serde_json::json!({
@@ -163,16 +160,10 @@ pub async fn list_doctors(
         .transpose()?
         .map(|c| (c.at, c.id));
     let limit = search.limit;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let rows = users::list_doctors(&mut tx, status, after, limit + 1).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("read", "doctor_profiles", status),
-    )
-    .await?;
+    tx.record(Event::new("read", "doctor_profiles", status))
+        .await?;
     tx.commit().await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| {
         TimeCursor {
@@ -216,7 +207,7 @@ pub async fn list_users(
         .transpose()?
         .map(|c| (c.at, c.id));
     let limit = search.limit;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let rows = users::search(
         &mut tx,
         q,
@@ -226,14 +217,7 @@ pub async fn list_users(
         limit + 1,
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("read", "users", "search"),
-    )
-    .await?;
+    tx.record(Event::new("read", "users", "search")).await?;
     tx.commit().await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| {
         TimeCursor {
@@ -269,16 +253,12 @@ pub async fn suspend_user(
             message: "Give a reason (at least 5 characters).".into(),
         }]));
     }
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     if !users::set_user_status(&mut tx, user, UserStatus::Suspended).await? {
         return Err(AppError::NotFound);
     }
     let revoked = sessions::revoke_all(&mut tx, user, "account suspended").await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("suspend", "user", user)
             .risk("high")
             .details(serde_json::json!({
@@ -298,18 +278,12 @@ pub async fn reinstate_user(
     user: Uuid,
 ) -> Result<UserStatus, AppError> {
     actor.require(Role::PlatformAdmin)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     if !users::set_user_status(&mut tx, user, UserStatus::Active).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("reinstate", "user", user).risk("medium"),
-    )
-    .await?;
+    tx.record(Event::new("reinstate", "user", user).risk("medium"))
+        .await?;
     tx.commit().await?;
     Ok(UserStatus::Active)
 }
@@ -361,7 +335,7 @@ pub async fn create_invitation(
     let (Ok(email), Some(role), true) = (email, role, problems.is_empty()) else {
         return Err(AppError::Validation(problems));
     };
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let org_kind = organisations::kind_of(&mut tx, command.organisation_id).await?;
     if org_kind.as_deref() != Some(kind_str(role.organisation_kind())) {
         return Err(AppError::Validation(vec![field(
@@ -398,11 +372,7 @@ pub async fn create_invitation(
         ),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("invite", "invitation", id)
             .risk("medium")
             .details(serde_json::json!({ "role": role.as_str() })),
@@ -423,16 +393,9 @@ pub async fn list_invitations(
 ) -> Result<Page<InvitationView>, AppError> {
     actor.require(Role::PlatformAdmin)?;
     let before = cursor.map(TimeCursor::decode).transpose()?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let rows = invitations::list(&mut tx, before, limit + 1).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("read", "invitations", "list"),
-    )
-    .await?;
+    tx.record(Event::new("read", "invitations", "list")).await?;
     tx.commit().await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| {
         TimeCursor {

@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 use super::Page;
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
 
 /// A new flag.
@@ -86,16 +87,9 @@ pub async fn create_flag(
         description: command.description.trim().to_owned(),
         code: command.code,
     };
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     questionnaires::insert_flag(&mut tx, &flag.code, &flag.label, &flag.description).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("create", "flag", &flag.code),
-    )
-    .await?;
+    tx.record(Event::new("create", "flag", &flag.code)).await?;
     tx.commit().await?;
     Ok(flag)
 }
@@ -146,15 +140,11 @@ pub async fn create_rule(
     command: SaveRule,
 ) -> Result<RuleRow, AppError> {
     actor.require(Role::PlatformAdmin)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let input = checked(&mut tx, &command).await?;
     let id = rules::insert(&mut tx, &input, actor.user_id).await?;
     let row = rules::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("create", "contraindication_rule", id)
             .risk("medium")
             .details(serde_json::json!({ "flag": input.flag_code, "action": input.action })),
@@ -173,24 +163,17 @@ pub async fn update_rule(
     command: SaveRule,
 ) -> Result<RuleRow, AppError> {
     actor.require(Role::PlatformAdmin)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let before = rules::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let input = checked(&mut tx, &command).await?;
     rules::update(&mut tx, id, &input, actor.user_id).await?;
     let row = rules::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new(if input.active { "update" } else { "retire" }, "contraindication_rule", id)
+    tx.record(Event::new(if input.active { "update" } else { "retire" }, "contraindication_rule", id)
             .risk("medium")
             .details(serde_json::json!({
                 "before": { "flag": before.flag_code, "action": before.action, "active": before.active },
                 "after": { "flag": input.flag_code, "action": input.action, "active": input.active },
-            })),
-    )
-    .await?;
+            }))).await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -8,7 +8,8 @@ use rxgate_persistence::catalogue;
 use uuid::Uuid;
 
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
 
 /// The media types a product image may be declared as.
@@ -46,7 +47,7 @@ pub async fn upload_image(
             message: format!("The file is not a {declared} image."),
         }]));
     };
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     if !catalogue::product_exists(&mut tx, product_id).await? {
         return Err(AppError::NotFound);
     }
@@ -59,11 +60,7 @@ pub async fn upload_image(
         .put(&key, bytes, content_type)
         .await
         .map_err(AppError::internal)?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("upload", "product_image", image_id)
             .details(serde_json::json!({ "product_id": product_id, "bytes": size })),
     )
@@ -83,18 +80,12 @@ pub async fn delete_image(
     image_id: Uuid,
 ) -> Result<(), AppError> {
     actor.require(Role::PlatformAdmin)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let key = catalogue::delete_image(&mut tx, product_id, image_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("delete", "product_image", image_id),
-    )
-    .await?;
+    tx.record(Event::new("delete", "product_image", image_id))
+        .await?;
     tx.commit().await?;
     if let Err(e) = store.delete(&key).await {
         tracing::warn!(error = %e, "an image file could not be removed");

@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 use super::ingredient_ids;
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
 
 /// The columns, in any order; `strength`, `requires_consult`, `consult_fee_minor`,
@@ -119,7 +120,7 @@ pub async fn import_products(
 ) -> Result<ImportReport, AppError> {
     actor.require(Role::PlatformAdmin)?;
     let rows = parse(csv)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let categories = catalogue::categories(&mut tx).await?;
     let file_skus: Vec<String> = rows
         .iter()
@@ -306,11 +307,7 @@ pub async fn import_products(
         report.products_created += 1;
         report.variants_created += u32::try_from(product.variants.len()).unwrap_or(u32::MAX);
     }
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("import", "product", Uuid::nil()).details(serde_json::json!({
             "products": report.products_created,
             "variants": report.variants_created,

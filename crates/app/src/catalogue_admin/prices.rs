@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use super::{checked_override, require_clinic_manager};
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
 
 /// Adds a product to a clinic's selection or removes it. Patients of the clinic see the change
@@ -23,16 +24,12 @@ pub async fn set_clinic_selection(
     sells: bool,
 ) -> Result<(), AppError> {
     require_clinic_manager(actor, clinic_id)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     if !catalogue::product_exists(&mut tx, product_id).await? {
         return Err(AppError::NotFound);
     }
     if catalogue::set_clinic_selection(&mut tx, clinic_id, product_id, sells).await? {
-        audit::record(
-            &mut tx,
-            Some(actor),
-            None,
-            facts,
+        tx.record(
             Event::new(
                 if sells { "add" } else { "remove" },
                 "clinic_product",
@@ -56,7 +53,7 @@ pub async fn set_clinic_price(
     price: Option<&MoneyView>,
 ) -> Result<(), AppError> {
     require_clinic_manager(actor, clinic_id)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let (base_amount, base_currency) = catalogue::variant_price(&mut tx, variant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -70,11 +67,7 @@ pub async fn set_clinic_price(
         price.as_ref().map(|(a, c)| (*a, c.as_str())),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("set_price", "variant", variant_id).details(serde_json::json!({
             "clinic_id": clinic_id, "price_minor": price.as_ref().map(|p| p.0)
         })),
@@ -99,7 +92,7 @@ pub async fn set_doctor_price(
     if !actor.is_at(Role::Doctor, clinic_id) {
         return Err(AppError::NotFound);
     }
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let (base_amount, base_currency) = catalogue::variant_price(&mut tx, variant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -114,11 +107,7 @@ pub async fn set_doctor_price(
         price.as_ref().map(|(a, c)| (*a, c.as_str())),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("set_doctor_price", "variant", variant_id).details(serde_json::json!({
             "clinic_id": clinic_id, "price_minor": price.as_ref().map(|p| p.0)
         })),

@@ -18,7 +18,8 @@ use uuid::Uuid;
 
 use super::{field_error, ingredient_ids, invalid, price_draft};
 use crate::AppError;
-use crate::audit::{self, Event};
+use crate::Work;
+use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
 
 /// A product as platform admins see it: the master catalogue's row, every variant (inactive
@@ -93,7 +94,7 @@ pub async fn create_product(
         variants: &variants,
     })
     .map_err(invalid)?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let Some(category) = category(&mut tx, &input.category).await? else {
         return Err(AppError::Validation(vec![unknown_category(
             &input.category,
@@ -142,14 +143,7 @@ pub async fn create_product(
         }
     }
     let product = admin_product(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("create", "product", id),
-    )
-    .await?;
+    tx.record(Event::new("create", "product", id)).await?;
     tx.commit().await?;
     Ok(product)
 }
@@ -178,7 +172,7 @@ pub async fn update_product(
             problems.into_iter().map(super::from_problem).collect(),
         ),
     };
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let category = category(&mut tx, &input.category).await?;
     if category.is_none() {
         errors.push(unknown_category(&input.category));
@@ -208,11 +202,7 @@ pub async fn update_product(
     let ingredient_ids = ingredient_ids(&mut tx, &details.ingredients).await?;
     catalogue::set_product_ingredients(&mut tx, id, &ingredient_ids).await?;
     let product = admin_product(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("update", "product", id).details(serde_json::json!({
             "active": input.active, "schedule": change.schedule, "ingredients": ingredient_ids
         })),
@@ -236,7 +226,7 @@ pub async fn update_variant(
     let price = price_draft(&input.price)
         .parse()
         .map_err(|e| AppError::Validation(vec![field_error("price", &e)]))?;
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let (_, old_currency) = catalogue::variant_price(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -263,11 +253,7 @@ pub async fn update_variant(
     {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("update", "variant", id).details(serde_json::json!({
             "price_minor": price.amount_minor(), "active": input.active
         })),
@@ -292,16 +278,12 @@ pub async fn add_variants(
         .into_iter()
         .map(new_variant)
         .collect();
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     if !catalogue::product_exists(&mut tx, product_id).await? {
         return Err(AppError::NotFound);
     }
     let ids = catalogue::insert_variants(&mut tx, product_id, &variants).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
+    tx.record(
         Event::new("add_variants", "product", product_id)
             .details(serde_json::json!({ "variant_ids": ids })),
     )
@@ -326,16 +308,9 @@ pub async fn create_category(
             message: "Use lower-case letters, digits and single dashes (at most 64).".into(),
         }]));
     }
-    let mut tx = db.begin(&actor.rls()).await?;
+    let mut tx = Work::begin(db, actor, facts).await?;
     let id = catalogue::insert_category(&mut tx, &input.slug, input.name.trim()).await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        None,
-        facts,
-        Event::new("create", "category", id),
-    )
-    .await?;
+    tx.record(Event::new("create", "category", id)).await?;
     tx.commit().await?;
     Ok(CategoryRow {
         id,

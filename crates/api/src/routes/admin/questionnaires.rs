@@ -1,83 +1,16 @@
 //! Questionnaire administration: versions are drafted, edited while drafts, and published;
-//! a published version never changes (edits start a new draft).
+//! a published version never changes (edits start a new draft). The use cases are in
+//! `rxgate_app::admin::questionnaires`.
 
 use actix_web::{HttpResponse, get, post, put, web};
+use rxgate_api_types::Problem;
 use rxgate_api_types::health::{DraftInput, NewQuestionnaire, QuestionnaireVersionView};
-use rxgate_api_types::{FieldError, Problem};
-use rxgate_domain::identity::Role;
-use rxgate_domain::questionnaire::{Definition, FlagMapping, validate_mapping};
-use rxgate_persistence::questionnaires::{self, VersionRow};
+use rxgate_app::admin::questionnaires;
 use uuid::Uuid;
 
-use crate::audit::{self, Event};
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-fn view(v: VersionRow) -> Result<QuestionnaireVersionView, ApiError> {
-    Ok(QuestionnaireVersionView {
-        id: v.id,
-        questionnaire_id: v.questionnaire_id,
-        name: v.questionnaire_name,
-        clinic_id: v.clinic_id,
-        version: v.version,
-        status: v.status,
-        definition: serde_json::from_value(v.definition).map_err(ApiError::internal)?,
-        mappings: serde_json::from_value(v.mappings).map_err(ApiError::internal)?,
-        published_at: v.published_at,
-    })
-}
-
-/// Checks a draft with the domain's rules and that every mapped flag exists.
-async fn checked(
-    tx: &mut sqlx::PgConnection,
-    body: &DraftInput,
-) -> Result<(serde_json::Value, serde_json::Value), ApiError> {
-    let definition = Definition::from(&body.definition);
-    let mappings: Vec<FlagMapping> = body.mappings.iter().map(FlagMapping::from).collect();
-    let mut errors: Vec<FieldError> = definition
-        .validate()
-        .err()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| FieldError {
-            field: e
-                .question
-                .map_or_else(|| "definition".to_owned(), |q| format!("definition.{q}")),
-            code: "definition".into(),
-            message: e.message,
-        })
-        .collect();
-    if errors.is_empty() {
-        let known: Vec<String> = questionnaires::flags(tx)
-            .await?
-            .into_iter()
-            .map(|f| f.code)
-            .collect();
-        for (i, m) in mappings.iter().enumerate() {
-            if let Err(message) = validate_mapping(&definition, m) {
-                errors.push(FieldError {
-                    field: format!("mappings[{i}]"),
-                    code: "mapping".into(),
-                    message,
-                });
-            } else if !known.contains(&m.flag) {
-                errors.push(FieldError {
-                    field: format!("mappings[{i}].flag"),
-                    code: "unknown_flag".into(),
-                    message: format!("There is no flag `{}`: add it first.", m.flag),
-                });
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    Ok((
-        serde_json::to_value(&definition).map_err(ApiError::internal)?,
-        serde_json::to_value(&mappings).map_err(ApiError::internal)?,
-    ))
-}
 
 /// Every questionnaire version (at most 500), newest first per questionnaire.
 #[utoipa::path(
@@ -93,12 +26,9 @@ async fn checked(
 pub async fn list_questionnaires(
     state: web::Data<AppState>,
     principal: Principal,
+    meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let mut tx = state.begin_as(&principal).await?;
-    let rows = questionnaires::versions(&mut tx).await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(view).collect::<Result<Vec<_>, _>>()?))
+    Ok(HttpResponse::Ok().json(questionnaires::list(&state.db, &principal, &meta).await?))
 }
 
 /// One questionnaire version with its questions and mappings.
@@ -117,15 +47,11 @@ pub async fn list_questionnaires(
 pub async fn get_version(
     state: web::Data<AppState>,
     principal: Principal,
+    meta: RequestMeta,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let mut tx = state.begin_as(&principal).await?;
-    let row = questionnaires::version(&mut tx, id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(view(row)?))
+    let version = questionnaires::version(&state.db, &principal, &meta, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(version))
 }
 
 /// Starts a new draft version of a questionnaire (one draft at a time).
@@ -150,31 +76,9 @@ pub async fn create_draft(
     id: web::Path<Uuid>,
     body: web::Json<DraftInput>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let questionnaire = id.into_inner();
-    let mut tx = state.begin_as(&principal).await?;
-    let (definition, mappings) = checked(&mut tx, &body).await?;
-    let version = questionnaires::create_draft(
-        &mut tx,
-        questionnaire,
-        &definition,
-        &mappings,
-        Some(principal.user_id),
-    )
-    .await?;
-    let row = questionnaires::version(&mut tx, version)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("create", "questionnaire_version", version),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Created().json(view(row)?))
+    let draft =
+        questionnaires::create_draft(&state.db, &principal, &meta, id.into_inner(), &body).await?;
+    Ok(HttpResponse::Created().json(draft))
 }
 
 /// Replaces a draft's questions and mappings. A published version is `VERSION_FROZEN`.
@@ -200,36 +104,9 @@ pub async fn update_draft(
     id: web::Path<Uuid>,
     body: web::Json<DraftInput>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let id = id.into_inner();
-    let mut tx = state.begin_as(&principal).await?;
-    questionnaires::version(&mut tx, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let (definition, mappings) = checked(&mut tx, &body).await?;
-    if !questionnaires::update_draft(&mut tx, id, &definition, &mappings).await? {
-        return Err(frozen());
-    }
-    let row = questionnaires::version(&mut tx, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("update", "questionnaire_version", id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(view(row)?))
-}
-
-fn frozen() -> ApiError {
-    ApiError::Conflict {
-        code: "VERSION_FROZEN",
-        detail: "A published version never changes: start a new draft instead.".into(),
-    }
+    let draft =
+        questionnaires::update_draft(&state.db, &principal, &meta, id.into_inner(), &body).await?;
+    Ok(HttpResponse::Ok().json(draft))
 }
 
 /// Publishes a draft: patients answer it from now on and the previous version is retired.
@@ -252,28 +129,8 @@ pub async fn publish_version(
     meta: RequestMeta,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let id = id.into_inner();
-    let mut tx = state.begin_as(&principal).await?;
-    questionnaires::version(&mut tx, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !questionnaires::publish(&mut tx, id).await? {
-        return Err(frozen());
-    }
-    let row = questionnaires::version(&mut tx, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("publish", "questionnaire_version", id).risk("medium"),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(view(row)?))
+    let version = questionnaires::publish(&state.db, &principal, &meta, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(version))
 }
 
 /// Creates a questionnaire (platform-wide, or a clinic's own) with its first draft version.
@@ -295,41 +152,6 @@ pub async fn create_questionnaire(
     meta: RequestMeta,
     body: web::Json<NewQuestionnaire>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::PlatformAdmin)?;
-    let name = body.name.trim();
-    if name.is_empty() || name.len() > 200 {
-        return Err(ApiError::Validation(vec![FieldError {
-            field: "name".into(),
-            code: "length".into(),
-            message: "Give the questionnaire a name (at most 200 characters).".into(),
-        }]));
-    }
-    let mut tx = state.begin_as(&principal).await?;
-    let draft = DraftInput {
-        definition: body.definition.clone(),
-        mappings: body.mappings.clone(),
-    };
-    let (definition, mappings) = checked(&mut tx, &draft).await?;
-    let questionnaire = questionnaires::create_questionnaire(&mut tx, body.clinic_id, name).await?;
-    let version = questionnaires::create_draft(
-        &mut tx,
-        questionnaire,
-        &definition,
-        &mappings,
-        Some(principal.user_id),
-    )
-    .await?;
-    let row = questionnaires::version(&mut tx, version)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("create", "questionnaire", questionnaire),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Created().json(view(row)?))
+    let created = questionnaires::create_questionnaire(&state.db, &principal, &meta, &body).await?;
+    Ok(HttpResponse::Created().json(created))
 }

@@ -1,12 +1,10 @@
 use actix_web::{HttpResponse, post, web};
-use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{LoginRequest, TokenResponse};
-use rxgate_persistence::users;
+use rxgate_app::sign_in;
 
-use crate::audit::{self, Event};
-use crate::auth::session::{check_may_sign_in, open_session};
-use crate::auth::{RequestMeta, passwords};
+use crate::auth::RequestMeta;
+use crate::auth::session::{delivery, signed_in};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -30,72 +28,11 @@ pub async fn login(
     meta: RequestMeta,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = Utc::now();
-    let email = body.email.trim().to_lowercase();
-    // System context only until the password matches: looking the address up and counting a
-    // failure happen before anyone is known; open_session then acts as the user.
-    let mut tx = state.begin_system().await?;
-    let user = users::find_by_email(&mut tx, &email).await?;
-
-    if let Some((id, until)) = user
-        .as_ref()
-        .and_then(|u| u.locked_until.filter(|t| *t > now).map(|t| (u.id, t)))
-    {
-        audit::record(
-            &mut tx,
-            None,
-            Some(id),
-            &meta,
-            Event::new("login_refused_locked", "user", id).risk("medium"),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(ApiError::Locked {
-            retry_after_secs: (until - now).num_seconds(),
-        });
-    }
-    let ok = passwords::verify(
-        body.password.clone(),
-        user.as_ref().and_then(|u| u.password_hash.clone()),
-    )
-    .await?;
-    let user = match user {
-        Some(u) if ok => u,
-        user => {
-            if let Some(u) = &user {
-                users::register_login_failure(&mut tx, u.id, now).await?;
-            }
-            audit::record(
-                &mut tx,
-                None,
-                user.as_ref().map(|u| u.id),
-                &meta,
-                Event::new(
-                    "login_failed",
-                    "user",
-                    user.as_ref().map(|u| u.id.to_string()).unwrap_or_default(),
-                )
-                .risk("medium"),
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(ApiError::InvalidCredentials);
-        }
-    };
-    if let Err(refused) = check_may_sign_in(&user) {
-        tx.rollback().await?;
-        return Err(refused);
-    }
-    let response = open_session(
-        &mut tx,
+    let body = body.into_inner();
+    let done = sign_in::login(state.auth(), &meta, &body.email, body.password).await?;
+    Ok(signed_in(
         &state,
-        &meta,
-        user.id,
-        false,
-        body.refresh_token_in_body,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(response)
+        done,
+        delivery(body.refresh_token_in_body),
+    ))
 }

@@ -1,11 +1,10 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use rxgate_api_types::Problem;
-use rxgate_persistence::sessions;
+use rxgate_app::sign_in::{self, Presented};
 
 use super::CSRF_HEADER;
-use crate::audit::{self, Event};
 use crate::auth::session::{REFRESH_COOKIE, clear_refresh_cookie};
-use crate::auth::{PartialPrincipal, RequestMeta, tokens};
+use crate::auth::{PartialPrincipal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -28,63 +27,21 @@ pub async fn logout(
     principal: Option<PartialPrincipal>,
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
-    let done = || {
-        HttpResponse::NoContent()
-            .cookie(clear_refresh_cookie(&state))
-            .finish()
-    };
     if let Some(PartialPrincipal(principal)) = principal {
-        let mut tx = state.begin_as(&principal).await?;
-        sessions::revoke(
-            &mut tx,
-            principal.user_id.into(),
-            principal.session_id.into(),
-            "logout",
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            Some(&principal),
-            None,
-            &meta,
-            Event::new("logout", "session", principal.session_id),
-        )
-        .await?;
-        tx.commit().await?;
-        return Ok(done());
+        sign_in::logout(&state.db, &principal, &meta).await?;
+    } else {
+        let cookie = req
+            .cookie(REFRESH_COOKIE)
+            .ok_or(ApiError::Unauthenticated)?;
+        if req.headers().get(CSRF_HEADER).is_none() {
+            return Err(ApiError::Unauthenticated);
+        }
+        let presented = Presented {
+            token: cookie.value().to_owned(),
+        };
+        sign_in::logout_with_refresh_token(&state.db, &meta, &presented).await?;
     }
-    let cookie = req
-        .cookie(REFRESH_COOKIE)
-        .ok_or(ApiError::Unauthenticated)?;
-    if req.headers().get(CSRF_HEADER).is_none() {
-        return Err(ApiError::Unauthenticated);
-    }
-    // System context only to find the cookie's token; the revocation acts as its user.
-    let mut tx = state.begin_system().await?;
-    if let Some(found) =
-        sessions::find_refresh_token(&mut tx, &tokens::hash(cookie.value())).await?
-    {
-        rxgate_persistence::db::act_as(
-            &mut tx,
-            &rxgate_persistence::RlsContext::user(found.user_id, meta.request_id.clone()),
-        )
-        .await?;
-        sessions::revoke(
-            &mut tx,
-            found.user_id.into(),
-            found.session_id.into(),
-            "logout",
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            None,
-            Some(found.user_id),
-            &meta,
-            Event::new("logout", "session", found.session_id),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(done())
+    Ok(HttpResponse::NoContent()
+        .cookie(clear_refresh_cookie(&state))
+        .finish())
 }

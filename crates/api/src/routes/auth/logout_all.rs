@@ -1,8 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use rxgate_api_types::Problem;
-use rxgate_persistence::sessions;
+use rxgate_app::sign_in;
 
-use crate::audit::{self, Event};
 use crate::auth::session::clear_refresh_cookie;
 use crate::auth::{PartialPrincipal, RequestMeta};
 use crate::error::ApiError;
@@ -23,18 +22,7 @@ pub async fn logout_all(
     PartialPrincipal(principal): PartialPrincipal,
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.begin_as(&principal).await?;
-    let n = sessions::revoke_all(&mut tx, principal.user_id, "logout everywhere").await?;
-    audit::record(
-        &mut tx,
-        Some(&principal),
-        None,
-        &meta,
-        Event::new("logout_all", "user", principal.user_id)
-            .details(serde_json::json!({ "sessions": n })),
-    )
-    .await?;
-    tx.commit().await?;
+    sign_in::logout_everywhere(&state.db, &principal, &meta).await?;
     Ok(HttpResponse::NoContent()
         .cookie(clear_refresh_cookie(&state))
         .finish())

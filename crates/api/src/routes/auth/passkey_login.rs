@@ -1,14 +1,10 @@
 use actix_web::{HttpResponse, post, web};
-use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{PasskeyAssertion, TokenResponse};
-use rxgate_persistence::{passkeys, users};
-use webauthn_rs::prelude::{DiscoverableAuthentication, PublicKeyCredential};
+use rxgate_app::sign_in;
 
-use crate::audit::{self, Event};
 use crate::auth::RequestMeta;
-use crate::auth::passkeys::{ceremony_gone, from_client, from_stored, parse_passkey, record_use};
-use crate::auth::session::{check_may_sign_in, open_session};
+use crate::auth::session::{delivery, signed_in};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -34,95 +30,11 @@ pub async fn passkey_login(
     meta: RequestMeta,
     body: web::Json<PasskeyAssertion>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = Utc::now();
-    let credential: PublicKeyCredential = from_client(&body.credential)?;
-    // System context only until the passkey verifies: the ceremony and credential lookups
-    // happen before anyone is known; open_session then acts as the user.
-    let mut tx = state.begin_system().await?;
-    let Some(stored) =
-        passkeys::take_ceremony(&mut tx, body.ceremony_id, "sign_in", None, None).await?
-    else {
-        tx.commit().await?;
-        return Err(ceremony_gone().into());
-    };
-    let authentication: DiscoverableAuthentication = from_stored(stored)?;
-    let row = match state
-        .webauthn
-        .identify_discoverable_authentication(&credential)
-    {
-        Ok((user_id, cred_id)) => passkeys::find_by_credential(&mut tx, cred_id)
-            .await?
-            .filter(|r| r.user_id == user_id),
-        Err(_) => None,
-    };
-    let Some(row) = row else {
-        audit::record(
-            &mut tx,
-            None,
-            None,
-            &meta,
-            Event::new("login_failed", "user", "")
-                .risk("medium")
-                .details(serde_json::json!({ "method": "passkey", "reason": "unknown passkey" })),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(ApiError::InvalidCredentials);
-    };
-    let user = users::find(&mut tx, row.user_id).await?;
-    if let Some(until) = user.locked_until.filter(|t| *t > now) {
-        audit::record(
-            &mut tx,
-            None,
-            Some(user.id),
-            &meta,
-            Event::new("login_refused_locked", "user", user.id).risk("medium"),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(ApiError::Locked {
-            retry_after_secs: (until - now).num_seconds(),
-        });
-    }
-    let passkey = parse_passkey(&row)?;
-    let result = match state.webauthn.finish_discoverable_authentication_v2(
-        &credential,
-        authentication,
-        &passkey,
-    ) {
-        Ok(result) => result,
-        Err(e) => {
-            tracing::info!(error = %e, "passkey sign-in did not verify");
-            users::register_login_failure(&mut tx, user.id, now).await?;
-            audit::record(
-                &mut tx,
-                None,
-                Some(user.id),
-                &meta,
-                Event::new("login_failed", "user", user.id)
-                    .risk("medium")
-                    .details(serde_json::json!({ "method": "passkey" })),
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(ApiError::InvalidCredentials);
-        }
-    };
-    if let Err(refused) = check_may_sign_in(&user) {
-        tx.rollback().await?;
-        return Err(refused);
-    }
-    record_use(&mut tx, &row, &result).await?;
-    let response = open_session(
-        &mut tx,
+    let done =
+        sign_in::passkey_login(state.auth(), &meta, body.ceremony_id, &body.credential).await?;
+    Ok(signed_in(
         &state,
-        &meta,
-        user.id,
-        true,
-        body.refresh_token_in_body,
-        Some(serde_json::json!({ "method": "passkey", "passkey_id": row.id })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(response)
+        done,
+        delivery(body.refresh_token_in_body),
+    ))
 }

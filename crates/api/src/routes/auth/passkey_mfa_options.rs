@@ -1,11 +1,9 @@
 use actix_web::{HttpResponse, post, web};
-use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::PasskeyChallenge;
-use rxgate_persistence::passkeys;
+use rxgate_app::sign_in;
 
-use crate::auth::PartialPrincipal;
-use crate::auth::passkeys::{expiry, parse_passkey, to_json};
+use crate::auth::{PartialPrincipal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -23,35 +21,8 @@ use crate::state::AppState;
 pub async fn passkey_mfa_options(
     state: web::Data<AppState>,
     PartialPrincipal(principal): PartialPrincipal,
+    meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.begin_as(&principal).await?;
-    let keys = passkeys::list_for_user(&mut tx, principal.user_id)
-        .await?
-        .iter()
-        .map(parse_passkey)
-        .collect::<Result<Vec<_>, _>>()?;
-    if keys.is_empty() {
-        return Err(ApiError::Conflict {
-            code: "MFA_NOT_ENROLLED",
-            detail: "No passkey is set up for this account.".into(),
-        });
-    }
-    let (options, authentication) = state
-        .webauthn
-        .start_passkey_authentication(&keys)
-        .map_err(ApiError::internal)?;
-    let ceremony_id = passkeys::start_ceremony(
-        &mut tx,
-        Some(principal.user_id),
-        Some(principal.session_id),
-        "second_factor",
-        &to_json(&authentication)?,
-        expiry(Utc::now()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(PasskeyChallenge {
-        ceremony_id,
-        options: to_json(&options)?,
-    }))
+    let challenge = sign_in::passkey_mfa_options(state.auth(), &principal, &meta).await?;
+    Ok(HttpResponse::Ok().json(challenge))
 }

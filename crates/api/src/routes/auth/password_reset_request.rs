@@ -1,12 +1,9 @@
 use actix_web::{HttpResponse, post, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{EmailInput, SignupAccepted};
-use rxgate_persistence::users;
+use rxgate_app::registration;
 
-use super::send_link;
-use crate::audit::{self, Event};
 use crate::auth::RequestMeta;
-use crate::emails;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -25,31 +22,7 @@ pub async fn password_reset_request(
     meta: RequestMeta,
     body: web::Json<EmailInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = body.email.trim().to_lowercase();
-    // System context: nobody is signed in, and the answer must not reveal whether the address
-    // has an account.
-    let mut tx = state.begin_system().await?;
-    if let Some(user) = users::find_by_email(&mut tx, &email).await? {
-        let to = user.email.clone();
-        send_link(
-            &mut tx,
-            &state,
-            user.id,
-            "reset_password",
-            "reset-password",
-            |link| emails::reset_password(&to, link),
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            None,
-            Some(user.id),
-            &meta,
-            Event::new("password_reset_requested", "user", user.id).risk("medium"),
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    registration::request_password_reset(&state.db, &state.settings, &meta, &body.email).await?;
     Ok(HttpResponse::Accepted().json(SignupAccepted {
         message: "If that address has an account, a reset link is on its way.".into(),
     }))

@@ -1,12 +1,9 @@
 use actix_web::{HttpResponse, post, web};
-use chrono::Utc;
 use rxgate_api_types::Problem;
 use rxgate_api_types::auth::TokenInput;
-use rxgate_persistence::email_tokens::{self, Consumed};
-use rxgate_persistence::users;
+use rxgate_app::registration;
 
-use crate::audit::{self, Event};
-use crate::auth::{RequestMeta, tokens};
+use crate::auth::RequestMeta;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -25,34 +22,6 @@ pub async fn verify_email(
     meta: RequestMeta,
     body: web::Json<TokenInput>,
 ) -> Result<HttpResponse, ApiError> {
-    // System context only to find the link's token: nobody is known until it matches.
-    let mut tx = state.begin_system().await?;
-    let user_id = match email_tokens::consume(
-        &mut tx,
-        &tokens::hash(body.token.trim()),
-        "verify_email",
-        Utc::now(),
-    )
-    .await?
-    {
-        Consumed::Ok(user_id) => user_id,
-        Consumed::Invalid => return Err(ApiError::InvalidToken { expired: false }),
-        Consumed::Expired => return Err(ApiError::InvalidToken { expired: true }),
-    };
-    rxgate_persistence::db::act_as(
-        &mut tx,
-        &rxgate_persistence::RlsContext::user(user_id, meta.request_id.clone()),
-    )
-    .await?;
-    users::mark_email_verified(&mut tx, user_id).await?;
-    audit::record(
-        &mut tx,
-        None,
-        Some(user_id),
-        &meta,
-        Event::new("verify_email", "user", user_id),
-    )
-    .await?;
-    tx.commit().await?;
+    registration::verify_email(&state.db, &meta, &body.token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

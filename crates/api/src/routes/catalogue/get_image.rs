@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
-use rxgate_persistence::catalogue;
+use rxgate_app::catalogue;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -21,17 +21,7 @@ pub async fn get_image(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.begin_anonymous().await?;
-    let (key, content_type) = catalogue::image(&mut tx, id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    tx.commit().await?;
-    let bytes = state
-        .store
-        .get(&key)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or(ApiError::NotFound)?;
+    let (bytes, content_type) = catalogue::image(&state.db, &*state.store, id.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))

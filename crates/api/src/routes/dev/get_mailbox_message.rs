@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::dev::MailboxMessage;
-use rxgate_persistence::mailbox;
+use rxgate_app::dev_tools;
 use uuid::Uuid;
 
 use super::{ensure_enabled, to_api};
@@ -23,8 +23,6 @@ pub async fn get_mailbox_message(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     ensure_enabled(&state)?;
-    let mut tx = state.begin_system().await?;
-    let row = mailbox::find(&mut tx, id.into_inner()).await?;
-    tx.commit().await?;
+    let row = dev_tools::mailbox_message(&state.db, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(to_api(row)))
 }

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::dev::MailboxMessage;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
-use rxgate_persistence::mailbox;
+use rxgate_app::dev_tools;
 use rxgate_persistence::pagination::{TimeCursor, page_size};
 
 use super::{ensure_enabled, to_api};
@@ -29,9 +29,7 @@ pub async fn list_mailbox(
         .as_deref()
         .map(TimeCursor::decode)
         .transpose()?;
-    let mut tx = state.begin_system().await?;
-    let (rows, next) = mailbox::list(&mut tx, cursor, page_size(query.limit)).await?;
-    tx.commit().await?;
+    let (rows, next) = dev_tools::mailbox_page(&state.db, cursor, page_size(query.limit)).await?;
     Ok(HttpResponse::Ok().json(CursorPage {
         items: rows.into_iter().map(to_api).collect(),
         next_cursor: next.map(|c| c.encode()),

@@ -1,12 +1,12 @@
 use actix_web::{HttpResponse, post, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::dev::{Queued, SendTestEmail};
+use rxgate_app::dev_tools;
 use rxgate_integrations::email::OutgoingEmail;
 
 use super::ensure_enabled;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::jobs::email;
 use crate::state::AppState;
 
 /// Puts a test message through the email outbox: it is queued as a job and delivered to the
@@ -30,9 +30,8 @@ pub async fn send_test_email(
 ) -> Result<HttpResponse, ApiError> {
     ensure_enabled(&state)?;
     let body = body.0;
-    let mut tx = state.begin_anonymous().await?;
-    let job_id = email::enqueue(
-        &mut tx,
+    let job_id = dev_tools::send_test_email(
+        &state.db,
         &OutgoingEmail {
             to: body.to,
             subject: body.subject,
@@ -41,6 +40,5 @@ pub async fn send_test_email(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(HttpResponse::Accepted().json(Queued { job_id }))
 }

@@ -4,11 +4,11 @@ use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{PasskeyRegistered, PasskeyRegistration};
 use rxgate_app::account::{self, NewPasskey};
 
-use crate::auth::session::token_response;
 use crate::auth::{PartialPrincipal, RequestMeta};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::state::AppState;
+use rxgate_app::sign_in::token_response;
 
 /// Finishes registering a passkey with the authenticator's answer. The passkey counts as a
 /// second factor from now on, and this session as having passed it.
@@ -45,11 +45,10 @@ pub async fn add_passkey(
     )
     .await?;
     let tokens = token_response(
-        &state,
+        state.auth(),
         added.identity,
         partial.0.session_id,
         true,
-        None,
         Utc::now(),
     )?;
     Ok(HttpResponse::Created().json(PasskeyRegistered {

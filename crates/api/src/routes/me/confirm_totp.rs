@@ -4,10 +4,10 @@ use rxgate_api_types::Problem;
 use rxgate_api_types::auth::{CodeInput, MfaEnrolled};
 use rxgate_app::account;
 
-use crate::auth::session::token_response;
 use crate::auth::{PartialPrincipal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
+use rxgate_app::sign_in::token_response;
 
 /// Finishes setting up the authenticator app with a current code. Returns ten single-use
 /// recovery codes (shown only now) and tokens for this session with the second factor passed.
@@ -40,11 +40,10 @@ pub async fn confirm_totp(
     )
     .await?;
     let tokens = token_response(
-        &state,
+        state.auth(),
         confirmed.identity,
         principal.session_id,
         true,
-        None,
         now,
     )?;
     Ok(HttpResponse::Ok().json(MfaEnrolled {
