@@ -11,6 +11,12 @@ pub struct AuditEventView {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
     pub actor_id: Option<Uuid>,
+    /// The actor's name now (absent for anonymous callers and the system).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
+    /// The actor's email address now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_email: Option<String>,
     pub acting_role: Option<String>,
     /// `create`, `read`, `update`, `delete`, `login`, `login_failed`, …
     pub action: String,
@@ -45,6 +51,22 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
     /// 1–200, default 50.
     pub limit: Option<u32>,
+}
+
+/// Filters of `GET /audit-events/export`: a range is required, and the export holds at most
+/// 50,000 events (narrow the range or add filters when there are more).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct AuditExportQuery {
+    pub actor_id: Option<Uuid>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub action: Option<String>,
+    /// Events at or after this instant (RFC 3339).
+    pub from: DateTime<Utc>,
+    /// Events before this instant (RFC 3339).
+    pub to: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

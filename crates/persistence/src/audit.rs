@@ -99,6 +99,9 @@ pub struct AuditRow {
     pub risk: String,
     /// The event's link in the hash chain; `None` until the sealing job has chained it.
     pub hash: Option<Vec<u8>>,
+    /// The actor's name and address now (for the information officer's viewer).
+    pub actor_name: Option<String>,
+    pub actor_email: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -121,20 +124,31 @@ pub async fn list(
 ) -> Result<(Vec<AuditRow>, Option<i64>), RepoError> {
     let mut rows = sqlx::query_as!(
         AuditRow,
-        r#"SELECT e.seq, e.id, e.occurred_at, e.actor_id, e.acting_role, e.action, e.entity_type,
-                  e.entity_id, e.clinic_id, host(e.ip) AS ip, e.user_agent, e.request_id,
-                  e.risk::text AS "risk!", c.hash AS "hash?"
-             FROM audit_events e
-             LEFT JOIN audit_chain c ON c.event_seq = e.seq
-            WHERE ($1::uuid IS NULL OR e.actor_id = $1)
-              AND ($2::text IS NULL OR e.entity_type = $2)
-              AND ($3::text IS NULL OR e.entity_id = $3)
-              AND ($4::text IS NULL OR e.action = $4)
-              AND ($5::timestamptz IS NULL OR e.occurred_at >= $5)
-              AND ($6::timestamptz IS NULL OR e.occurred_at < $6)
-              AND ($7::bigint IS NULL OR e.seq < $7)
-            ORDER BY e.seq DESC
-            LIMIT $8"#,
+        r#"WITH page AS (
+               SELECT e.seq, e.id, e.occurred_at, e.actor_id, e.acting_role, e.action,
+                      e.entity_type, e.entity_id, e.clinic_id, host(e.ip) AS ip, e.user_agent,
+                      e.request_id, e.risk::text AS risk, c.hash
+                 FROM audit_events e
+                 LEFT JOIN audit_chain c ON c.event_seq = e.seq
+                WHERE ($1::uuid IS NULL OR e.actor_id = $1)
+                  AND ($2::text IS NULL OR e.entity_type = $2)
+                  AND ($3::text IS NULL OR e.entity_id = $3)
+                  AND ($4::text IS NULL OR e.action = $4)
+                  AND ($5::timestamptz IS NULL OR e.occurred_at >= $5)
+                  AND ($6::timestamptz IS NULL OR e.occurred_at < $6)
+                  AND ($7::bigint IS NULL OR e.seq < $7)
+                ORDER BY e.seq DESC
+                LIMIT $8)
+           SELECT p.seq AS "seq!", p.id AS "id!", p.occurred_at AS "occurred_at!",
+                  p.actor_id, p.acting_role, p.action AS "action!",
+                  p.entity_type AS "entity_type!", p.entity_id, p.clinic_id, p.ip, p.user_agent,
+                  p.request_id, p.risk AS "risk!", p.hash AS "hash?",
+                  n.display_name AS "actor_name?", n.email AS "actor_email?"
+             FROM page p
+             LEFT JOIN audit_actor_names(ARRAY(SELECT DISTINCT actor_id FROM page
+                                                WHERE actor_id IS NOT NULL)) n
+                    ON n.id = p.actor_id
+            ORDER BY p.seq DESC"#,
         f.actor_id,
         f.entity_type,
         f.entity_id,

@@ -115,6 +115,7 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(me::list_passkeys::list_passkeys)
         .service(me::delete_passkey::delete_passkey)
         .service(audit::list_checkpoints::list_checkpoints)
+        .service(audit::export_events::export_events)
         .service(audit::list_events::list_events)
         .service(audit::verify_chain::verify_chain)
         .service(admin::list_doctors::list_doctors)

@@ -516,6 +516,91 @@ async fn consents_are_recorded_and_listed() {
 }
 
 #[tokio::test]
+async fn the_officer_sees_actors_by_name_and_exports_a_range_as_csv() {
+    let app = seeded().await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let officer = app.login("officer@rxgate.test", DEMO_PASSWORD).await;
+    let patient_id = patient["user"]["id"].as_str().unwrap();
+    let page: Value = app
+        .get_auth(
+            &format!("/api/v1/audit-events?actor_id={patient_id}&action=login"),
+            &officer,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let item = &page["items"][0];
+    assert_eq!(item["actor_email"], "patient@rxgate.test");
+    assert_eq!(item["actor_name"], patient["user"]["display_name"]);
+
+    let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let now = chrono::Utc::now();
+    let (from, to) = (
+        at(now - chrono::TimeDelta::hours(1)),
+        at(now + chrono::TimeDelta::minutes(1)),
+    );
+    let url = format!("/api/v1/audit-events/export?from={from}&to={to}&actor_id={patient_id}");
+    // Only the officer exports; nothing is recorded for a refused export.
+    assert_problem(app.get_auth(&url, &patient).await, 403, "FORBIDDEN").await;
+    let res = app.get_auth(&url, &officer).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let csv = res.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "seq,occurred_at,actor_id,actor_name,actor_email,acting_role,action,entity_type,\
+         entity_id,clinic_id,risk,ip,user_agent,request_id,hash"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r.contains(patient_id)),
+        "only the patient's events"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(",patient@rxgate.test,") && r.contains(",login,"))
+    );
+
+    let exports: Value = app
+        .get_auth("/api/v1/audit-events?action=export", &officer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let exports = exports["items"].as_array().unwrap();
+    assert_eq!(exports.len(), 1, "the export is recorded once: {exports:?}");
+    assert_eq!(exports[0]["risk"], "high");
+
+    // A range is required, and must run forwards.
+    let missing = app.get_auth("/api/v1/audit-events/export", &officer).await;
+    assert_eq!(missing.status(), 400);
+    assert_problem(
+        app.get_auth(
+            &format!("/api/v1/audit-events/export?from={to}&to={from}"),
+            &officer,
+        )
+        .await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn only_the_information_officer_reads_and_verifies_the_audit_log() {
     let app = seeded().await;
     let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;

@@ -58,6 +58,8 @@ pub async fn list_events(
                 id: r.id,
                 occurred_at: r.occurred_at,
                 actor_id: r.actor_id,
+                actor_name: r.actor_name,
+                actor_email: r.actor_email,
                 acting_role: r.acting_role,
                 action: r.action,
                 entity_type: r.entity_type,
