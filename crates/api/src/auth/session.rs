@@ -4,6 +4,7 @@
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use chrono::{DateTime, TimeDelta, Utc};
 use rxgate_api_types::auth::TokenResponse;
+use rxgate_api_types::vocab::TokenType;
 use rxgate_domain::identity::{MfaStatus, Role};
 use rxgate_persistence::{RlsContext, mfa, sessions, users};
 use sqlx::PgConnection;
@@ -63,11 +64,11 @@ pub fn token_response(
         .map_err(ApiError::internal)?;
     Ok(TokenResponse {
         access_token: access,
-        token_type: "Bearer".into(),
+        token_type: TokenType::Bearer,
         expires_in: state.keys.ttl().num_seconds(),
         refresh_token: refresh_in_body,
         user: identity.me,
-        mfa: status.as_str().to_owned(),
+        mfa: status.into(),
     })
 }
 

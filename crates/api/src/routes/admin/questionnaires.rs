@@ -3,7 +3,9 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use rxgate_api_types::health::{DraftInput, NewQuestionnaire, QuestionnaireVersionView};
+use rxgate_api_types::vocab::QuestionnaireStatus;
 use rxgate_api_types::{FieldError, Problem};
+use rxgate_app::AppError;
 use rxgate_domain::identity::Role;
 use rxgate_domain::questionnaire::{Definition, FlagMapping, validate_mapping};
 use rxgate_persistence::questionnaires::{self, VersionRow};
@@ -21,7 +23,8 @@ fn view(v: VersionRow) -> Result<QuestionnaireVersionView, ApiError> {
         name: v.questionnaire_name,
         clinic_id: v.clinic_id,
         version: v.version,
-        status: v.status,
+        status: QuestionnaireStatus::parse(&v.status)
+            .ok_or_else(|| AppError::unexpected("questionnaire status", &v.status))?,
         definition: serde_json::from_value(v.definition).map_err(ApiError::internal)?,
         mappings: serde_json::from_value(v.mappings).map_err(ApiError::internal)?,
         published_at: v.published_at,

@@ -99,8 +99,8 @@ pub async fn accept_invitation(
     .await?;
     tx.commit().await?;
     Ok(HttpResponse::Created().json(InvitationAccepted {
+        role: crate::routes::admin::wire_role(&inv.role)?,
         email: inv.email,
-        role: inv.role,
         organisation_name: inv.organisation_name,
         new_account,
     }))
