@@ -15,7 +15,9 @@ from rxgate_client import AuthenticatedClient, Client  # noqa: E402
 from rxgate_client.api.auth import login  # noqa: E402
 from rxgate_client.api.catalogue import get_product, list_products  # noqa: E402
 from rxgate_client.models import (  # noqa: E402
+    CatalogueSort,
     CursorPageProductSummary,
+    MfaState,
     LoginRequest,
     Problem,
     ProductDetail,
@@ -34,14 +36,16 @@ signed_in = login.sync(
     ),
 )
 assert isinstance(signed_in, TokenResponse), signed_in
-assert signed_in.mfa == "not_required", signed_in.mfa
+# Closed sets of values are enums in the document, so the client has a type for them.
+assert signed_in.mfa is MfaState.NOT_REQUIRED, signed_in.mfa
 
 patient = AuthenticatedClient(base_url=base, token=signed_in.access_token)
-page = list_products.sync(client=patient, limit=5, sort="name")
+page = list_products.sync(client=patient, limit=5, sort=CatalogueSort.NAME)
 assert isinstance(page, CursorPageProductSummary), page
 assert 1 <= len(page.items) <= 5, len(page.items)
 first = page.items[0]
 assert first.eligibility is not None, "patients see whether they may buy each product"
+assert first.eligibility.verdict.value in ("eligible", "consult_required", "blocked", "needs_review")
 
 product = get_product.sync(client=patient, id=first.id)
 assert isinstance(product, ProductDetail), product

@@ -469,7 +469,7 @@ pub async fn revoke_session(id: &str) -> Result<(), ApiError> {
 /// Doctors by registration status, oldest first.
 pub async fn admin_doctors(q: &DoctorQuery) -> Result<CursorPage<DoctorApplication>, ApiError> {
     let qs = query(&[
-        ("status", q.status.clone()),
+        ("status", q.status.map(|s| s.to_string())),
         ("cursor", q.cursor.clone()),
         ("limit", q.limit.map(|l| l.to_string())),
     ]);
@@ -517,8 +517,8 @@ pub async fn create_invitation(body: &NewInvitation) -> Result<InvitationView, A
 pub async fn admin_users(q: &UserQuery) -> Result<CursorPage<UserSummary>, ApiError> {
     let qs = query(&[
         ("q", q.q.clone()),
-        ("role", q.role.clone()),
-        ("status", q.status.clone()),
+        ("role", q.role.map(|r| r.to_string())),
+        ("status", q.status.map(|s| s.to_string())),
         ("cursor", q.cursor.clone()),
         ("limit", q.limit.map(|l| l.to_string())),
     ]);
@@ -567,7 +567,7 @@ pub async fn catalogue_products(
         ("q", q.q.clone()),
         ("category", q.category.clone()),
         ("prescription", q.prescription.map(|p| p.to_string())),
-        ("sort", q.sort.clone()),
+        ("sort", q.sort.map(|s| s.to_string())),
         ("clinic_id", q.clinic_id.map(|id| id.to_string())),
         ("all", q.all.map(|a| a.to_string())),
         ("cursor", q.cursor.clone()),
@@ -799,6 +799,19 @@ pub async fn create_category(
     post("/admin/categories", body).await
 }
 
+/// Renames a category (its address stays): `404` when there is none; `422` for field `name`.
+pub async fn rename_category(
+    id: &str,
+    body: &rxgate_api_types::catalogue::CategoryRename,
+) -> Result<CategoryView, ApiError> {
+    put(&format!("/admin/categories/{}", segment(id)), body).await
+}
+
+/// Deletes a category: `409 CATEGORY_IN_USE` while products are in it.
+pub async fn delete_category(id: &str) -> Result<(), ApiError> {
+    delete(&format!("/admin/categories/{}", segment(id))).await
+}
+
 /// `201`; `409 FLAG_EXISTS`; `422` for fields `code`, `label`, `description`.
 pub async fn create_flag(body: &NewFlag) -> Result<FlagView, ApiError> {
     post("/admin/flags", body).await
@@ -808,7 +821,7 @@ pub async fn create_flag(body: &NewFlag) -> Result<FlagView, ApiError> {
 pub async fn rules(q: &RuleQuery) -> Result<CursorPage<RuleView>, ApiError> {
     let qs = query(&[
         ("flag", q.flag.clone()),
-        ("action", q.action.clone()),
+        ("action", q.action.map(|a| a.to_string())),
         ("product_id", q.product_id.map(|id| id.to_string())),
         ("ingredient_id", q.ingredient_id.map(|id| id.to_string())),
         ("active", q.active.map(|a| a.to_string())),

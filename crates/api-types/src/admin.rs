@@ -4,6 +4,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::vocab::{
+    DoctorStatus, InvitableRole, InvitationStatus, NewOrganisationKind, OrganisationKind, Role,
+    UserStatus,
+};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DoctorApplication {
@@ -15,8 +20,7 @@ pub struct DoctorApplication {
     pub licence_region: String,
     pub licence_expires_on: NaiveDate,
     pub specialties: Vec<String>,
-    /// `pending`, `approved`, `rejected` or `suspended`.
-    pub status: String,
+    pub status: DoctorStatus,
     pub status_reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -25,9 +29,12 @@ pub struct DoctorApplication {
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "server", into_params(parameter_in = Query))]
 pub struct DoctorQuery {
-    /// `pending` (default), `approved`, `rejected` or `suspended`.
-    pub status: Option<String>,
+    /// Default `pending`.
+    pub status: Option<DoctorStatus>,
     pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[serde(default, deserialize_with = "crate::pagination::limit")]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 
@@ -59,15 +66,13 @@ pub struct ReasonInput {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UserStatusView {
     pub user_id: Uuid,
-    /// `active` or `suspended`.
-    pub status: String,
+    pub status: UserStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewOrganisation {
-    /// `clinic` or `pharmacy`.
-    pub kind: String,
+    pub kind: NewOrganisationKind,
     pub name: String,
     /// Lower-case letters, digits and single dashes; used in URLs.
     pub slug: String,
@@ -77,7 +82,7 @@ pub struct NewOrganisation {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OrganisationView {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: OrganisationKind,
     pub name: String,
     pub slug: String,
     pub created_at: DateTime<Utc>,
@@ -87,9 +92,7 @@ pub struct OrganisationView {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewInvitation {
     pub email: String,
-    /// `clinic_admin` (clinic), `pharmacist` (pharmacy), `information_officer` or
-    /// `platform_admin` (the platform organisation).
-    pub role: String,
+    pub role: InvitableRole,
     pub organisation_id: Uuid,
     /// SAPC registration number; required for pharmacists.
     pub registration_number: Option<String>,
@@ -100,11 +103,10 @@ pub struct NewInvitation {
 pub struct InvitationView {
     pub id: Uuid,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub organisation_id: Uuid,
     pub organisation_name: String,
-    /// `open`, `accepted`, `expired` or `revoked`.
-    pub status: String,
+    pub status: InvitationStatus,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
@@ -123,7 +125,7 @@ pub struct AcceptInvitation {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct InvitationAccepted {
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub organisation_name: String,
     /// True when a new account was created (false: the role was added to an existing one).
     pub new_account: bool,
@@ -135,9 +137,8 @@ pub struct UserSummary {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
-    /// `active` or `suspended`.
-    pub status: String,
-    pub roles: Vec<String>,
+    pub status: UserStatus,
+    pub roles: Vec<Role>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -148,9 +149,11 @@ pub struct UserQuery {
     /// Part of a name or email address.
     pub q: Option<String>,
     /// Only people holding this role.
-    pub role: Option<String>,
-    /// `active` or `suspended`.
-    pub status: Option<String>,
+    pub role: Option<Role>,
+    pub status: Option<UserStatus>,
     pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[serde(default, deserialize_with = "crate::pagination::limit")]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }

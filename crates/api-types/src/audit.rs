@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::vocab::Risk;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AuditEventView {
@@ -17,6 +19,7 @@ pub struct AuditEventView {
     /// The actor's email address now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_email: Option<String>,
+    /// The role the actor acted in (their highest), as recorded then.
     pub acting_role: Option<String>,
     /// `create`, `read`, `update`, `delete`, `login`, `login_failed`, …
     pub action: String,
@@ -26,8 +29,7 @@ pub struct AuditEventView {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub request_id: Option<String>,
-    /// `low`, `medium` or `high`.
-    pub risk: String,
+    pub risk: Risk,
     /// The event's link in the hash chain (hex SHA-256); absent for the few seconds until the
     /// sealing job has chained it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +52,8 @@ pub struct AuditQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–200, default 50.
+    #[serde(default, deserialize_with = "crate::pagination::limit")]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 

@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use crate::vocab::{DoctorStatus, MfaMethod, MfaState, OrganisationKind, Role, TokenType};
 #[cfg(feature = "server")]
 use validator::Validate;
 
@@ -119,17 +121,13 @@ pub struct RefreshRequest {
 pub struct TokenResponse {
     /// Bearer token for `Authorization`, valid `expires_in` seconds.
     pub access_token: String,
-    pub token_type: String,
+    pub token_type: TokenType,
     pub expires_in: i64,
     /// Present only when asked for (`refresh_token_in_body`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub user: Me,
-    /// `satisfied`, `not_required`, `required` (enter a code: `POST /auth/mfa/verify`, or use a
-    /// passkey: `POST /auth/mfa/passkey/options`) or `enrolment_required` (staff without a
-    /// second factor: `POST /me/mfa/totp` or `POST /me/passkeys/options`). Until it is
-    /// `satisfied` or `not_required`, only the MFA, profile and sign-out endpoints answer.
-    pub mfa: String,
+    pub mfa: MfaState,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,9 +135,8 @@ pub struct TokenResponse {
 pub struct MembershipView {
     pub organisation_id: Uuid,
     pub organisation_name: String,
-    /// `platform`, `clinic` or `pharmacy`.
-    pub organisation_kind: String,
-    pub role: String,
+    pub organisation_kind: OrganisationKind,
+    pub role: Role,
 }
 
 /// The signed-in person.
@@ -150,20 +147,20 @@ pub struct Me {
     pub email: String,
     pub display_name: String,
     pub email_verified: bool,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     pub memberships: Vec<MembershipView>,
-    /// `pending`, `approved`, `rejected` or `suspended` for doctors.
+    /// For doctors: where their registration stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doctor_status: Option<String>,
+    pub doctor_status: Option<DoctorStatus>,
     /// The doctor's referral code, to share with patients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
     /// Whether a second factor (authenticator app or passkey) is set up.
     #[serde(default)]
     pub mfa_enrolled: bool,
-    /// The second factors set up: `totp` and/or `passkey`.
+    /// The second factors set up.
     #[serde(default)]
-    pub mfa_methods: Vec<String>,
+    pub mfa_methods: Vec<MfaMethod>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

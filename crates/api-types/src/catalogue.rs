@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use crate::vocab::{CatalogueSort, ImportMode, RuleAction, Schedule, Verdict};
 #[cfg(feature = "server")]
 use validator::Validate;
 
@@ -48,9 +50,7 @@ pub struct EligibilityReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EligibilityView {
-    /// `eligible`, `consult_required` (book a consult: a doctor must prescribe it), `blocked`
-    /// (a contraindication rule forbids it) or `needs_review` (a clinician must review first).
-    pub verdict: String,
+    pub verdict: Verdict,
     /// For `blocked` and `needs_review`: the rules that decided it.
     pub reasons: Vec<EligibilityReason>,
     /// Warnings that apply whatever the verdict.
@@ -69,8 +69,7 @@ pub struct ProductSummary {
     pub category: CategoryView,
     pub dosage_form: String,
     pub strength: String,
-    /// South African medicine schedule, `S0`–`S8`.
-    pub schedule: String,
+    pub schedule: Schedule,
     pub requires_prescription: bool,
     pub requires_consult: bool,
     pub consult_fee: Option<MoneyView>,
@@ -120,14 +119,15 @@ pub struct ProductDetail {
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "server", into_params(parameter_in = Query))]
 pub struct CatalogueQuery {
-    /// Full-text search over name, form, strength and description.
+    /// Full-text search over name, form, strength and description (at most 200 characters).
+    #[cfg_attr(feature = "server", param(max_length = 200))]
     pub q: Option<String>,
     /// Category slug.
     pub category: Option<String>,
     /// Only prescription (`true`) or only non-prescription (`false`) products.
     pub prescription: Option<bool>,
-    /// `name` (default) or `price` (cheapest first).
-    pub sort: Option<String>,
+    /// Default `name`.
+    pub sort: Option<CatalogueSort>,
     /// Staff only: the clinic whose selection and prices to show.
     pub clinic_id: Option<Uuid>,
     /// Staff only, with a clinic: the whole master catalogue, each product marked with
@@ -135,6 +135,8 @@ pub struct CatalogueQuery {
     pub all: Option<bool>,
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[serde(default, deserialize_with = "crate::pagination::limit")]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 
@@ -171,7 +173,7 @@ pub struct NewProductInput {
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 80)))]
     pub strength: String,
-    pub schedule: String,
+    pub schedule: Schedule,
     pub requires_prescription: bool,
     #[serde(default)]
     pub requires_consult: bool,
@@ -218,8 +220,7 @@ pub struct RuleView {
     pub ingredient_id: Option<Uuid>,
     pub ingredient_name: Option<String>,
     pub flag: String,
-    /// `block`, `review` or `warn`.
-    pub action: String,
+    pub action: RuleAction,
     pub patient_message: String,
     pub clinician_message: String,
     pub active: bool,
@@ -235,8 +236,7 @@ pub struct RuleInput {
     pub product_id: Option<Uuid>,
     pub ingredient_id: Option<Uuid>,
     pub flag: String,
-    /// `block`, `review` or `warn`.
-    pub action: String,
+    pub action: RuleAction,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 1000)))]
     pub patient_message: String,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 2000)))]
@@ -255,12 +255,14 @@ fn yes() -> bool {
 #[cfg_attr(feature = "server", into_params(parameter_in = Query))]
 pub struct RuleQuery {
     pub flag: Option<String>,
-    /// `block`, `review` or `warn`.
-    pub action: Option<String>,
+    pub action: Option<RuleAction>,
     pub product_id: Option<Uuid>,
     pub ingredient_id: Option<Uuid>,
     pub active: Option<bool>,
     pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[serde(default, deserialize_with = "crate::pagination::limit")]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 
@@ -282,9 +284,8 @@ pub struct PriceInput {
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "server", into_params(parameter_in = Query))]
 pub struct ImportQuery {
-    /// `all` (default): nothing is imported when any row is invalid (422 lists every problem).
-    /// `valid_rows`: products whose rows are all valid are imported; the others are reported.
-    pub mode: Option<String>,
+    /// Default `all`.
+    pub mode: Option<ImportMode>,
 }
 
 /// One problem in an import file.
@@ -336,7 +337,7 @@ pub struct ProductUpdate {
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 80)))]
     pub strength: String,
-    pub schedule: String,
+    pub schedule: Schedule,
     pub requires_prescription: bool,
     #[serde(default)]
     pub requires_consult: bool,
@@ -369,6 +370,14 @@ pub struct VariantUpdate {
 pub struct NewCategory {
     /// Lower-case letters, digits and single dashes.
     pub slug: String,
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
+    pub name: String,
+}
+
+/// A category's new name (its slug, used in catalogue filters and links, stays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct CategoryRename {
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
     pub name: String,
 }

@@ -8,6 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::vocab::{AnswerState, QuestionnaireStatus};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ChoiceOption {
@@ -131,9 +133,7 @@ pub struct QuestionnaireForPatient {
     /// Saved answers in progress, else the last submitted ones to start from.
     pub answers: BTreeMap<String, AnswerValue>,
     pub progress: Progress,
-    /// Whether `answers` are a saved draft (`in_progress`) or the last submission
-    /// (`submitted`), or nothing was answered yet (`new`).
-    pub state: String,
+    pub state: AnswerState,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,8 +234,7 @@ pub struct QuestionnaireVersionView {
     pub name: String,
     pub clinic_id: Option<Uuid>,
     pub version: i32,
-    /// `draft`, `published` or `retired`.
-    pub status: String,
+    pub status: QuestionnaireStatus,
     pub definition: Definition,
     pub mappings: Vec<FlagMapping>,
     pub published_at: Option<DateTime<Utc>>,
@@ -269,6 +268,9 @@ pub struct DoctorPatientQuery {
     /// Part of the name or email.
     pub q: Option<String>,
     pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[serde(default, deserialize_with = "crate::pagination::limit")]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 

@@ -11,6 +11,7 @@ pub mod health;
 pub mod pagination;
 pub mod problem;
 pub mod system;
+pub mod vocab;
 
 pub use pagination::{CursorPage, PageQuery};
 pub use problem::{FieldError, Problem};

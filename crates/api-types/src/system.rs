@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::vocab::{Environment, HealthStatus, ReadinessStatus};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Health {
-    /// Always `ok` when the process answers.
-    pub status: String,
+    pub status: HealthStatus,
     /// Product name.
     pub name: String,
     /// Server version (semver).
@@ -18,8 +19,7 @@ pub struct Health {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Readiness {
-    /// `ready` or `not_ready`.
-    pub status: String,
+    pub status: ReadinessStatus,
     pub database: CheckStatus,
     pub migrations: CheckStatus,
 }
@@ -38,8 +38,7 @@ pub struct CheckStatus {
 pub struct PlatformInfo {
     pub name: String,
     pub version: String,
-    /// `local` or `production`.
-    pub environment: String,
+    pub environment: Environment,
     /// Whether developer tools (the mailbox) are available.
     pub dev_tools: bool,
 }

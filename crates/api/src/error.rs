@@ -345,6 +345,11 @@ fn conflict_for_constraint(constraint: &str) -> ApiError {
             Some("slug"),
             "Another category has that address.",
         ),
+        "products_category_id_fkey" => (
+            "CATEGORY_IN_USE",
+            None,
+            "Products are in this category: move them to another category first.",
+        ),
         "flags_pkey" => ("FLAG_EXISTS", Some("code"), "A flag with that code exists."),
         "questionnaires_clinic_id_fkey" => ("UNKNOWN_CLINIC", None, "There is no such clinic."),
         "questionnaire_versions_one_draft" => (

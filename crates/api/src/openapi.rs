@@ -2,6 +2,7 @@
 //! `#[utoipa::path]` through utoipa-actix-web.
 
 use actix_web::App;
+use rxgate_api_types::vocab;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -26,7 +27,18 @@ use utoipa_actix_web::AppExt;
         (name = "system", description = "Liveness and readiness"),
         (name = "dev", description = "Developer tools of the local environment"),
     ),
-    components(schemas(rxgate_api_types::Problem, rxgate_api_types::FieldError)),
+    // The vocabularies that query parameters use are not reached through a body, so they are
+    // listed here (the rest are collected from bodies; listing them all keeps it one place).
+    components(schemas(
+        rxgate_api_types::Problem,
+        rxgate_api_types::FieldError,
+        vocab::Role,
+        vocab::DoctorStatus,
+        vocab::UserStatus,
+        vocab::RuleAction,
+        vocab::CatalogueSort,
+        vocab::ImportMode,
+    )),
 )]
 struct ApiDoc;
 
@@ -190,3 +202,9 @@ pub fn document_json() -> Result<String, serde_json::Error> {
     json.push('\n');
     Ok(json)
 }
+
+/// A request or response body that is a file's bytes as they are (an image, a CSV file): the
+/// schema generators turn into a file or byte-stream parameter, named once per media type.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Binary(#[allow(dead_code)] Vec<u8>);

@@ -54,6 +54,22 @@ impl AppError {
     pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Internal(Box::new(err))
     }
+
+    /// A stored word outside the set the API documents (a database constraint should have
+    /// stopped it): a server fault, never the client's.
+    pub fn unexpected(what: &'static str, raw: &str) -> Self {
+        Self::internal(UnexpectedValue {
+            what,
+            raw: raw.to_owned(),
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("unexpected {what} `{raw}` in the database")]
+pub struct UnexpectedValue {
+    what: &'static str,
+    raw: String,
 }
 
 impl From<sqlx::Error> for AppError {

@@ -363,7 +363,8 @@ pub async fn accept_invitation(
     work.commit().await?;
     Ok(InvitationAccepted {
         email: inv.email,
-        role: inv.role,
+        role: rxgate_api_types::vocab::Role::parse(&inv.role)
+            .ok_or_else(|| AppError::unexpected("role", &inv.role))?,
         organisation_name: inv.organisation_name,
         new_account,
     })

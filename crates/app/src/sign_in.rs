@@ -611,11 +611,11 @@ pub fn token_response(
         .map_err(AppError::internal)?;
     Ok(TokenResponse {
         access_token: access,
-        token_type: "Bearer".into(),
+        token_type: rxgate_api_types::vocab::TokenType::Bearer,
         expires_in: auth.keys.ttl().num_seconds(),
         refresh_token: None,
         user: identity.me,
-        mfa: status.as_str().to_owned(),
+        mfa: status.into(),
     })
 }
 

@@ -377,6 +377,62 @@ pub async fn insert_category(
     Ok(id)
 }
 
+/// A category after a rename, with the name it had before.
+#[derive(Debug, Clone)]
+pub struct RenamedCategory {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub previous_name: String,
+}
+
+/// Renames a category in one statement (`None`: no such category).
+pub async fn rename_category(
+    conn: &mut PgConnection,
+    id: Uuid,
+    name: &str,
+) -> Result<Option<RenamedCategory>, RepoError> {
+    let row = sqlx::query_as!(
+        RenamedCategory,
+        r#"WITH before AS (SELECT id, name FROM categories WHERE id = $1 FOR UPDATE)
+           UPDATE categories c SET name = $2 FROM before
+            WHERE c.id = before.id
+           RETURNING c.id, c.slug, c.name, before.name AS "previous_name!""#,
+        id,
+        name
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}
+
+/// How many products (on sale or not) are in a category.
+pub async fn category_product_count(conn: &mut PgConnection, id: Uuid) -> Result<i64, RepoError> {
+    let count = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM products WHERE category_id = $1"#,
+        id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(count)
+}
+
+/// Deletes a category no product uses (a product still in it is the foreign key's
+/// `products_category_id_fkey`). `None`: no such category.
+pub async fn delete_category(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<CategoryRow>, RepoError> {
+    let row = sqlx::query_as!(
+        CategoryRow,
+        "DELETE FROM categories WHERE id = $1 RETURNING id, slug, name",
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}
+
 /// The ingredient's id, creating it when no ingredient has that name (case-insensitive).
 pub async fn ingredient_id(conn: &mut PgConnection, name: &str) -> Result<Uuid, RepoError> {
     if let Some(id) = sqlx::query_scalar!(

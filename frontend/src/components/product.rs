@@ -26,7 +26,7 @@ pub fn product_facts(p: &ProductSummary) -> String {
     if !p.strength.is_empty() {
         parts.push(p.strength.clone());
     }
-    parts.push(p.schedule.clone());
+    parts.push(p.schedule.to_string());
     parts.push(
         if p.requires_prescription {
             "Prescription"

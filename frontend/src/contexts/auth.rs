@@ -581,7 +581,7 @@ impl Auth {
         self.state.set(State::SignedIn {
             access_token: tokens.access_token,
             user: tokens.user,
-            mfa: Mfa::parse(&tokens.mfa),
+            mfa: Mfa::parse(tokens.mfa.as_str()),
         });
         // Renew a minute before expiry (half-way through for very short lifetimes).
         let lifetime = u64::try_from(tokens.expires_in).unwrap_or(0);

@@ -8,6 +8,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use rxgate_api_types::auth::{ConsentInput, ConsentView, Me, PasskeyView, SessionView};
+use rxgate_api_types::vocab::MfaMethod;
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
@@ -63,7 +64,7 @@ fn ProfileFacts(me: Me) -> impl IntoView {
     let memberships = me
         .memberships
         .iter()
-        .map(|m| view! { <li>{m.organisation_name.clone()} " — " {m.role.replace('_', " ")}</li> })
+        .map(|m| view! { <li>{m.organisation_name.clone()} " — " {m.role.as_str().replace('_', " ")}</li> })
         .collect_view();
     view! {
         <dl class="facts" data-testid="profile">
@@ -82,8 +83,7 @@ fn ProfileFacts(me: Me) -> impl IntoView {
             <dd>{if roles.is_empty() { "None".to_owned() } else { roles }}</dd>
             {me
                 .doctor_status
-                .as_deref()
-                .map(|status| view! { <dt>"Doctor status"</dt><dd>{doctor_status_badge(status)}</dd> })}
+                .map(|status| view! { <dt>"Doctor status"</dt><dd>{doctor_status_badge(status.as_str())}</dd> })}
             <dt>"Two-step verification"</dt>
             <dd data-testid="mfa-status">
                 {if me.mfa_enrolled {
@@ -112,7 +112,7 @@ fn ProfileFacts(me: Me) -> impl IntoView {
 }
 
 /// The second factors set up, as people call them ("authenticator app, passkey").
-fn mfa_methods_label(methods: &[String]) -> String {
+fn mfa_methods_label(methods: &[MfaMethod]) -> String {
     let names: Vec<&str> = methods
         .iter()
         .map(|m| match m.as_str() {

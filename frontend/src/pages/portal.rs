@@ -142,7 +142,7 @@ pub fn doctor_status_badge(status: &str) -> impl IntoView + use<> {
 
 #[component]
 fn DoctorStatus(me: Me) -> impl IntoView {
-    let pending = me.doctor_status.as_deref() == Some("pending");
+    let pending = me.doctor_status.is_some_and(|s| s.as_str() == "pending");
     let origin = window().location().origin().unwrap_or_default();
     let link = me
         .referral_code
@@ -153,7 +153,7 @@ fn DoctorStatus(me: Me) -> impl IntoView {
             <h2>"Your practice"</h2>
             <dl class="facts">
                 <dt>"Status"</dt>
-                <dd>{me.doctor_status.as_deref().map(doctor_status_badge)}</dd>
+                <dd>{me.doctor_status.map(|s| doctor_status_badge(s.as_str()))}</dd>
             </dl>
             {pending
                 .then(|| {

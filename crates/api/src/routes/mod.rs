@@ -133,6 +133,8 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(admin::edit_catalogue::update_variant)
         .service(admin::edit_catalogue::add_variants)
         .service(admin::edit_catalogue::create_category)
+        .service(admin::edit_catalogue::rename_category)
+        .service(admin::edit_catalogue::delete_category)
         .service(admin::product_images::upload_image)
         .service(admin::product_images::delete_image)
         .service(catalogue::get_image::get_image)

@@ -599,7 +599,6 @@ async fn an_admin_rule_changes_the_catalogue_at_once_and_bad_rules_are_refused()
     // Hostile rules.
     for (patch, field) in [
         (json!({ "flag": "nope" }), "flag"),
-        (json!({ "action": "ban" }), "action"),
         (
             json!({ "ingredient_id": uuid::Uuid::new_v4() }),
             "product_id",
@@ -625,6 +624,22 @@ async fn an_admin_rule_changes_the_catalogue_at_once_and_bad_rules_are_refused()
             "{body}"
         );
     }
+    // An action outside the schema's `enum` is refused before anything is checked.
+    let mut ban = rule.clone();
+    ban["action"] = json!("ban");
+    let body = assert_problem(
+        app.post_auth("/api/v1/admin/rules", &admin, ban).await,
+        422,
+        "INVALID_BODY",
+    )
+    .await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("`block`, `review`, `warn`"),
+        "{body}"
+    );
     let mut unknown = rule.clone();
     unknown["product_id"] = json!(uuid::Uuid::new_v4());
     assert_problem(
@@ -2146,4 +2161,154 @@ async fn a_product_for_an_unknown_clinic_names_the_field_and_is_not_created() {
     assert_eq!(body["errors"][0]["field"], "clinic_ids[0]", "{body}");
     assert_eq!(body["errors"][0]["code"], "unknown_clinic", "{body}");
     assert_eq!(products().await, before, "nothing was created");
+}
+
+async fn delete_auth(app: &TestApp, path: &str, session: &Value) -> reqwest::Response {
+    app.client
+        .delete(app.url(path))
+        .bearer_auth(session["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn category_name(app: &TestApp, id: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT name FROM categories WHERE id = $1::uuid")
+        .bind(id)
+        .fetch_optional(&app.owner)
+        .await
+        .unwrap()
+}
+
+async fn category_events(app: &TestApp, id: &str, action: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE entity_type = 'category' AND entity_id = $1 AND action = $2",
+    )
+    .bind(id)
+    .bind(action)
+    .fetch_one(&app.owner)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_renames_and_deletes_categories_and_nobody_else_can() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await;
+    let clinic_admin = app.login("clinic.admin@rxgate.test", DEMO_PASSWORD).await;
+    let patient = app.login(PATIENT, DEMO_PASSWORD).await;
+    let created = ok(
+        app.post_auth(
+            "/api/v1/admin/categories",
+            &admin,
+            json!({ "slug": "skin-care", "name": "Skin care" }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/admin/categories/{id}");
+
+    // Hostile: other roles are refused and nothing changes or is deleted.
+    for session in [&clinic_admin, &patient] {
+        assert_problem(
+            put_auth(&app, &path, session, json!({ "name": "Hacked" })).await,
+            403,
+            "FORBIDDEN",
+        )
+        .await;
+        assert_problem(delete_auth(&app, &path, session).await, 403, "FORBIDDEN").await;
+    }
+    assert_eq!(category_name(&app, &id).await.as_deref(), Some("Skin care"));
+    assert_eq!(category_events(&app, &id, "update").await, 0);
+
+    // No such category (or not an id at all): 404, and nothing else changes.
+    let missing = "/api/v1/admin/categories/00000000-0000-7000-8000-000000000000";
+    assert_problem(
+        put_auth(&app, missing, &admin, json!({ "name": "Nothing" })).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_problem(delete_auth(&app, missing, &admin).await, 404, "NOT_FOUND").await;
+    assert_problem(
+        delete_auth(&app, "/api/v1/admin/categories/not-an-id", &admin).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let blank = assert_problem(
+        put_auth(&app, &path, &admin, json!({ "name": "   " })).await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(blank["errors"][0]["field"], "name");
+    assert_eq!(category_name(&app, &id).await.as_deref(), Some("Skin care"));
+
+    // Rename: the slug stays; the change is audited with before and after.
+    let renamed = ok(
+        put_auth(&app, &path, &admin, json!({ "name": "  Skin and hair " })).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        renamed,
+        json!({ "id": id, "slug": "skin-care", "name": "Skin and hair" })
+    );
+    let listed = ok(
+        app.get_auth("/api/v1/catalogue/categories", &patient).await,
+        200,
+    )
+    .await;
+    assert!(listed.as_array().unwrap().contains(&renamed), "{listed}");
+    let details: Value = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE entity_type = 'category' AND entity_id = $1 AND action = 'update'",
+    )
+    .bind(&id)
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert_eq!(
+        details,
+        json!({ "before": { "name": "Skin care" }, "after": { "name": "Skin and hair" } })
+    );
+
+    // A category that products are in stays, with a stable code saying why.
+    let allergy = ok(
+        app.get_auth("/api/v1/catalogue/categories", &admin).await,
+        200,
+    )
+    .await
+    .as_array()
+    .unwrap()
+    .iter()
+    .find(|c| c["slug"] == "allergy")
+    .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let in_use = assert_problem(
+        delete_auth(&app, &format!("/api/v1/admin/categories/{allergy}"), &admin).await,
+        409,
+        "CATEGORY_IN_USE",
+    )
+    .await;
+    assert!(
+        in_use["detail"]
+            .as_str()
+            .unwrap()
+            .contains("in this category")
+    );
+    assert!(category_name(&app, &allergy).await.is_some());
+    assert_eq!(category_events(&app, &allergy, "delete").await, 0);
+
+    // An empty category is deleted, audited, and gone from the list.
+    let res = delete_auth(&app, &path, &admin).await;
+    assert_eq!(res.status().as_u16(), 204);
+    assert_eq!(category_name(&app, &id).await, None);
+    assert_eq!(category_events(&app, &id, "delete").await, 1);
+    assert_problem(delete_auth(&app, &path, &admin).await, 404, "NOT_FOUND").await;
 }

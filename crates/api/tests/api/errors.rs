@@ -150,6 +150,38 @@ async fn bad_query_parameters_are_a_problem_400() {
 }
 
 #[tokio::test]
+async fn a_limit_outside_1_to_200_is_a_problem_400_naming_it() {
+    let app = spawn_app().await;
+    for limit in ["0", "201", "2147483648"] {
+        let body = assert_problem(
+            app.get(&format!("/api/v1/dev/mailbox?limit={limit}")).await,
+            400,
+            "INVALID_QUERY",
+        )
+        .await;
+        let detail = body["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("limit must be 1 to 200"),
+            "{limit}: {detail}"
+        );
+    }
+    // Not a page size at all (too big for any integer, negative): the same problem.
+    for limit in ["99999999999999999999", "-1"] {
+        assert_problem(
+            app.get(&format!("/api/v1/dev/mailbox?limit={limit}")).await,
+            400,
+            "INVALID_QUERY",
+        )
+        .await;
+    }
+    // The bounds themselves are fine.
+    for limit in ["1", "200"] {
+        let res = app.get(&format!("/api/v1/dev/mailbox?limit={limit}")).await;
+        assert_eq!(res.status().as_u16(), 200, "{limit}");
+    }
+}
+
+#[tokio::test]
 async fn malformed_path_id_is_a_404() {
     let app = spawn_app().await;
     assert_problem(

@@ -6,6 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use rxgate_api_types::FieldError;
 use rxgate_api_types::admin::InvitationView;
+use rxgate_api_types::vocab::{self as wire, InvitationStatus};
 use rxgate_domain::identity::{
     DoctorDecision, DoctorStatus, EmailAddress, OrganisationKind, Role, UserStatus,
 };
@@ -33,8 +34,8 @@ pub struct DecideDoctor {
 /// What a page of the doctor queue asks for.
 #[derive(Debug, Clone)]
 pub struct DoctorSearch {
-    /// `pending` (when absent), `approved`, `rejected` or `suspended`.
-    pub status: Option<String>,
+    /// `pending` when absent.
+    pub status: Option<DoctorStatus>,
     /// The opaque cursor of the previous page.
     pub cursor: Option<String>,
     pub limit: i64,
@@ -46,9 +47,8 @@ pub struct UserSearch {
     /// Part of a name or email; blank is no search.
     pub search: Option<String>,
     /// Only people holding this role.
-    pub role: Option<String>,
-    /// `active` or `suspended`.
-    pub status: Option<String>,
+    pub role: Option<Role>,
+    pub status: Option<UserStatus>,
     /// The opaque cursor of the previous page.
     pub cursor: Option<String>,
     pub limit: i64,
@@ -58,7 +58,7 @@ pub struct UserSearch {
 #[derive(Debug, Clone)]
 pub struct Invite {
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub organisation_id: Uuid,
     /// SAPC registration number; required for pharmacists.
     pub registration_number: Option<String>,
@@ -149,10 +149,7 @@ pub async fn list_doctors(
     search: DoctorSearch,
 ) -> Result<Page<DoctorApplicationRow>, AppError> {
     actor.require(Role::PlatformAdmin)?;
-    let status =
-        DoctorStatus::parse(search.status.as_deref().unwrap_or("pending")).ok_or_else(|| {
-            AppError::InvalidQuery("status must be pending, approved, rejected or suspended".into())
-        })?;
+    let status = search.status.unwrap_or(DoctorStatus::Pending);
     let after = search
         .cursor
         .as_deref()
@@ -183,18 +180,7 @@ pub async fn list_users(
     search: UserSearch,
 ) -> Result<Page<UserSummaryRow>, AppError> {
     actor.require(Role::PlatformAdmin)?;
-    if let Some(role) = &search.role {
-        role.parse::<Role>()
-            .map_err(|_| AppError::InvalidQuery(format!("unknown role `{role}`")))?;
-    }
-    let status = search
-        .status
-        .as_deref()
-        .map(|s| {
-            UserStatus::parse(s)
-                .ok_or_else(|| AppError::InvalidQuery("status must be active or suspended".into()))
-        })
-        .transpose()?;
+    let status = search.status;
     let q = search
         .search
         .as_deref()
@@ -211,7 +197,7 @@ pub async fn list_users(
     let rows = users::search(
         &mut tx,
         q,
-        search.role.as_deref(),
+        search.role.map(Role::as_str),
         status,
         before,
         limit + 1,
@@ -308,11 +294,7 @@ pub async fn create_invitation(
     if email.is_err() {
         problems.push(field("email", "email", "Not a valid email address."));
     }
-    let role = command
-        .role
-        .parse::<Role>()
-        .ok()
-        .filter(|r| INVITABLE.contains(r));
+    let role = Some(command.role).filter(|r| INVITABLE.contains(r));
     if role.is_none() {
         problems.push(field(
             "role",
@@ -380,7 +362,7 @@ pub async fn create_invitation(
     .await?;
     let row = invitations::find(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(invitation_view(row, Utc::now()))
+    invitation_view(row, Utc::now())
 }
 
 /// Invitations, newest first, each with where it stands now.
@@ -406,7 +388,10 @@ pub async fn list_invitations(
     });
     let now = Utc::now();
     Ok(Page {
-        rows: rows.into_iter().map(|r| invitation_view(r, now)).collect(),
+        rows: rows
+            .into_iter()
+            .map(|r| invitation_view(r, now))
+            .collect::<Result<_, _>>()?,
         next_cursor,
     })
 }
@@ -420,24 +405,24 @@ fn kind_str(kind: OrganisationKind) -> &'static str {
 }
 
 /// An invitation as admins see it: `accepted`, `revoked`, `expired` (at `now`) or `open`.
-fn invitation_view(r: InvitationRow, now: DateTime<Utc>) -> InvitationView {
+fn invitation_view(r: InvitationRow, now: DateTime<Utc>) -> Result<InvitationView, AppError> {
     let status = if r.accepted_at.is_some() {
-        "accepted"
+        InvitationStatus::Accepted
     } else if r.revoked_at.is_some() {
-        "revoked"
+        InvitationStatus::Revoked
     } else if r.expires_at <= now {
-        "expired"
+        InvitationStatus::Expired
     } else {
-        "open"
+        InvitationStatus::Open
     };
-    InvitationView {
+    Ok(InvitationView {
         id: r.id,
         email: r.email,
-        role: r.role,
+        role: wire::Role::parse(&r.role).ok_or_else(|| AppError::unexpected("role", &r.role))?,
         organisation_id: r.organisation_id,
         organisation_name: r.organisation_name,
-        status: status.into(),
+        status,
         created_at: r.created_at,
         expires_at: r.expires_at,
-    }
+    })
 }

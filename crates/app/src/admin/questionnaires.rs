@@ -21,7 +21,8 @@ fn view(v: VersionRow) -> Result<QuestionnaireVersionView, AppError> {
         name: v.questionnaire_name,
         clinic_id: v.clinic_id,
         version: v.version,
-        status: v.status.as_str().to_owned(),
+        status: rxgate_api_types::vocab::QuestionnaireStatus::parse(v.status.as_str())
+            .ok_or_else(|| AppError::unexpected("questionnaire status", v.status.as_str()))?,
         definition: serde_json::from_value(v.definition).map_err(AppError::internal)?,
         mappings: serde_json::from_value(v.mappings).map_err(AppError::internal)?,
         published_at: v.published_at,

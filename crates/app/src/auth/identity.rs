@@ -2,6 +2,7 @@
 //! access token (roles from memberships, a doctor's only once approved, second factors).
 
 use rxgate_api_types::auth::{Me, MembershipView};
+use rxgate_api_types::vocab::{MfaMethod, OrganisationKind, Role};
 use rxgate_persistence::{mfa, users};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -61,24 +62,35 @@ pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Ide
             email: user.email,
             display_name: user.display_name,
             email_verified: user.email_verified_at.is_some(),
-            roles: roles.clone(),
+            roles: roles
+                .iter()
+                .map(|r| wire_role(r))
+                .collect::<Result<_, _>>()?,
             memberships: memberships
                 .into_iter()
-                .map(|m| MembershipView {
-                    organisation_id: m.organisation_id,
-                    organisation_name: m.organisation_name,
-                    organisation_kind: m.organisation_kind,
-                    role: m.role,
+                .map(|m| {
+                    Ok(MembershipView {
+                        organisation_kind: OrganisationKind::parse(&m.organisation_kind)
+                            .ok_or_else(|| {
+                                AppError::unexpected("organisation kind", &m.organisation_kind)
+                            })?,
+                        role: wire_role(&m.role)?,
+                        organisation_id: m.organisation_id,
+                        organisation_name: m.organisation_name,
+                    })
                 })
-                .collect(),
-            doctor_status: doctor.as_ref().map(|d| d.status.as_str().to_owned()),
+                .collect::<Result<_, AppError>>()?,
+            doctor_status: doctor.as_ref().map(|d| d.status.into()),
             referral_code: doctor.map(|d| d.referral_code),
             mfa_enrolled,
-            mfa_methods: [(methods.totp, "totp"), (methods.passkey, "passkey")]
-                .into_iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, name)| name.to_owned())
-                .collect(),
+            mfa_methods: [
+                (methods.totp, MfaMethod::Totp),
+                (methods.passkey, MfaMethod::Passkey),
+            ]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, method)| method)
+            .collect(),
         },
         roles,
         clinics,
@@ -86,4 +98,8 @@ pub async fn load_identity(conn: &mut PgConnection, user_id: Uuid) -> Result<Ide
         pharmacies,
         mfa_enrolled,
     })
+}
+
+fn wire_role(raw: &str) -> Result<Role, AppError> {
+    Role::parse(raw).ok_or_else(|| AppError::unexpected("role", raw))
 }

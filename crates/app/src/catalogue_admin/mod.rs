@@ -13,8 +13,8 @@ pub use images::{IMAGE_TYPES, delete_image, upload_image};
 pub use import::{COLUMNS, ImportMode, import_products};
 pub use prices::{set_clinic_price, set_clinic_selection, set_doctor_price};
 pub use products::{
-    AdminProduct, add_variants, create_category, create_product, list_categories, update_product,
-    update_variant,
+    AdminProduct, add_variants, create_category, create_product, delete_category, list_categories,
+    rename_category, update_product, update_variant,
 };
 
 use rxgate_api_types::FieldError;

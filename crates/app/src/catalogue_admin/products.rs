@@ -2,7 +2,8 @@
 
 use rxgate_api_types::FieldError;
 use rxgate_api_types::catalogue::{
-    NewCategory, NewProductInput, NewVariantInput, NewVariantsInput, ProductUpdate, VariantUpdate,
+    CategoryRename, NewCategory, NewProductInput, NewVariantInput, NewVariantsInput, ProductUpdate,
+    VariantUpdate,
 };
 use rxgate_domain::catalogue::{
     Currency, Money, ProductDetails, ProductDraft, ValidVariant, VariantDraft,
@@ -87,7 +88,7 @@ pub async fn create_product(
     let variants = variant_drafts(&input.variants);
     let details = ProductDetails::parse(&ProductDraft {
         new_name: Some(&input.name),
-        schedule: &input.schedule,
+        schedule: input.schedule.as_str(),
         requires_prescription: input.requires_prescription,
         consult_fee: input.consult_fee.as_ref().map(price_draft),
         ingredients: &input.ingredients,
@@ -160,7 +161,7 @@ pub async fn update_product(
     actor.require(Role::PlatformAdmin)?;
     let (details, mut errors) = match ProductDetails::parse(&ProductDraft {
         new_name: None,
-        schedule: &input.schedule,
+        schedule: input.schedule.as_str(),
         requires_prescription: input.requires_prescription,
         consult_fee: input.consult_fee.as_ref().map(price_draft),
         ingredients: &input.ingredients,
@@ -317,6 +318,78 @@ pub async fn create_category(
         slug: input.slug.clone(),
         name: input.name.trim().to_owned(),
     })
+}
+
+/// Renames a category (platform admins); its slug stays, so links and filters keep working.
+/// Audited with the name before and after.
+pub async fn rename_category(
+    db: &Db,
+    actor: &Actor,
+    facts: &RequestFacts,
+    id: Uuid,
+    input: &CategoryRename,
+) -> Result<CategoryRow, AppError> {
+    actor.require(Role::PlatformAdmin)?;
+    let name = input.name.trim();
+    if name.is_empty() {
+        return Err(AppError::Validation(vec![FieldError {
+            field: "name".into(),
+            code: "length".into(),
+            message: "Give the category a name (1 to 120 characters).".into(),
+        }]));
+    }
+    let mut tx = Work::begin(db, actor, facts).await?;
+    let renamed = catalogue::rename_category(&mut tx, id, name)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.record(
+        Event::new("update", "category", id).details(serde_json::json!({
+            "before": { "name": renamed.previous_name },
+            "after": { "name": renamed.name },
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CategoryRow {
+        id: renamed.id,
+        slug: renamed.slug,
+        name: renamed.name,
+    })
+}
+
+/// Deletes a category (platform admins). A category that products are in (on sale or not) is
+/// kept: `409 CATEGORY_IN_USE` says how many, so they can be moved first; the foreign key
+/// guarantees it when a product is added to it meanwhile. Audited.
+pub async fn delete_category(
+    db: &Db,
+    actor: &Actor,
+    facts: &RequestFacts,
+    id: Uuid,
+) -> Result<(), AppError> {
+    actor.require(Role::PlatformAdmin)?;
+    let mut tx = Work::begin(db, actor, facts).await?;
+    let products = catalogue::category_product_count(&mut tx, id).await?;
+    if products > 0 {
+        return Err(AppError::Conflict {
+            code: "CATEGORY_IN_USE",
+            detail: format!(
+                "{products} product{} in this category: move {} to another category first.",
+                if products == 1 { " is" } else { "s are" },
+                if products == 1 { "it" } else { "them" },
+            ),
+        });
+    }
+    let deleted = catalogue::delete_category(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.record(
+        Event::new("delete", "category", id).details(serde_json::json!({
+            "slug": deleted.slug, "name": deleted.name,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The product categories, for everyone signed in (a short, fixed list: not paginated).

@@ -6,6 +6,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use rxgate_api_types::admin::OrganisationView;
 use rxgate_api_types::catalogue::{MoneyView, NewProductInput, NewVariantInput, ProductDetail};
+use rxgate_api_types::vocab::Schedule;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{
@@ -268,7 +269,7 @@ pub fn NewProduct() -> impl IntoView {
             .iter()
             .filter_map(|id| serde_json::from_value(serde_json::Value::String(id.clone())).ok())
             .collect();
-        let (Ok(consult_fee), Some(inputs)) = (fee, inputs) else {
+        let (Ok(consult_fee), Some(inputs), Some(schedule)) = (fee, inputs, form.schedule()) else {
             return;
         };
         create.dispatch(NewProductInput {
@@ -276,7 +277,7 @@ pub fn NewProduct() -> impl IntoView {
             category: form.category.get_untracked(),
             dosage_form: form.dosage_form.get_untracked().trim().to_owned(),
             strength: strength.get_untracked().trim().to_owned(),
-            schedule: form.schedule.get_untracked(),
+            schedule,
             requires_prescription: form.requires_prescription.get_untracked(),
             requires_consult: form.requires_consult.get_untracked(),
             consult_fee,
@@ -354,7 +355,7 @@ impl ProductForm {
         form.category.set(p.category.slug.clone());
         form.dosage_form.set(p.dosage_form.clone());
         form.strength.set(p.strength.clone());
-        form.schedule.set(p.schedule.clone());
+        form.schedule.set(p.schedule.to_string());
         form.requires_prescription.set(p.requires_prescription);
         form.requires_consult.set(p.requires_consult);
         if let Some(fee) = &p.consult_fee {
@@ -377,6 +378,11 @@ impl ProductForm {
 
     pub fn currency_code(&self) -> String {
         self.currency.get_untracked().trim().to_uppercase()
+    }
+
+    /// The schedule chosen (the select offers only `S0`–`S8`).
+    pub fn schedule(&self) -> Option<Schedule> {
+        Schedule::parse(&self.schedule.get_untracked())
     }
 
     /// The consult fee typed (none when empty), or `Err` after saying why it cannot be read.

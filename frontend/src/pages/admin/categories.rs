@@ -1,8 +1,8 @@
-//! Categories (platform admins): the groups the catalogue's products are filed under, and a
-//! form to add one.
+//! Categories (platform admins): the groups the catalogue's products are filed under, a form
+//! to add one, and on each row a rename and a delete (refused while products are in it).
 
 use leptos::prelude::*;
-use rxgate_api_types::catalogue::{CategoryView, NewCategory};
+use rxgate_api_types::catalogue::{CategoryRename, CategoryView, NewCategory};
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
@@ -37,7 +37,7 @@ pub fn Categories() -> impl IntoView {
                 <Transition fallback=|| view! { <Skeleton lines=5 /> }>
                     <ErrorBoundary fallback=error_fallback>
                         {move || Suspend::new(async move {
-                            categories.await.map(|list| view! { <CategoryTable list /> })
+                            categories.await.map(|list| view! { <CategoryTable list reload /> })
                         })}
                     </ErrorBoundary>
                 </Transition>
@@ -109,10 +109,12 @@ fn NewCategoryForm(reload: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn CategoryTable(list: Vec<CategoryView>) -> impl IntoView {
+fn CategoryTable(list: Vec<CategoryView>, reload: RwSignal<u32>) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="empty">"No categories yet."</p> }.into_any();
     }
+    // What the last rename or delete did, read out to screen readers.
+    let announcement = RwSignal::new(None::<String>);
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Categories">
             <table class="data">
@@ -120,25 +122,157 @@ fn CategoryTable(list: Vec<CategoryView>) -> impl IntoView {
                     <tr>
                         <th scope="col">"Name"</th>
                         <th scope="col">"Address"</th>
+                        <th scope="col">
+                            <span class="visually-hidden">"Actions"</span>
+                        </th>
                     </tr>
                 </thead>
                 <tbody>
                     {list
                         .into_iter()
-                        .map(|c| {
-                            view! {
-                                <tr>
-                                    <td>{c.name}</td>
-                                    <td>
-                                        <code>{c.slug}</code>
-                                    </td>
-                                </tr>
-                            }
-                        })
+                        .map(|c| view! { <CategoryRow category=c reload announcement /> })
                         .collect_view()}
                 </tbody>
             </table>
         </div>
+        <p class="announcement" role="status">{move || announcement.get()}</p>
     }
     .into_any()
+}
+
+/// What a row is doing: showing, renaming (a name field) or asking to confirm a delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowMode {
+    Show,
+    Rename,
+    ConfirmDelete,
+}
+
+#[component]
+fn CategoryRow(
+    category: CategoryView,
+    reload: RwSignal<u32>,
+    announcement: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let mode = RwSignal::new(RowMode::Show);
+    let new_name = RwSignal::new(category.name.clone());
+    let id = category.id.to_string();
+    let name = category.name.clone();
+    let rename = Action::new_local({
+        let id = id.clone();
+        move |body: &CategoryRename| {
+            let (id, body) = (id.clone(), body.clone());
+            async move {
+                let renamed = api::rename_category(&id, &body).await?;
+                announcement.set(Some(format!("Renamed the category to {}.", renamed.name)));
+                reload.update(|n| *n += 1);
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    let remove = Action::new_local({
+        let (id, name) = (id.clone(), name.clone());
+        move |_: &()| {
+            let (id, name) = (id.clone(), name.clone());
+            async move {
+                api::delete_category(&id).await?;
+                announcement.set(Some(format!("Deleted the category {name}.")));
+                reload.update(|n| *n += 1);
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    let rename_error = last_error(rename);
+    let name_error = field_error(rename_error, "name");
+    let rename_general = general_error(rename_error, &["name"]);
+    let remove_error = last_error(remove);
+    let remove_general = general_error(remove_error, &[]);
+    let pending = Signal::derive(move || rename.pending().get() || remove.pending().get());
+    let input_id = format!("rename-{id}");
+    let error_id = format!("rename-{id}-error");
+    let on_rename = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        rename.dispatch(CategoryRename {
+            name: new_name.get_untracked().trim().to_owned(),
+        });
+    };
+    let label_name = name.clone();
+    let actions = move || match mode.get() {
+        RowMode::Show => {
+            let (rename_label, delete_label) = (label_name.clone(), label_name.clone());
+            view! {
+                <div class="form-actions">
+                    <button class="button secondary" type="button" on:click=move |_| mode.set(RowMode::Rename)>
+                        "Rename"
+                        <span class="visually-hidden">" " {rename_label}</span>
+                    </button>
+                    <button class="button danger" type="button" on:click=move |_| mode.set(RowMode::ConfirmDelete)>
+                        "Delete"
+                        <span class="visually-hidden">" " {delete_label}</span>
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+        RowMode::Rename => {
+            let (input_id, error_id) = (input_id.clone(), error_id.clone());
+            let label = format!("New name for {}", label_name);
+            view! {
+                <form class="form" on:submit=on_rename>
+                    <label for=input_id.clone()>{label}</label>
+                    <input
+                        id=input_id
+                        name="name"
+                        type="text"
+                        required=true
+                        maxlength="120"
+                        aria-invalid=move || name_error.get().is_some().to_string()
+                        aria-describedby=error_id.clone()
+                        bind:value=new_name
+                    />
+                    <p class="field-error" id=error_id>{move || name_error.get()}</p>
+                    <FormAlert message=rename_general />
+                    <div class="form-actions">
+                        <button class="button" type="submit" disabled=move || pending.get()>
+                            {move || if rename.pending().get() { "Saving…" } else { "Save name" }}
+                        </button>
+                        <button class="button secondary" type="button" on:click=move |_| mode.set(RowMode::Show)>
+                            "Cancel"
+                        </button>
+                    </div>
+                </form>
+            }
+            .into_any()
+        }
+        RowMode::ConfirmDelete => {
+            let question = format!("Delete the category {}?", label_name);
+            let group_label = question.clone();
+            view! {
+                <div class="confirm" role="group" aria-label=group_label>
+                    <p>{question}</p>
+                    <FormAlert message=remove_general />
+                    <div class="form-actions">
+                        <button class="button danger" type="button" disabled=move || pending.get() on:click=move |_| {
+                            remove.dispatch(());
+                        }>
+                            {move || if remove.pending().get() { "Deleting…" } else { "Yes, delete" }}
+                        </button>
+                        <button class="button secondary" type="button" on:click=move |_| mode.set(RowMode::Show)>
+                            "Keep it"
+                        </button>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <tr>
+            <td>{category.name}</td>
+            <td>
+                <code>{category.slug}</code>
+            </td>
+            <td>{actions}</td>
+        </tr>
+    }
 }

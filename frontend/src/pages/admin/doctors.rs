@@ -7,6 +7,7 @@ use rxgate_api_types::CursorPage;
 use rxgate_api_types::admin::{
     DoctorApplication, DoctorDecisionKind, DoctorDecisionRequest, DoctorQuery,
 };
+use rxgate_api_types::vocab::DoctorStatus;
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::error_fallback;
@@ -67,7 +68,7 @@ pub fn DoctorApprovals() -> impl IntoView {
             .filter(|(for_status, _)| *for_status == status)
             .map(|(_, c)| c);
         let q = DoctorQuery {
-            status: Some(status.clone()),
+            status: DoctorStatus::parse(&status),
             cursor,
             limit: Some(PAGE_SIZE),
         };
@@ -235,7 +236,7 @@ fn DoctorItem(doctor: DoctorApplication, shared: Shared) -> impl IntoView {
     view! {
         <li class="item doctor-item">
             <div class="item-main">
-                <p class="item-title">{doctor.display_name.clone()} " " {doctor_status_badge(&doctor.status)}</p>
+                <p class="item-title">{doctor.display_name.clone()} " " {doctor_status_badge(doctor.status.as_str())}</p>
                 <p class="muted">{doctor.email.clone()}</p>
                 <dl class="facts compact">
                     <dt>"Licence"</dt>

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use rxgate_api_types::PageQuery;
 use rxgate_api_types::admin::{InvitationView, NewInvitation, OrganisationView};
+use rxgate_api_types::vocab::InvitableRole;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{
@@ -172,7 +173,7 @@ fn InviteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             created.set(Some(format!(
                 "Invited {} as {} at {}.",
                 invitation.email,
-                role_label(&invitation.role).to_lowercase(),
+                role_label(invitation.role.as_str()).to_lowercase(),
                 invitation.organisation_name
             )));
             email.set(String::new());
@@ -198,8 +199,10 @@ fn InviteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             return;
         };
         no_organisation.set(None);
-        let role = role.get_untracked();
-        let registration_number = (role == "pharmacist")
+        let Some(role) = InvitableRole::parse(&role.get_untracked()) else {
+            return;
+        };
+        let registration_number = (role == InvitableRole::Pharmacist)
             .then(|| registration_number.get_untracked().trim().to_owned())
             .filter(|n| !n.is_empty());
         create.dispatch(NewInvitation {
@@ -271,9 +274,9 @@ fn invitation_row(i: InvitationView) -> impl IntoView {
     view! {
         <tr>
             <td>{i.email}</td>
-            <td>{role_label(&i.role)}</td>
+            <td>{role_label(i.role.as_str())}</td>
             <td>{i.organisation_name}</td>
-            <td>{status_badge(&i.status)}</td>
+            <td>{status_badge(i.status.as_str())}</td>
             <td>{format::date_time(&i.created_at)}</td>
             <td>{format::date_time(&i.expires_at)}</td>
         </tr>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use rxgate_api_types::admin::{NewOrganisation, OrganisationView};
+use rxgate_api_types::vocab::NewOrganisationKind;
 use rxgate_api_types::{CursorPage, PageQuery};
 
 use crate::api::{self, ApiError};
@@ -88,7 +89,7 @@ fn CreateOrganisation(reload: RwSignal<u32>) -> impl IntoView {
             let org: OrganisationView = api::create_organisation(&body).await?;
             created.set(Some(format!(
                 "Created {} {} ({}).",
-                kind_label(&org.kind).to_lowercase(),
+                kind_label(org.kind.as_str()).to_lowercase(),
                 org.name,
                 org.slug
             )));
@@ -106,8 +107,11 @@ fn CreateOrganisation(reload: RwSignal<u32>) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         created.set(None);
+        let Some(kind) = NewOrganisationKind::parse(&kind.get_untracked()) else {
+            return;
+        };
         create.dispatch(NewOrganisation {
-            kind: kind.get_untracked(),
+            kind,
             name: name.get_untracked().trim().to_owned(),
             slug: slug.get_untracked().trim().to_owned(),
         });
@@ -172,7 +176,7 @@ fn OrganisationTable(
                             view! {
                                 <tr>
                                     <td>{o.name}</td>
-                                    <td>{kind_label(&o.kind)}</td>
+                                    <td>{kind_label(o.kind.as_str())}</td>
                                     <td><code>{o.slug}</code></td>
                                     <td>{format::date_time(&o.created_at)}</td>
                                 </tr>

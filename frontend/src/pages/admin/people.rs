@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use rxgate_api_types::admin::{ReasonInput, UserQuery, UserSummary};
+use rxgate_api_types::vocab::UserStatus;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{
@@ -61,7 +62,7 @@ pub fn People() -> impl IntoView {
             let query = UserQuery {
                 q: Some(search.get().trim().to_owned()).filter(|q| !q.is_empty()),
                 role: None,
-                status: Some(status.get()).filter(|s| !s.is_empty()),
+                status: UserStatus::parse(&status.get()),
                 cursor: None,
                 limit: Some(PAGE_SIZE),
             };
@@ -179,7 +180,7 @@ fn PersonItem(person: UserSummary, shared: Shared) -> impl IntoView {
         person
             .roles
             .iter()
-            .map(|r| role_label(r))
+            .map(|r| role_label(r.as_str()))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -187,7 +188,7 @@ fn PersonItem(person: UserSummary, shared: Shared) -> impl IntoView {
     view! {
         <li class="item person-item">
             <div class="item-main">
-                <p class="item-title">{person.display_name.clone()} " " {status_badge(&person.status)}</p>
+                <p class="item-title">{person.display_name.clone()} " " {status_badge(person.status.as_str())}</p>
                 <p class="muted">{person.email.clone()}</p>
                 <dl class="facts compact">
                     <dt>"Roles"</dt>

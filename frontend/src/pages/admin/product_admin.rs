@@ -103,7 +103,7 @@ fn ProductAdmin(
                 <dt>"Strength"</dt>
                 <dd>{p.strength.clone()}</dd>
                 <dt>"Schedule"</dt>
-                <dd>{p.schedule.clone()}</dd>
+                <dd>{p.schedule.to_string()}</dd>
                 <dt>"Prescription"</dt>
                 <dd>{yes_no(p.requires_prescription)}</dd>
                 <dt>"Consult required"</dt>
@@ -301,7 +301,7 @@ fn OnSale(
             category: p.category.slug.clone(),
             dosage_form: p.dosage_form.clone(),
             strength: p.strength.clone(),
-            schedule: p.schedule.clone(),
+            schedule: p.schedule,
             requires_prescription: p.requires_prescription,
             requires_consult: p.requires_consult,
             consult_fee: p.consult_fee.clone(),

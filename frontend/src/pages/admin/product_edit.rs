@@ -61,7 +61,7 @@ fn EditForm(detail: ProductDetail) -> impl IntoView {
     let general = form_summary(error, "The product was not saved", FIELDS);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(consult_fee) = form.fee() else {
+        let (Ok(consult_fee), Some(schedule)) = (form.fee(), form.schedule()) else {
             return;
         };
         save.dispatch(ProductUpdate {
@@ -69,7 +69,7 @@ fn EditForm(detail: ProductDetail) -> impl IntoView {
             category: form.category.get_untracked(),
             dosage_form: form.dosage_form.get_untracked().trim().to_owned(),
             strength: form.strength.get_untracked().trim().to_owned(),
-            schedule: form.schedule.get_untracked(),
+            schedule,
             requires_prescription: form.requires_prescription.get_untracked(),
             requires_consult: form.requires_consult.get_untracked(),
             consult_fee,

@@ -173,7 +173,7 @@ fn QuestionnaireCard(
                                 view! {
                                     <tr>
                                         <td>{format!("Version {}", v.version)}</td>
-                                        <td>{status_badge(&v.status)}</td>
+                                        <td>{status_badge(v.status.as_str())}</td>
                                         <td>
                                             {v
                                                 .published_at
@@ -271,7 +271,7 @@ fn version_heading(v: &QuestionnaireVersionView) -> impl IntoView + use<> {
     view! {
         <div class="page-header">
             <h1>{format!("{}, version {}", v.name, v.version)}</h1>
-            {status_badge(&v.status)}
+            {status_badge(v.status.as_str())}
         </div>
         {published.map(|p| view! { <p class="muted">{p}</p> })}
     }

@@ -7,6 +7,8 @@ use rxgate_api_types::catalogue::{
     CatalogueQuery, FlagView, ProductSummary, RuleInput, RuleQuery, RuleView,
 };
 
+use rxgate_api_types::vocab::RuleAction;
+
 use crate::api::{self, ApiError};
 use crate::components::form::TextAreaField;
 use crate::components::form::{
@@ -118,7 +120,7 @@ fn input_of(rule: &RuleView) -> RuleInput {
         product_id: rule.product_id,
         ingredient_id: rule.ingredient_id,
         flag: rule.flag.clone(),
-        action: rule.action.clone(),
+        action: rule.action,
         patient_message: rule.patient_message.clone(),
         clinician_message: rule.clinician_message.clone(),
         active: rule.active,
@@ -163,7 +165,7 @@ pub fn Rules() -> impl IntoView {
         move || {
             let query = RuleQuery {
                 flag: Some(flag_filter.get()).filter(|f| !f.is_empty()),
-                action: Some(action_filter.get()).filter(|a| !a.is_empty()),
+                action: RuleAction::parse(&action_filter.get()),
                 active: match status_filter.get().as_str() {
                     "true" => Some(true),
                     "false" => Some(false),
@@ -354,7 +356,7 @@ fn RuleForm(shared: Shared) -> impl IntoView {
                     (None, None) => {}
                 }
                 flag.set(rule.flag);
-                action.set(rule.action);
+                action.set(rule.action.to_string());
                 patient_message.set(rule.patient_message);
                 clinician_message.set(rule.clinician_message);
                 active.set(rule.active);
@@ -387,7 +389,7 @@ fn RuleForm(shared: Shared) -> impl IntoView {
                 "{} × {} → {}",
                 target_name(&rule),
                 flag_label(&flags, &rule.flag),
-                action_label(&rule.action).to_lowercase()
+                action_label(rule.action.as_str()).to_lowercase()
             );
             shared.announcement.set(Some(if id.is_some() {
                 format!("Saved the rule {what}.")
@@ -439,7 +441,7 @@ fn RuleForm(shared: Shared) -> impl IntoView {
                 product_id,
                 ingredient_id,
                 flag: flag.get_untracked(),
-                action: action.get_untracked(),
+                action: RuleAction::parse(&action.get_untracked()).unwrap_or(RuleAction::Block),
                 patient_message: patient_message.get_untracked().trim().to_owned(),
                 clinician_message: clinician_message.get_untracked().trim().to_owned(),
                 active: active.get_untracked(),
@@ -557,7 +559,7 @@ fn RuleItem(rule: RuleView, shared: Shared) -> impl IntoView {
             )
         }
     });
-    let action = action_label(&rule.action).to_lowercase();
+    let action = action_label(rule.action.as_str()).to_lowercase();
     let title = Signal::derive(move || format!("{}{action}", heading.get()));
     let toggle = Action::new_local({
         let rule = rule.clone();
@@ -589,7 +591,7 @@ fn RuleItem(rule: RuleView, shared: Shared) -> impl IntoView {
         <li class="item rule-item">
             <div class="item-main">
                 <p class="item-title">
-                    {move || heading.get()} {action_badge(&rule.action)} " " {status_badge(rule.active)}
+                    {move || heading.get()} {action_badge(rule.action.as_str())} " " {status_badge(rule.active)}
                 </p>
                 <dl class="facts compact">
                     <dt>"Patient is told"</dt>

@@ -119,7 +119,7 @@ pub fn AcceptInvitation() -> impl IntoView {
 
 #[component]
 fn Accepted(done: InvitationAccepted) -> impl IntoView {
-    let role = role_label(&done.role);
+    let role = role_label(done.role.as_str());
     let what = if done.new_account {
         format!(
             "Your account {} is ready: you are {} at {}.",

@@ -150,7 +150,7 @@ fn event_row(e: AuditEventView) -> impl IntoView {
             <td><code>{e.action.clone()}</code></td>
             <td>{entity}</td>
             <td title=actor_title>{actor}</td>
-            <td><span class=risk_class>{e.risk.clone()}</span></td>
+            <td><span class=risk_class>{e.risk.to_string()}</span></td>
             <td>{e.ip.clone().unwrap_or_default()}</td>
         </tr>
     }

@@ -39,7 +39,7 @@ pub fn EligibilityPanel(eligibility: Option<EligibilityView>, product: String) -
     let Some(e) = eligibility else {
         return ().into_any();
     };
-    let (class, text) = verdict(&e.verdict);
+    let (class, text) = verdict(e.verdict.as_str());
     let consult = (e.verdict == "consult_required").then(|| {
         let fee = e.consult_fee.as_ref().map(|fee| {
             view! { <p class="consult-fee">"Consult fee " <strong>{format::money(fee)}</strong></p> }

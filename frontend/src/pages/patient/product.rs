@@ -88,7 +88,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                 <dt>"Ingredients"</dt>
                 <dd data-testid="ingredients">{ingredients}</dd>
                 <dt>"Schedule"</dt>
-                <dd>{schedule_text(&product.schedule)}</dd>
+                <dd>{schedule_text(product.schedule.as_str())}</dd>
                 <dt>"Prescription"</dt>
                 <dd>
                     {if product.requires_prescription {

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rxgate_api_types::catalogue::{CatalogueQuery, ProductSummary};
+use rxgate_api_types::vocab::CatalogueSort;
 
 use crate::api;
 use crate::components::form::{DynamicSelectField, SelectField, TextField, no_error};
@@ -50,7 +51,7 @@ pub fn Shop() -> impl IntoView {
                 "false" => Some(false),
                 _ => None,
             },
-            sort: Some(sort.get()),
+            sort: CatalogueSort::parse(&sort.get()),
             limit: Some(PAGE_SIZE),
             ..CatalogueQuery::default()
         },
@@ -133,7 +134,10 @@ pub fn price_line(product: &ProductSummary) -> Option<impl IntoView + use<>> {
 
 /// The schedule and prescription badges of a product.
 pub fn product_badges(product: &ProductSummary) -> impl IntoView + use<> {
-    let schedule = format!("Schedule {}", product.schedule.trim_start_matches('S'));
+    let schedule = format!(
+        "Schedule {}",
+        product.schedule.as_str().trim_start_matches('S')
+    );
     view! {
         <span class="badge" title="South African medicine schedule">{schedule}</span>
         {product

@@ -25,7 +25,7 @@ pub fn Home() -> impl IntoView {
                             health.await.map(|h| view! {
                                 <dl class="facts" data-testid="api-status">
                                     <dt>"API"</dt>
-                                    <dd><span class="badge badge-ok">{h.status}</span></dd>
+                                    <dd><span class="badge badge-ok">{h.status.to_string()}</span></dd>
                                     <dt>"Platform"</dt>
                                     <dd>{h.name}</dd>
                                     <dt>"Version"</dt>

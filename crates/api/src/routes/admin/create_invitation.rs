@@ -35,7 +35,7 @@ pub async fn create_invitation(
         &meta,
         Invite {
             email: body.email,
-            role: body.role,
+            role: body.role.into(),
             organisation_id: body.organisation_id,
             registration_number: body.registration_number,
         },

@@ -1,6 +1,8 @@
 use actix_web::{HttpResponse, post, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::admin::{NewOrganisation, OrganisationView};
+use rxgate_api_types::vocab::OrganisationKind;
+use rxgate_app::AppError;
 use rxgate_app::admin::organisations::{self, CreateOrganisation};
 
 use crate::auth::{Principal, RequestMeta};
@@ -33,7 +35,7 @@ pub async fn create_organisation(
         &principal,
         &meta,
         CreateOrganisation {
-            kind: body.kind,
+            kind: body.kind.as_str().to_owned(),
             name: body.name,
             slug: body.slug,
         },
@@ -41,7 +43,8 @@ pub async fn create_organisation(
     .await?;
     Ok(HttpResponse::Created().json(OrganisationView {
         id: row.id,
-        kind: row.kind,
+        kind: OrganisationKind::parse(&row.kind)
+            .ok_or_else(|| AppError::unexpected("organisation kind", &row.kind))?,
         name: row.name,
         slug: row.slug,
         created_at: row.created_at,

@@ -31,18 +31,18 @@ pub async fn create_product(
     body: ValidatedJson<NewProductInput>,
 ) -> Result<HttpResponse, ApiError> {
     let product = catalogue_admin::create_product(&state.db, &principal, &meta, &body).await?;
-    Ok(HttpResponse::Created().json(admin_detail(product)))
+    Ok(HttpResponse::Created().json(admin_detail(product)?))
 }
 
 /// A product as platform admins see it (master catalogue, inactive variants included).
-pub(crate) fn admin_detail(p: AdminProduct) -> ProductDetail {
-    ProductDetail {
-        product: summary(&p.product, true),
+pub(crate) fn admin_detail(p: AdminProduct) -> Result<ProductDetail, ApiError> {
+    Ok(ProductDetail {
+        product: summary(&p.product, true)?,
         description: p.product.description.clone(),
         variants: p
             .variants
             .into_iter()
             .map(|v| variant_view(v, true))
             .collect(),
-    }
+    })
 }

@@ -1,10 +1,11 @@
 //! Changing the master catalogue: a product's details and active flag, a variant's pack,
-//! price and active flag, and new categories.
+//! price and active flag, and categories (added, renamed, deleted).
 
-use actix_web::{HttpResponse, post, put, web};
+use actix_web::{HttpResponse, delete, post, put, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::{
-    CategoryView, NewCategory, NewVariantsInput, ProductDetail, ProductUpdate, VariantUpdate,
+    CategoryRename, CategoryView, NewCategory, NewVariantsInput, ProductDetail, ProductUpdate,
+    VariantUpdate,
 };
 use rxgate_app::catalogue_admin;
 use uuid::Uuid;
@@ -41,7 +42,7 @@ pub async fn update_product(
     let product =
         catalogue_admin::update_product(&state.db, &principal, &meta, id.into_inner(), &body)
             .await?;
-    Ok(HttpResponse::Ok().json(admin_detail(product)))
+    Ok(HttpResponse::Ok().json(admin_detail(product)?))
 }
 
 /// Changes a variant's strength, pack size, list price or active flag (platform admins).
@@ -97,7 +98,7 @@ pub async fn add_variants(
 ) -> Result<HttpResponse, ApiError> {
     let product =
         catalogue_admin::add_variants(&state.db, &principal, &meta, id.into_inner(), &body).await?;
-    Ok(HttpResponse::Created().json(admin_detail(product)))
+    Ok(HttpResponse::Created().json(admin_detail(product)?))
 }
 
 /// Adds a product category (platform admins).
@@ -126,4 +127,61 @@ pub async fn create_category(
         slug: category.slug,
         name: category.name,
     }))
+}
+
+/// Renames a category (platform admins). Its slug stays, so catalogue links and filters keep
+/// working.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The category")),
+    request_body = CategoryRename,
+    responses(
+        (status = OK, body = CategoryView),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "No such category", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/admin/categories/{id}")]
+pub async fn rename_category(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    id: web::Path<Uuid>,
+    body: ValidatedJson<CategoryRename>,
+) -> Result<HttpResponse, ApiError> {
+    let category =
+        catalogue_admin::rename_category(&state.db, &principal, &meta, id.into_inner(), &body)
+            .await?;
+    Ok(HttpResponse::Ok().json(CategoryView {
+        id: category.id,
+        slug: category.slug,
+        name: category.name,
+    }))
+}
+
+/// Deletes a category no product is in (platform admins); move its products first.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The category")),
+    responses(
+        (status = NO_CONTENT, description = "Deleted"),
+        (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "No such category", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`CATEGORY_IN_USE`: products are in it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/admin/categories/{id}")]
+pub async fn delete_category(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    catalogue_admin::delete_category(&state.db, &principal, &meta, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -5,6 +5,7 @@ use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::catalogue::{ImportQuery, ImportReport};
+use rxgate_api_types::vocab::ImportMode as WireMode;
 use rxgate_app::catalogue_admin::{self, ImportMode};
 
 use crate::auth::{Principal, RequestMeta};
@@ -18,8 +19,10 @@ use crate::state::AppState;
     tag = "admin",
     security(("bearer" = [])),
     params(ImportQuery),
-    request_body(content = String, content_type = "text/csv",
-        description = "Header: name, category, dosage_form, strength, schedule, requires_prescription, requires_consult, consult_fee_minor, consult_fee_currency, ingredients (`;`-separated), description, sku, variant_strength, pack_size, price_minor, currency"),
+    request_body(
+        description = "The CSV file's bytes as they are (UTF-8, no multipart envelope), one row per variant. Header: name, category, dosage_form, strength, schedule, requires_prescription, requires_consult, consult_fee_minor, consult_fee_currency, ingredients (`;`-separated), description, sku, variant_strength, pack_size, price_minor, currency",
+        content((crate::openapi::Binary = "text/csv")),
+    ),
     responses(
         (status = OK, body = ImportReport),
         (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),
@@ -45,14 +48,9 @@ pub async fn import_products(
     if !is_csv {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let mode = match query.mode.as_deref() {
-        None | Some("all") => ImportMode::AllOrNothing,
-        Some("valid_rows") => ImportMode::ValidRows,
-        Some(other) => {
-            return Err(ApiError::InvalidQuery(format!(
-                "mode must be all or valid_rows, not `{other}`"
-            )));
-        }
+    let mode = match query.mode.unwrap_or(WireMode::All) {
+        WireMode::All => ImportMode::AllOrNothing,
+        WireMode::ValidRows => ImportMode::ValidRows,
     };
     let report =
         catalogue_admin::import_products(&state.db, &principal, &meta, mode, &body).await?;

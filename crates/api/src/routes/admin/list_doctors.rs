@@ -34,7 +34,7 @@ pub async fn list_doctors(
         &principal,
         &meta,
         DoctorSearch {
-            status: query.status,
+            status: query.status.map(Into::into),
             cursor: query.cursor,
             limit: page_size(query.limit),
         },

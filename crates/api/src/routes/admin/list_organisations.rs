@@ -1,6 +1,8 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::admin::OrganisationView;
+use rxgate_api_types::vocab::OrganisationKind;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
+use rxgate_app::AppError;
 use rxgate_app::admin::organisations;
 use rxgate_persistence::pagination::page_size;
 
@@ -37,14 +39,17 @@ pub async fn list_organisations(
         items: page
             .rows
             .into_iter()
-            .map(|r| OrganisationView {
-                id: r.id,
-                kind: r.kind,
-                name: r.name,
-                slug: r.slug,
-                created_at: r.created_at,
+            .map(|r| {
+                Ok(OrganisationView {
+                    kind: OrganisationKind::parse(&r.kind)
+                        .ok_or_else(|| AppError::unexpected("organisation kind", &r.kind))?,
+                    id: r.id,
+                    name: r.name,
+                    slug: r.slug,
+                    created_at: r.created_at,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
         next_cursor: page.next_cursor,
     }))
 }

@@ -4,6 +4,7 @@ use rxgate_api_types::{CursorPage, Problem};
 use rxgate_app::admin::people::{self, UserSearch};
 use rxgate_persistence::pagination::page_size;
 
+use super::wire_role;
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -34,8 +35,8 @@ pub async fn list_users(
         &meta,
         UserSearch {
             search: query.q,
-            role: query.role,
-            status: query.status,
+            role: query.role.map(Into::into),
+            status: query.status.map(Into::into),
             cursor: query.cursor,
             limit: page_size(query.limit),
         },
@@ -45,15 +46,21 @@ pub async fn list_users(
         items: page
             .rows
             .into_iter()
-            .map(|r| UserSummary {
-                id: r.id,
-                email: r.email,
-                display_name: r.display_name,
-                status: r.status.as_str().to_owned(),
-                roles: r.roles,
-                created_at: r.created_at,
+            .map(|r| {
+                Ok(UserSummary {
+                    id: r.id,
+                    email: r.email,
+                    display_name: r.display_name,
+                    status: r.status.into(),
+                    roles: r
+                        .roles
+                        .iter()
+                        .map(|role| wire_role(role))
+                        .collect::<Result<_, _>>()?,
+                    created_at: r.created_at,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
         next_cursor: page.next_cursor,
     }))
 }

@@ -21,7 +21,10 @@ pub mod save_rule;
 pub mod suspend_user;
 
 use rxgate_api_types::admin::DoctorApplication;
+use rxgate_api_types::vocab::Role;
 use rxgate_persistence::users::DoctorApplicationRow;
+
+use crate::error::ApiError;
 
 pub(crate) fn to_view(r: DoctorApplicationRow) -> DoctorApplication {
     DoctorApplication {
@@ -33,8 +36,13 @@ pub(crate) fn to_view(r: DoctorApplicationRow) -> DoctorApplication {
         licence_region: r.licence_region,
         licence_expires_on: r.licence_expires_on,
         specialties: r.specialties,
-        status: r.status.as_str().to_owned(),
+        status: r.status.into(),
         status_reason: r.status_reason,
         created_at: r.created_at,
     }
+}
+
+/// A role the database names (a check constraint keeps it in the documented set).
+pub(crate) fn wire_role(raw: &str) -> Result<Role, ApiError> {
+    Role::parse(raw).ok_or_else(|| rxgate_app::AppError::unexpected("role", raw).into())
 }

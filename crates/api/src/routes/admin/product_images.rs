@@ -19,7 +19,14 @@ use crate::state::AppState;
     tag = "admin",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Product id")),
-    request_body(content = Vec<u8>, content_type = "image/png", description = "Also image/jpeg or image/webp"),
+    request_body(
+        description = "The image file's bytes as they are (no multipart envelope), sent with its own `Content-Type`; the server checks the bytes are that type",
+        content(
+            (crate::openapi::Binary = "image/png"),
+            (crate::openapi::Binary = "image/jpeg"),
+            (crate::openapi::Binary = "image/webp"),
+        ),
+    ),
     responses(
         (status = CREATED, body = ImageView),
         (status = UNAUTHORIZED, body = Problem, content_type = "application/problem+json"),

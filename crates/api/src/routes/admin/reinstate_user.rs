@@ -31,6 +31,6 @@ pub async fn reinstate_user(
     let status = people::reinstate_user(&state.db, &principal, &meta, id).await?;
     Ok(HttpResponse::Ok().json(UserStatusView {
         user_id: id,
-        status: status.as_str().to_owned(),
+        status: status.into(),
     }))
 }

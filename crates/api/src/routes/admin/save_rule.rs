@@ -15,7 +15,7 @@ fn command(body: RuleInput) -> SaveRule {
         product_id: body.product_id,
         ingredient_id: body.ingredient_id,
         flag: body.flag,
-        action: body.action,
+        action: body.action.as_str().to_owned(),
         patient_message: body.patient_message,
         clinician_message: body.clinician_message,
         active: body.active,
@@ -43,7 +43,7 @@ pub async fn create_rule(
     body: ValidatedJson<RuleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let row = rules::create_rule(&state.db, &principal, &meta, command(body.0)).await?;
-    Ok(HttpResponse::Created().json(rule_view(row)))
+    Ok(HttpResponse::Created().json(rule_view(row)?))
 }
 
 /// Replaces a rule's content, or retires it (`active: false`). Takes effect at once.
@@ -76,5 +76,5 @@ pub async fn update_rule(
         command(body.0),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(rule_view(row)))
+    Ok(HttpResponse::Ok().json(rule_view(row)?))
 }

@@ -34,6 +34,6 @@ pub async fn suspend_user(
     let status = people::suspend_user(&state.db, &principal, &meta, id, &body.reason).await?;
     Ok(HttpResponse::Ok().json(UserStatusView {
         user_id: id,
-        status: status.as_str().to_owned(),
+        status: status.into(),
     }))
 }

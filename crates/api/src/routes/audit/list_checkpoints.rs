@@ -15,6 +15,8 @@ pub struct CheckpointQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–200, default 50.
+    #[serde(default, deserialize_with = "rxgate_api_types::pagination::limit")]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 

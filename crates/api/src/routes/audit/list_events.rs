@@ -1,7 +1,8 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::audit::{AuditEventView, AuditQuery};
+use rxgate_api_types::vocab::Risk;
 use rxgate_api_types::{CursorPage, Problem};
-use rxgate_app::audit;
+use rxgate_app::{AppError, audit};
 use rxgate_persistence::audit::AuditFilter;
 use rxgate_persistence::pagination::page_size;
 
@@ -53,25 +54,28 @@ pub async fn list_events(
     Ok(HttpResponse::Ok().json(CursorPage {
         items: rows
             .into_iter()
-            .map(|r| AuditEventView {
-                seq: r.seq,
-                id: r.id,
-                occurred_at: r.occurred_at,
-                actor_id: r.actor_id,
-                actor_name: r.actor_name,
-                actor_email: r.actor_email,
-                acting_role: r.acting_role,
-                action: r.action,
-                entity_type: r.entity_type,
-                entity_id: r.entity_id,
-                clinic_id: r.clinic_id,
-                ip: r.ip,
-                user_agent: r.user_agent,
-                request_id: r.request_id,
-                risk: r.risk,
-                hash: r.hash.as_deref().map(hex::encode),
+            .map(|r| {
+                Ok(AuditEventView {
+                    risk: Risk::parse(&r.risk)
+                        .ok_or_else(|| AppError::unexpected("risk", &r.risk))?,
+                    seq: r.seq,
+                    id: r.id,
+                    occurred_at: r.occurred_at,
+                    actor_id: r.actor_id,
+                    actor_name: r.actor_name,
+                    actor_email: r.actor_email,
+                    acting_role: r.acting_role,
+                    action: r.action,
+                    entity_type: r.entity_type,
+                    entity_id: r.entity_id,
+                    clinic_id: r.clinic_id,
+                    ip: r.ip,
+                    user_agent: r.user_agent,
+                    request_id: r.request_id,
+                    hash: r.hash.as_deref().map(hex::encode),
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
         next_cursor: next.map(|s| s.to_string()),
     }))
 }

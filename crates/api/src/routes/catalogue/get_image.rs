@@ -12,7 +12,11 @@ use crate::state::AppState;
     tag = "catalogue",
     params(("id" = Uuid, Path, description = "Image id")),
     responses(
-        (status = OK, description = "The image", content_type = "image/*"),
+        (status = OK, description = "The image, in the type it was uploaded as", content(
+            (crate::openapi::Binary = "image/png"),
+            (crate::openapi::Binary = "image/jpeg"),
+            (crate::openapi::Binary = "image/webp"),
+        )),
         (status = NOT_FOUND, body = Problem, content_type = "application/problem+json"),
     )
 )]

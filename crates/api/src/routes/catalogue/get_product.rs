@@ -48,7 +48,7 @@ pub async fn get_product(
     .await?;
     let clinician = page.viewer.clinician;
     Ok(HttpResponse::Ok().json(ProductDetail {
-        product: summary(&page.product, clinician),
+        product: summary(&page.product, clinician)?,
         description: page.product.description.clone(),
         variants: page
             .variants

@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::catalogue::{CatalogueQuery, ProductSummary};
+use rxgate_api_types::vocab::CatalogueSort as WireSort;
 use rxgate_api_types::{CursorPage, Problem};
 use rxgate_app::catalogue::{self, Browse};
 use rxgate_persistence::catalogue::{CatalogueCursor, CatalogueSort};
@@ -33,16 +34,11 @@ pub async fn list_products(
     meta: RequestMeta,
     query: web::Query<CatalogueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let sort = match query.sort.as_deref() {
-        None | Some("name") => CatalogueSort::Name,
-        Some("price") => CatalogueSort::Price,
-        Some(other) => {
-            return Err(ApiError::InvalidQuery(format!(
-                "sort must be name or price, not `{other}`"
-            )));
-        }
+    let sort = match query.sort.unwrap_or(WireSort::Name) {
+        WireSort::Name => CatalogueSort::Name,
+        WireSort::Price => CatalogueSort::Price,
     };
-    if query.q.as_deref().is_some_and(|q| q.len() > 200) {
+    if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
         return Err(ApiError::InvalidQuery("q is at most 200 characters".into()));
     }
     let after = query
@@ -71,7 +67,7 @@ pub async fn list_products(
             .rows
             .iter()
             .map(|r| summary(r, page.viewer.clinician))
-            .collect(),
+            .collect::<Result<_, _>>()?,
         next_cursor: page.next_cursor,
     }))
 }

@@ -13,8 +13,12 @@ use rxgate_api_types::catalogue::{
     CategoryView, EligibilityReason, EligibilityView, ImageView, IngredientView, MoneyView,
     ProductSummary, VariantView,
 };
+use rxgate_api_types::vocab::{Schedule, Verdict};
+use rxgate_app::AppError;
 use rxgate_persistence::catalogue::ProductRow;
 use uuid::Uuid;
+
+use crate::error::ApiError;
 
 fn money(amount: Option<i64>, currency: Option<&String>) -> Option<MoneyView> {
     Some(MoneyView {
@@ -44,9 +48,14 @@ fn reasons(value: Option<&serde_json::Value>, clinician: bool) -> Vec<Eligibilit
         .unwrap_or_default()
 }
 
-pub(crate) fn summary(row: &ProductRow, clinician: bool) -> ProductSummary {
+pub(crate) fn summary(row: &ProductRow, clinician: bool) -> Result<ProductSummary, ApiError> {
     let consult_fee = money(row.consult_fee_minor, row.consult_fee_currency.as_ref());
-    ProductSummary {
+    let verdict = row
+        .verdict
+        .as_deref()
+        .map(|v| Verdict::parse(v).ok_or_else(|| AppError::unexpected("verdict", v)))
+        .transpose()?;
+    Ok(ProductSummary {
         id: row.id,
         slug: row.slug.clone(),
         name: row.name.clone(),
@@ -57,18 +66,19 @@ pub(crate) fn summary(row: &ProductRow, clinician: bool) -> ProductSummary {
         },
         dosage_form: row.dosage_form.clone(),
         strength: row.strength.clone(),
-        schedule: row.schedule.clone(),
+        schedule: Schedule::parse(&row.schedule)
+            .ok_or_else(|| AppError::unexpected("schedule", &row.schedule))?,
         requires_prescription: row.requires_prescription,
         requires_consult: row.requires_consult,
         from_price: money(row.from_price_minor, row.currency.as_ref()),
         ingredients: serde_json::from_value::<Vec<IngredientView>>(row.ingredients.clone())
             .unwrap_or_default(),
         active: row.active,
-        eligibility: row.verdict.as_ref().map(|verdict| EligibilityView {
-            verdict: verdict.clone(),
+        eligibility: verdict.map(|verdict| EligibilityView {
+            verdict,
             reasons: reasons(row.reasons.as_ref(), clinician),
             warnings: reasons(row.warnings.as_ref(), clinician),
-            consult_fee: (verdict == "consult_required")
+            consult_fee: (verdict == Verdict::ConsultRequired)
                 .then(|| consult_fee.clone())
                 .flatten(),
         }),
@@ -82,7 +92,7 @@ pub(crate) fn summary(row: &ProductRow, clinician: bool) -> ProductSummary {
             })
             .collect(),
         consult_fee,
-    }
+    })
 }
 
 pub(crate) fn image_url(id: Uuid) -> String {

@@ -2,7 +2,9 @@ use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::convert::answers_to_api;
 use rxgate_api_types::health::{Definition, QuestionnaireForPatient};
+use rxgate_api_types::vocab::AnswerState as WireState;
 use rxgate_app::health;
+use rxgate_app::health::AnswerState;
 
 use crate::auth::{Principal, RequestMeta};
 use crate::error::ApiError;
@@ -38,6 +40,10 @@ pub async fn get_questionnaire(
         definition: Definition::from(&q.definition),
         answers: answers_to_api(&q.answers),
         progress: q.progress,
-        state: q.state.as_str().into(),
+        state: match q.state {
+            AnswerState::New => WireState::New,
+            AnswerState::InProgress => WireState::InProgress,
+            AnswerState::Submitted => WireState::Submitted,
+        },
     }))
 }

@@ -1,5 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::system::PlatformInfo;
+use rxgate_api_types::vocab::Environment as WireEnvironment;
+use rxgate_app::configuration::Environment;
 
 use crate::state::AppState;
 
@@ -13,7 +15,10 @@ pub async fn platform(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(PlatformInfo {
         name: "Rxgate".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        environment: state.settings.environment.as_str().into(),
+        environment: match state.settings.environment {
+            Environment::Local => WireEnvironment::Local,
+            Environment::Production => WireEnvironment::Production,
+        },
         dev_tools: state.settings.dev_tools(),
     })
 }

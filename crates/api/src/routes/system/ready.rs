@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use rxgate_api_types::Problem;
 use rxgate_api_types::system::{CheckStatus, Readiness};
+use rxgate_api_types::vocab::ReadinessStatus;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -23,7 +24,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
     }
     match state.db.migrations_current().await {
         Ok(Ok(())) => Ok(HttpResponse::Ok().json(Readiness {
-            status: "ready".into(),
+            status: ReadinessStatus::Ready,
             database: CheckStatus {
                 ok: true,
                 detail: None,

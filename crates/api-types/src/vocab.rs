@@ -1,0 +1,368 @@
+//! The closed sets of words the API sends and accepts (statuses, roles, verdicts, sort orders).
+//! Each is an enum so the OpenAPI document lists its values (`enum`) and a generated client
+//! gets a type instead of a string whose values only the prose knew. Where the domain has the
+//! same set, the `From` impls at the end map it, matched exhaustively both ways so a value
+//! added on either side stops this file compiling until it is mapped; the wire spelling is
+//! written here once, per value.
+
+use std::fmt;
+
+use rxgate_domain::{catalogue, eligibility, identity};
+use serde::{Deserialize, Serialize};
+
+/// An enum of wire words: serde and the schema use `$text` for each variant; `as_str` and
+/// `Display` give it back, `parse` reads it (as stored and as sent in query strings).
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+
+            pub fn parse(raw: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == raw)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// A role held through a membership of an organisation.
+    Role {
+        Patient = "patient",
+        Doctor = "doctor",
+        Pharmacist = "pharmacist",
+        ClinicAdmin = "clinic_admin",
+        PlatformAdmin = "platform_admin",
+        InformationOfficer = "information_officer",
+    }
+}
+
+wire_enum! {
+    /// The roles an invitation can grant: `clinic_admin` (clinic), `pharmacist` (pharmacy),
+    /// `information_officer` or `platform_admin` (the platform organisation).
+    InvitableRole {
+        ClinicAdmin = "clinic_admin",
+        Pharmacist = "pharmacist",
+        InformationOfficer = "information_officer",
+        PlatformAdmin = "platform_admin",
+    }
+}
+
+wire_enum! {
+    OrganisationKind {
+        Platform = "platform",
+        Clinic = "clinic",
+        Pharmacy = "pharmacy",
+    }
+}
+
+wire_enum! {
+    /// The kinds of organisation an admin can create (there is one platform organisation).
+    NewOrganisationKind {
+        Clinic = "clinic",
+        Pharmacy = "pharmacy",
+    }
+}
+
+wire_enum! {
+    /// Whether an account may be used.
+    UserStatus {
+        Active = "active",
+        Suspended = "suspended",
+    }
+}
+
+wire_enum! {
+    /// Where a doctor's registration stands.
+    DoctorStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+        Suspended = "suspended",
+    }
+}
+
+wire_enum! {
+    /// Where a session stands with its second factor: `satisfied`, `not_required`, `required`
+    /// (enter a code: `POST /auth/mfa/verify`, or use a passkey:
+    /// `POST /auth/mfa/passkey/options`) or `enrolment_required` (staff without a second
+    /// factor: `POST /me/mfa/totp` or `POST /me/passkeys/options`). Until it is `satisfied` or
+    /// `not_required`, only the MFA, profile and sign-out endpoints answer.
+    MfaState {
+        Satisfied = "satisfied",
+        NotRequired = "not_required",
+        Required = "required",
+        EnrolmentRequired = "enrolment_required",
+    }
+}
+
+wire_enum! {
+    /// A kind of second factor.
+    MfaMethod {
+        Totp = "totp",
+        Passkey = "passkey",
+    }
+}
+
+wire_enum! {
+    TokenType {
+        Bearer = "Bearer",
+    }
+}
+
+wire_enum! {
+    InvitationStatus {
+        Open = "open",
+        Accepted = "accepted",
+        Expired = "expired",
+        Revoked = "revoked",
+    }
+}
+
+wire_enum! {
+    /// How sensitive an audited action is.
+    Risk {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+    }
+}
+
+wire_enum! {
+    /// What a matching contraindication rule does.
+    RuleAction {
+        Block = "block",
+        Review = "review",
+        Warn = "warn",
+    }
+}
+
+wire_enum! {
+    /// `eligible`, `consult_required` (book a consult: a doctor must prescribe it), `blocked`
+    /// (a contraindication rule forbids it) or `needs_review` (a clinician must review first).
+    Verdict {
+        Eligible = "eligible",
+        ConsultRequired = "consult_required",
+        Blocked = "blocked",
+        NeedsReview = "needs_review",
+    }
+}
+
+wire_enum! {
+    /// South African medicine schedule, `S0`–`S8`.
+    Schedule {
+        S0 = "S0",
+        S1 = "S1",
+        S2 = "S2",
+        S3 = "S3",
+        S4 = "S4",
+        S5 = "S5",
+        S6 = "S6",
+        S7 = "S7",
+        S8 = "S8",
+    }
+}
+
+wire_enum! {
+    /// `name` (default) or `price` (cheapest first).
+    CatalogueSort {
+        Name = "name",
+        Price = "price",
+    }
+}
+
+wire_enum! {
+    /// `all` (default): nothing is imported when any row is invalid (422 lists every problem).
+    /// `valid_rows`: products whose rows are all valid are imported; the others are reported.
+    ImportMode {
+        All = "all",
+        ValidRows = "valid_rows",
+    }
+}
+
+wire_enum! {
+    /// Whether a patient's questionnaire answers are a saved draft (`in_progress`) or the last
+    /// submission (`submitted`), or nothing was answered yet (`new`).
+    AnswerState {
+        New = "new",
+        InProgress = "in_progress",
+        Submitted = "submitted",
+    }
+}
+
+wire_enum! {
+    QuestionnaireStatus {
+        Draft = "draft",
+        Published = "published",
+        Retired = "retired",
+    }
+}
+
+wire_enum! {
+    /// Always `ok` when the process answers.
+    HealthStatus {
+        Ok = "ok",
+    }
+}
+
+wire_enum! {
+    /// Always `ready`: a server that is not ready answers 503 with a problem saying why.
+    ReadinessStatus {
+        Ready = "ready",
+    }
+}
+
+wire_enum! {
+    /// The deployment's environment.
+    Environment {
+        Local = "local",
+        Production = "production",
+    }
+}
+
+/// `From` both ways between a wire enum and the domain's enum of the same values.
+macro_rules! same_set {
+    ($wire:ident, $module:ident :: $domain:ident { $($variant:ident),+ $(,)? }) => {
+        impl From<$module::$domain> for $wire {
+            fn from(value: $module::$domain) -> Self {
+                match value {
+                    $($module::$domain::$variant => Self::$variant),+
+                }
+            }
+        }
+
+        impl From<$wire> for $module::$domain {
+            fn from(value: $wire) -> Self {
+                match value {
+                    $($wire::$variant => Self::$variant),+
+                }
+            }
+        }
+    };
+}
+
+same_set!(
+    Role,
+    identity::Role {
+        Patient,
+        Doctor,
+        Pharmacist,
+        ClinicAdmin,
+        PlatformAdmin,
+        InformationOfficer,
+    }
+);
+same_set!(
+    OrganisationKind,
+    identity::OrganisationKind {
+        Platform,
+        Clinic,
+        Pharmacy
+    }
+);
+same_set!(UserStatus, identity::UserStatus { Active, Suspended });
+same_set!(
+    DoctorStatus,
+    identity::DoctorStatus {
+        Pending,
+        Approved,
+        Rejected,
+        Suspended,
+    }
+);
+same_set!(
+    MfaState,
+    identity::MfaStatus {
+        Satisfied,
+        NotRequired,
+        Required,
+        EnrolmentRequired,
+    }
+);
+same_set!(
+    RuleAction,
+    eligibility::RuleAction {
+        Block,
+        Review,
+        Warn
+    }
+);
+same_set!(
+    Schedule,
+    catalogue::Schedule {
+        S0,
+        S1,
+        S2,
+        S3,
+        S4,
+        S5,
+        S6,
+        S7,
+        S8
+    }
+);
+
+impl From<InvitableRole> for identity::Role {
+    fn from(value: InvitableRole) -> Self {
+        match value {
+            InvitableRole::ClinicAdmin => Self::ClinicAdmin,
+            InvitableRole::Pharmacist => Self::Pharmacist,
+            InvitableRole::InformationOfficer => Self::InformationOfficer,
+            InvitableRole::PlatformAdmin => Self::PlatformAdmin,
+        }
+    }
+}
+
+impl From<NewOrganisationKind> for identity::OrganisationKind {
+    fn from(value: NewOrganisationKind) -> Self {
+        match value {
+            NewOrganisationKind::Clinic => Self::Clinic,
+            NewOrganisationKind::Pharmacy => Self::Pharmacy,
+        }
+    }
+}
+
+impl From<&eligibility::Verdict> for Verdict {
+    fn from(value: &eligibility::Verdict) -> Self {
+        use eligibility::Verdict as D;
+        match value {
+            D::Eligible => Self::Eligible,
+            D::ConsultRequired { .. } => Self::ConsultRequired,
+            D::Blocked { .. } => Self::Blocked,
+            D::NeedsReview { .. } => Self::NeedsReview,
+        }
+    }
+}
