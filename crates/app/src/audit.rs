@@ -33,8 +33,8 @@ impl<'a> Event<'a> {
     }
 
     /// The clinic this happened in.
-    pub fn in_clinic(mut self, clinic: Option<uuid::Uuid>) -> Self {
-        self.clinic = clinic;
+    pub fn in_clinic(mut self, clinic: Option<impl Into<uuid::Uuid>>) -> Self {
+        self.clinic = clinic.map(Into::into);
         self
     }
 

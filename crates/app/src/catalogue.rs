@@ -3,6 +3,7 @@
 //! products through the same [`Viewer`].
 
 use rxgate_domain::identity::Role;
+use rxgate_domain::ids::{ClinicId, DoctorId, PatientId, ProductId};
 use rxgate_persistence::Db;
 use rxgate_persistence::catalogue::{self, CatalogueCursor, CatalogueSort, ProductRow, VariantRow};
 use rxgate_persistence::pagination::finish_page;
@@ -17,8 +18,8 @@ use crate::auth::{Actor, RequestFacts};
 /// staff their clinic's (or, for platform admins, any clinic's or the whole master catalogue).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Viewer {
-    pub clinic_id: Option<Uuid>,
-    pub patient_id: Option<Uuid>,
+    pub clinic_id: Option<ClinicId>,
+    pub patient_id: Option<PatientId>,
     pub clinician: bool,
     pub include_inactive: bool,
     /// With a clinic: the whole master catalogue, marked with what the clinic sells.
@@ -40,8 +41,10 @@ impl Viewer {
         if !staff {
             actor.require(Role::Patient)?;
             return Ok(Self {
-                clinic_id: actor.acting_clinic(Role::Patient, requested_clinic)?,
-                patient_id: Some(actor.user_id),
+                clinic_id: actor
+                    .acting_clinic(Role::Patient, requested_clinic)?
+                    .map(ClinicId::from),
+                patient_id: Some(PatientId::from(actor.user_id)),
                 clinician: false,
                 include_inactive: false,
                 whole_catalogue: false,
@@ -54,7 +57,7 @@ impl Viewer {
             requested => actor.acting_clinic_any_role(requested)?,
         };
         Ok(Self {
-            clinic_id,
+            clinic_id: clinic_id.map(ClinicId::from),
             patient_id: None,
             clinician: true,
             include_inactive: admin,
@@ -147,7 +150,7 @@ pub async fn product(
     db: &Db,
     actor: &Actor,
     facts: &RequestFacts,
-    id: Uuid,
+    id: ProductId,
     requested_clinic: Option<Uuid>,
 ) -> Result<ProductPage, AppError> {
     let viewer = Viewer::of(actor, requested_clinic, true)?;
@@ -172,7 +175,9 @@ pub async fn product(
     )
     .await?
     .ok_or(AppError::NotFound)?;
-    let doctor = actor.has(Role::Doctor).then_some(actor.user_id);
+    let doctor = actor
+        .has(Role::Doctor)
+        .then_some(DoctorId::from(actor.user_id));
     let variants = catalogue::variants(&mut tx, id, viewer.clinic_id, viewer.patient_id, doctor)
         .await?
         .into_iter()

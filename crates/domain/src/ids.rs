@@ -20,6 +20,11 @@ macro_rules! ids {
             pub fn as_uuid(&self) -> &Uuid {
                 &self.0
             }
+
+            /// The UUID, e.g. to bind it in a query (`clinic.map(ClinicId::uuid)`).
+            pub fn uuid(self) -> Uuid {
+                self.0
+            }
         }
 
         impl From<Uuid> for $name {

@@ -2,6 +2,7 @@
 //! time together with each product's eligibility for one patient — one query per page, whatever
 //! its size.
 
+use rxgate_domain::ids::{ClinicId, DoctorId, PatientId, ProductId};
 use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -75,8 +76,8 @@ impl CatalogueCursor {
 /// `patient_id` adds each product's eligibility for that patient.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogueQuery {
-    pub clinic_id: Option<Uuid>,
-    pub patient_id: Option<Uuid>,
+    pub clinic_id: Option<ClinicId>,
+    pub patient_id: Option<PatientId>,
     pub search: Option<String>,
     pub category: Option<String>,
     pub requires_prescription: Option<bool>,
@@ -199,8 +200,8 @@ SELECT pg.id AS "id!", pg.slug AS "slug!", pg.name AS "name!",
  ORDER BY CASE WHEN $7 THEN coalesce(pg.from_price_minor, 9223372036854775807) END,
           pg.name, pg.id
 "#,
-        q.clinic_id,
-        q.patient_id,
+        q.clinic_id.map(ClinicId::uuid),
+        q.patient_id.map(PatientId::uuid),
         q.include_inactive,
         search,
         q.category,
@@ -220,9 +221,9 @@ SELECT pg.id AS "id!", pg.slug AS "slug!", pg.name AS "name!",
 /// One product as `page` shows it (for the product page, the cart and checkout).
 pub async fn product(
     conn: &mut PgConnection,
-    id: Uuid,
-    clinic_id: Option<Uuid>,
-    patient_id: Option<Uuid>,
+    id: ProductId,
+    clinic_id: Option<ClinicId>,
+    patient_id: Option<PatientId>,
     include_inactive: bool,
     whole_catalogue: bool,
 ) -> Result<Option<ProductRow>, RepoError> {
@@ -255,9 +256,9 @@ SELECT p.id, p.slug, p.name, p.category_id, c.slug AS category_slug, c.name AS c
    AND ($2::uuid IS NULL OR $5 OR EXISTS (SELECT 1 FROM clinic_products cp
                                      WHERE cp.clinic_id = $2 AND cp.product_id = p.id))
 "#,
-        id,
-        clinic_id,
-        patient_id,
+        id.uuid(),
+        clinic_id.map(ClinicId::uuid),
+        patient_id.map(PatientId::uuid),
         include_inactive,
         whole_catalogue,
     )
@@ -287,10 +288,10 @@ pub struct VariantRow {
 /// clinic's own price and, for a doctor (`doctor_id`), their own price in the clinic.
 pub async fn variants(
     conn: &mut PgConnection,
-    product_id: Uuid,
-    clinic_id: Option<Uuid>,
-    patient_id: Option<Uuid>,
-    doctor_id: Option<Uuid>,
+    product_id: ProductId,
+    clinic_id: Option<ClinicId>,
+    patient_id: Option<PatientId>,
+    doctor_id: Option<DoctorId>,
 ) -> Result<Vec<VariantRow>, RepoError> {
     let rows = sqlx::query_as!(
         VariantRow,
@@ -306,10 +307,10 @@ SELECT v.id, v.sku, v.strength, v.pack_size, v.price_minor AS base_price_minor,
  WHERE v.product_id = $1
  ORDER BY v.price_minor, v.sku
 "#,
-        product_id,
-        clinic_id,
-        patient_id,
-        doctor_id,
+        product_id.uuid(),
+        clinic_id.map(ClinicId::uuid),
+        patient_id.map(PatientId::uuid),
+        doctor_id.map(DoctorId::uuid),
     )
     .fetch_all(conn)
     .await?;
@@ -327,7 +328,7 @@ pub struct EligibilityRow {
 /// Eligibility of several products for one patient in one statement (cart and checkout).
 pub async fn eligibility(
     conn: &mut PgConnection,
-    patient_id: Uuid,
+    patient_id: PatientId,
     product_ids: &[Uuid],
 ) -> Result<Vec<EligibilityRow>, RepoError> {
     let rows = sqlx::query_as!(
@@ -335,7 +336,7 @@ pub async fn eligibility(
         r#"SELECT product_id AS "product_id!", verdict AS "verdict!", reasons AS "reasons!",
                   warnings AS "warnings!"
              FROM product_eligibility($1, $2) ORDER BY product_id"#,
-        patient_id,
+        patient_id.uuid(),
         product_ids,
     )
     .fetch_all(conn)

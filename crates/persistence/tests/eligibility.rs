@@ -238,7 +238,7 @@ async fn sql_and_domain_agree_on_random_catalogues(pool: PgPool) {
         let mut tx = pool.begin().await.unwrap();
         let case = random_case(&mut tx, &mut rng).await;
         let ids: Vec<Uuid> = case.products.iter().map(|p| p.id).collect();
-        let rows = catalogue::eligibility(&mut tx, case.patient, &ids)
+        let rows = catalogue::eligibility(&mut tx, case.patient.into(), &ids)
             .await
             .unwrap();
         assert_eq!(rows.len(), ids.len(), "seed {seed}: one row per product");

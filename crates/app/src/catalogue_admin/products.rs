@@ -32,10 +32,10 @@ pub struct AdminProduct {
 }
 
 async fn admin_product(conn: &mut PgConnection, id: Uuid) -> Result<AdminProduct, AppError> {
-    let product = catalogue::product(conn, id, None, None, true, true)
+    let product = catalogue::product(conn, id.into(), None, None, true, true)
         .await?
         .ok_or(AppError::NotFound)?;
-    let variants = catalogue::variants(conn, id, None, None, None).await?;
+    let variants = catalogue::variants(conn, id.into(), None, None, None).await?;
     Ok(AdminProduct { product, variants })
 }
 

@@ -42,7 +42,7 @@ pub async fn get_product(
         &state.db,
         &principal,
         &meta,
-        id.into_inner(),
+        id.into_inner().into(),
         query.clinic_id,
     )
     .await?;
