@@ -47,11 +47,20 @@ async fn a_test_email_is_queued_and_delivered_to_the_mailbox_by_the_worker() {
         .unwrap();
     assert_eq!(one["subject"], "Hello");
 
-    let status: String = sqlx::query_scalar("SELECT status::text FROM jobs WHERE id = $1::uuid")
-        .bind(&job_id)
-        .fetch_one(&app.owner)
-        .await
-        .unwrap();
+    // The message is in the mailbox before the worker marks its job done,
+    // so wait for the job's own transition rather than assume it.
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = sqlx::query_scalar("SELECT status::text FROM jobs WHERE id = $1::uuid")
+            .bind(&job_id)
+            .fetch_one(&app.owner)
+            .await
+            .unwrap();
+        if status != "running" && status != "queued" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(status, "succeeded");
 }
 
