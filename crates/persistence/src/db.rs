@@ -152,64 +152,67 @@ impl Db {
     }
 }
 
-/// The statement that checks `ctx`'s session and sets its context, with every value as a
-/// literal: it is sent before `BEGIN` in one simple-query message, which takes no parameters.
-/// Sent first, a refusal (`RX401`, the session has ended) aborts the message before `BEGIN`, so
-/// PostgreSQL rolls the implicit transaction back and the pooled connection stays idle; what
-/// it set is part of the transaction that `BEGIN` then opens.
-fn enter_statement(ctx: &RlsContext) -> Result<String, RepoError> {
-    use crate::literal::{text, uuid};
+/// The eight arguments of `app_enter` (migration 000012) for `ctx`, in its order: the one
+/// place that turns a context into the settings row-level security reads.
+fn enter_arguments(ctx: &RlsContext) -> [String; 7] {
     let clinic_roles = ctx
         .clinic_roles
         .iter()
         .map(|(role, clinic)| format!("{role}:{clinic}"))
         .collect::<Vec<_>>()
         .join(",");
-    Ok(format!(
-        "SELECT app_enter({}, {}, {}, {}, {}, {}, {}, {})",
-        text(&ctx.user_id.map(|id| id.to_string()).unwrap_or_default())?,
-        text(&join(&ctx.roles))?,
-        text(&join(&ctx.clinic_ids))?,
-        text(&join(&ctx.pharmacy_ids))?,
-        text(if ctx.system { "on" } else { "off" })?,
-        text(ctx.request_id.as_deref().unwrap_or_default())?,
-        text(&clinic_roles)?,
-        uuid(ctx.session_id),
-    ))
+    [
+        ctx.user_id.map(|id| id.to_string()).unwrap_or_default(),
+        join(&ctx.roles),
+        join(&ctx.clinic_ids),
+        join(&ctx.pharmacy_ids),
+        (if ctx.system { "on" } else { "off" }).to_owned(),
+        ctx.request_id.clone().unwrap_or_default(),
+        clinic_roles,
+    ]
+}
+
+/// The statement that checks `ctx`'s session and sets its context, with every value as a
+/// literal: it is sent before `BEGIN` in one simple-query message, which takes no parameters.
+/// Sent first, a refusal (`RX401`, the session has ended) aborts the message before `BEGIN`, so
+/// PostgreSQL rolls the implicit transaction back and the pooled connection stays idle; what
+/// it set is part of the transaction that `BEGIN` then opens.
+fn enter_statement(ctx: &RlsContext) -> Result<String, RepoError> {
+    let mut arguments = Vec::with_capacity(8);
+    for value in enter_arguments(ctx) {
+        arguments.push(crate::literal::text(&value)?);
+    }
+    arguments.push(crate::literal::uuid(ctx.session_id));
+    Ok(format!("SELECT app_enter({})", arguments.join(", ")))
 }
 
 /// Sets (or changes) who acts in the open transaction on `conn`: the sign-in endpoints look a
 /// credential up in the system context and then continue, in the same transaction, as the
 /// user it belongs to. The settings are transaction-local (`set_config(.., true)`).
+/// The same function as [`Db::begin`] calls, so the two cannot drift apart.
 pub async fn act_as(conn: &mut sqlx::PgConnection, ctx: &RlsContext) -> Result<(), RepoError> {
-    let user_id = ctx.user_id.map(|id| id.to_string()).unwrap_or_default();
-    let row = sqlx::query!(
-        r#"SELECT
-            set_config('app.user_id', $1, true) AS "user_id!",
-            set_config('app.roles', $2, true) AS "roles!",
-            set_config('app.clinic_ids', $3, true) AS "clinic_ids!",
-            set_config('app.pharmacy_ids', $4, true) AS "pharmacy_ids!",
-            set_config('app.system', $5, true) AS "system!",
-            set_config('app.request_id', $6, true) AS "request_id!",
-            set_config('app.clinic_roles', $7, true) AS "clinic_roles!",
-            app_session_live($8) AS "session_live!""#,
+    let [
         user_id,
-        join(&ctx.roles),
-        join(&ctx.clinic_ids),
-        join(&ctx.pharmacy_ids),
-        if ctx.system { "on" } else { "off" },
-        ctx.request_id.clone().unwrap_or_default(),
-        ctx.clinic_roles
-            .iter()
-            .map(|(role, clinic)| format!("{role}:{clinic}"))
-            .collect::<Vec<_>>()
-            .join(","),
+        roles,
+        clinic_ids,
+        pharmacy_ids,
+        system,
+        request_id,
+        clinic_roles,
+    ] = enter_arguments(ctx);
+    // `app_enter` returns void, which has no Rust type: select a constant from it instead.
+    sqlx::query_scalar!(
+        r#"SELECT 1 AS "entered!" FROM app_enter($1, $2, $3, $4, $5, $6, $7, $8)"#,
+        user_id,
+        roles,
+        clinic_ids,
+        pharmacy_ids,
+        system,
+        request_id,
+        clinic_roles,
         ctx.session_id,
     )
     .fetch_one(&mut *conn)
     .await?;
-    if !row.session_live {
-        return Err(RepoError::SessionEnded);
-    }
     Ok(())
 }

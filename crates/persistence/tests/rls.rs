@@ -506,3 +506,31 @@ async fn a_patient_cannot_delete_flags_or_edit_a_submitted_response(pool: PgPool
         .unwrap();
     assert_eq!((flags, answered), (1, 0));
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn only_an_information_officer_is_lent_actor_names(pool: PgPool) {
+    let w = world(&pool).await;
+    let every = format!(
+        "SELECT id FROM audit_actor_names(ARRAY['{}', '{}', '{}', '{}']::uuid[])",
+        w.alice, w.bob, w.doctor, w.admin_a
+    );
+    // Everyone else, even an administrator of a clinic or of the platform, is lent nothing.
+    for ctx in [
+        user(w.alice, &["patient"], vec![w.clinic_a]),
+        user(w.doctor, &["doctor"], vec![w.clinic_a]),
+        user(w.admin_a, &["clinic_admin"], vec![w.clinic_a]),
+        user(w.admin_a, &["platform_admin"], vec![]),
+        RlsContext::anonymous(None),
+    ] {
+        let mut tx = as_app(&pool, &ctx).await;
+        assert!(ids(&mut tx, &every).await.is_empty(), "{:?}", ctx.roles);
+    }
+    let mut tx = as_app(&pool, &user(w.doctor, &["information_officer"], vec![])).await;
+    assert_eq!(
+        ids(&mut tx, &every).await,
+        sorted(vec![w.alice, w.bob, w.doctor, w.admin_a])
+    );
+    // It lends names and addresses only: the users table itself stays closed to the officer.
+    let seen = ids(&mut tx, "SELECT id FROM users WHERE id <> app_user_id()").await;
+    assert!(seen.is_empty());
+}
