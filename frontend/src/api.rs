@@ -19,7 +19,7 @@ use rxgate_api_types::admin::{
     InvitationView, NewInvitation, NewOrganisation, OrganisationView, ReasonInput, UserQuery,
     UserStatusView, UserSummary,
 };
-use rxgate_api_types::audit::{AuditEventView, AuditQuery, ChainVerification};
+use rxgate_api_types::audit::{AuditEventView, AuditExportQuery, AuditQuery, ChainVerification};
 use rxgate_api_types::auth::{
     CodeInput, ConsentInput, ConsentView, EmailInput, LoginRequest, Me, MfaEnrolled,
     MfaVerifyRequest, PasskeyAssertion, PasskeyChallenge, PasskeyRegistered, PasskeyRegistration,
@@ -550,6 +550,25 @@ pub async fn audit_events(q: &AuditQuery) -> Result<CursorPage<AuditEventView>, 
         ("limit", q.limit.map(|l| l.to_string())),
     ]);
     get(&format!("/audit-events{qs}")).await
+}
+
+/// The events of a range as CSV (`GET /audit-events/export`), as text for a download.
+pub async fn audit_export(q: &AuditExportQuery) -> Result<String, ApiError> {
+    let qs = query(&[
+        ("actor_id", q.actor_id.map(|id| id.to_string())),
+        ("entity_type", q.entity_type.clone()),
+        ("entity_id", q.entity_id.clone()),
+        ("action", q.action.clone()),
+        ("from", Some(q.from.to_rfc3339())),
+        ("to", Some(q.to.to_rfc3339())),
+    ]);
+    let path = format!("/audit-events/export{qs}");
+    let res = send_empty(|| Request::get(&url(&path))).await?;
+    if res.ok() {
+        res.text().await.map_err(network)
+    } else {
+        Err(problem(res).await)
+    }
 }
 
 pub async fn verify_audit_chain() -> Result<ChainVerification, ApiError> {

@@ -1,8 +1,10 @@
 //! The audit log, for the information officer: every recorded action, filtered, newest first,
 //! page by page; and a check that the hash chain is unbroken.
 
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use leptos::prelude::*;
-use rxgate_api_types::audit::{AuditEventView, AuditQuery, ChainVerification};
+use rxgate_api_types::audit::{AuditEventView, AuditExportQuery, AuditQuery, ChainVerification};
+use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::components::form::TextField;
@@ -23,40 +25,88 @@ const ACTIONS: [&str; 8] = [
     "export",
 ];
 
-fn query(action: &str, entity_type: &str) -> AuditQuery {
-    let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    AuditQuery {
-        action: text(action),
-        entity_type: text(entity_type),
-        limit: Some(PAGE_SIZE),
-        ..AuditQuery::default()
+/// The filters as the officer set them: free text, the actor picked from a row, and a range
+/// of calendar days in the browser's time zone (both days included).
+#[derive(Clone, Default, PartialEq)]
+struct Filters {
+    action: String,
+    entity_type: String,
+    actor: Option<(Uuid, String)>,
+    from_day: String,
+    to_day: String,
+}
+
+impl Filters {
+    fn query(&self) -> AuditQuery {
+        let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        AuditQuery {
+            action: text(&self.action),
+            entity_type: text(&self.entity_type),
+            actor_id: self.actor.as_ref().map(|(id, _)| *id),
+            from: local_midnight(&self.from_day, 0),
+            // The "to" day is included: the range ends at the next day's midnight.
+            to: local_midnight(&self.to_day, 1),
+            limit: Some(PAGE_SIZE),
+            ..AuditQuery::default()
+        }
     }
+}
+
+/// The instant local midnight begins on `day` (an `<input type="date">` value) plus `plus`
+/// days, in the browser's time zone; `None` for an empty or malformed day.
+fn local_midnight(day: &str, plus: u32) -> Option<DateTime<Utc>> {
+    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    let date = date.checked_add_days(Days::new(u64::from(plus)))?;
+    let js = js_sys::Date::new_with_year_month_day(
+        u32::try_from(date.year()).ok()?,
+        i32::try_from(date.month0()).ok()?,
+        i32::try_from(date.day()).ok()?,
+    );
+    #[allow(clippy::cast_possible_truncation)]
+    DateTime::from_timestamp_millis(js.get_time() as i64)
 }
 
 #[component]
 pub fn AuditLog() -> impl IntoView {
     let action = RwSignal::new(String::new());
     let entity_type = RwSignal::new(String::new());
-    let applied = RwSignal::new(query("", ""));
+    let from_day = RwSignal::new(String::new());
+    let to_day = RwSignal::new(String::new());
+    let actor = RwSignal::new(None::<(Uuid, String)>);
+    let applied = RwSignal::new(Filters::default());
     // Applying the filters, even unchanged, reads the log again from its newest event.
     let applications = RwSignal::new(0_u32);
     let paged = use_paged(
-        move || (applied.get(), applications.get()),
+        move || (applied.get().query(), applications.get()),
         |(query, _), cursor| async move { api::audit_events(&AuditQuery { cursor, ..query }).await },
     );
-    let apply = move |q: AuditQuery| {
-        applied.set(q);
+    let current = move || Filters {
+        action: action.get_untracked(),
+        entity_type: entity_type.get_untracked(),
+        actor: actor.get_untracked(),
+        from_day: from_day.get_untracked(),
+        to_day: to_day.get_untracked(),
+    };
+    let apply = move || {
+        applied.set(current());
         applications.update(|n| *n += 1);
     };
     let on_filter = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        apply(query(&action.get_untracked(), &entity_type.get_untracked()));
+        apply();
     };
     let on_clear = move |_| {
-        action.set(String::new());
-        entity_type.set(String::new());
-        apply(query("", ""));
+        for field in [action, entity_type, from_day, to_day] {
+            field.set(String::new());
+        }
+        actor.set(None);
+        apply();
     };
+    // Picking an actor in a row filters by them at once.
+    let pick_actor = Callback::new(move |who: (Uuid, String)| {
+        actor.set(Some(who));
+        apply();
+    });
     let no_error = Signal::derive(|| None::<String>);
 
     view! {
@@ -65,7 +115,7 @@ pub fn AuditLog() -> impl IntoView {
                 <h1>"Audit log"</h1>
                 <VerifyChain />
             </header>
-            <form class="card form filters" on:submit=on_filter aria-label="Filter events">
+            <form class="card form filters" on:submit=on_filter aria-label="Filter events" novalidate>
                 <TextField
                     label="Action"
                     name="action"
@@ -84,11 +134,36 @@ pub fn AuditLog() -> impl IntoView {
                     value=entity_type
                     error=no_error
                 />
+                <TextField label="From" name="from" kind="date" value=from_day error=no_error />
+                <TextField label="To" name="to" kind="date" value=to_day error=no_error />
+                {move || {
+                    actor
+                        .get()
+                        .map(|(_, name)| {
+                            view! {
+                                <p class="filter-chip" data-testid="actor-filter">
+                                    "Actor: " <bdi>{name.clone()}</bdi>
+                                    <button
+                                        class="button secondary small"
+                                        type="button"
+                                        aria-label=format!("Stop filtering by {name}")
+                                        on:click=move |_| {
+                                            actor.set(None);
+                                            apply();
+                                        }
+                                    >
+                                        "×"
+                                    </button>
+                                </p>
+                            }
+                        })
+                }}
                 <div class="form-actions">
                     <button class="button" type="submit">"Apply filters"</button>
                     <button class="button secondary" type="button" on:click=on_clear>"Clear"</button>
                 </div>
             </form>
+            <ExportCsv filters=applied />
             {paged_view_with(
                 paged,
                 Layout::Table {
@@ -100,10 +175,102 @@ pub fn AuditLog() -> impl IntoView {
                     end: Some("End of the log."),
                     ..Extras::default()
                 },
-                event_row,
+                move |e| event_row(e, pick_actor),
             )}
         </section>
     }
+}
+
+/// Downloads the applied filters' events as CSV. The export needs a range (it holds at most
+/// 50,000 events), so it is offered once both days are set.
+#[component]
+fn ExportCsv(filters: RwSignal<Filters>) -> impl IntoView {
+    let export = Action::new_local(|filters: &Filters| {
+        let q = filters.query();
+        async move {
+            let (Some(from), Some(to)) = (q.from, q.to) else {
+                return Err(None);
+            };
+            let query = AuditExportQuery {
+                actor_id: q.actor_id,
+                entity_type: q.entity_type,
+                entity_id: q.entity_id,
+                action: q.action,
+                from,
+                to,
+            };
+            let csv = api::audit_export(&query).await.map_err(Some)?;
+            let name = format!(
+                "audit-{}-{}.csv",
+                from.format("%Y%m%d"),
+                (to - chrono::Duration::days(1)).format("%Y%m%d")
+            );
+            download(&name, &csv).map_err(|e| Some(ApiError::Network(e)))
+        }
+    });
+    let pending = export.pending();
+    let value = export.value();
+    let ready = move || {
+        let f = filters.get();
+        !f.from_day.is_empty() && !f.to_day.is_empty()
+    };
+    view! {
+        <div class="export">
+            <button
+                class="button secondary"
+                type="button"
+                disabled=move || pending.get() || !ready()
+                on:click=move |_| {
+                    export.dispatch(filters.get_untracked());
+                }
+            >
+                {move || if pending.get() { "Exporting…" } else { "Export CSV" }}
+            </button>
+            <span class="hint" role="status" aria-live="polite">
+                {move || match value.get() {
+                    Some(Err(Some(e))) => plain_error(&e),
+                    Some(Err(None)) | None if !ready() => {
+                        "Set From and To and apply them to export that range.".to_owned()
+                    }
+                    Some(Ok(())) => "Exported.".to_owned(),
+                    _ => String::new(),
+                }}
+            </span>
+        </div>
+    }
+}
+
+fn plain_error(e: &ApiError) -> String {
+    match e {
+        ApiError::Problem(p) if p.code == "EXPORT_TOO_LARGE" => {
+            "More than 50,000 events match: narrow the range or add filters.".to_owned()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Hands `text` to the browser as a file download named `name`.
+fn download(name: &str, text: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let fail = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(|_| "not an anchor".to_owned())?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    web_sys::Url::revoke_object_url(&url).map_err(fail)?;
+    Ok(())
 }
 
 /// The header row of the events table.
@@ -126,32 +293,49 @@ fn short(id: &str) -> String {
     id.chars().take(8).collect()
 }
 
-fn event_row(e: AuditEventView) -> impl IntoView {
+fn event_row(e: AuditEventView, pick_actor: Callback<(Uuid, String)>) -> impl IntoView {
     let risk_class = match e.risk.as_str() {
         "high" => "badge badge-danger",
         "medium" => "badge badge-warn",
         _ => "badge badge-ok",
     };
-    let actor = match (e.acting_role.as_deref(), e.actor_id) {
-        (Some(role), Some(id)) => format!("{} {}", role.replace('_', " "), short(&id.to_string())),
-        (None, Some(id)) => short(&id.to_string()),
-        (Some(role), None) => role.replace('_', " "),
-        (None, None) => "system".to_owned(),
+    let role = e.acting_role.as_deref().map(|r| r.replace('_', " "));
+    let actor = match (e.actor_id, e.actor_name.clone()) {
+        (Some(id), name) => {
+            let name = name.unwrap_or_else(|| short(&id.to_string()));
+            let label = format!("Show only events by {name}");
+            let picked = name.clone();
+            view! {
+                <button
+                    class="link-button"
+                    type="button"
+                    title=e.actor_email.clone()
+                    aria-label=label
+                    on:click=move |_| pick_actor.run((id, picked.clone()))
+                >
+                    <bdi>{name}</bdi>
+                </button>
+                {role.map(|r| view! { <span class="muted small">{r}</span> })}
+            }
+            .into_any()
+        }
+        (None, _) => {
+            view! { <span>{role.unwrap_or_else(|| "system".to_owned())}</span> }.into_any()
+        }
     };
-    let actor_title = e.actor_id.map(|id| id.to_string());
-    let entity = match &e.entity_id {
-        Some(id) => format!("{} {}", e.entity_type, id),
-        None => e.entity_type.clone(),
-    };
+    let entity_id = e.entity_id.clone();
     view! {
         <tr>
             <td class="num" title=e.hash.clone().unwrap_or_default()>{e.seq}</td>
-            <td>{format::date_time(&e.occurred_at)}</td>
+            <td class="nowrap">{format::date_time(&e.occurred_at)}</td>
             <td><code>{e.action.clone()}</code></td>
-            <td>{entity}</td>
-            <td title=actor_title>{actor}</td>
+            <td>
+                {e.entity_type.clone()}
+                {entity_id.map(|id| view! { " " <code title=id.clone()>{short(&id)}</code> })}
+            </td>
+            <td class="actor">{actor}</td>
             <td><span class=risk_class>{e.risk.to_string()}</span></td>
-            <td>{e.ip.clone().unwrap_or_default()}</td>
+            <td class="nowrap">{e.ip.clone().unwrap_or_default()}</td>
         </tr>
     }
 }
