@@ -59,6 +59,8 @@ pub struct DoctorDecisionRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ReasonInput {
+    /// At least 5 characters besides surrounding spaces.
+    #[cfg_attr(feature = "server", schema(pattern = r"^\s*\S[\s\S]{3,}\S\s*$"))]
     pub reason: String,
 }
 
@@ -73,8 +75,17 @@ pub struct UserStatusView {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewOrganisation {
     pub kind: NewOrganisationKind,
+    /// 1 to 200 characters, not only spaces.
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub name: String,
     /// Lower-case letters, digits and single dashes; used in URLs.
+    #[cfg_attr(
+        feature = "server",
+        schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63)
+    )]
     pub slug: String,
 }
 

@@ -14,9 +14,11 @@ use validator::Validate;
 pub struct ConsentInput {
     /// e.g. `terms`, `privacy`, `health_data_processing`, `marketing`.
     #[cfg_attr(feature = "server", validate(length(min = 2, max = 40)))]
+    #[cfg_attr(feature = "server", schema(min_length = 2, max_length = 40))]
     pub purpose: String,
     /// Version of the policy text the person saw, e.g. `2026-11`.
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 40)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 40))]
     pub policy_version: String,
     pub granted: bool,
 }
@@ -26,18 +28,22 @@ pub struct ConsentInput {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
 pub struct DoctorRegistration {
     #[cfg_attr(feature = "server", validate(length(min = 3, max = 40)))]
+    #[cfg_attr(feature = "server", schema(min_length = 3, max_length = 40))]
     pub licence_number: String,
     /// Issuing body, e.g. `HPCSA` or `NPI`.
     #[cfg_attr(feature = "server", validate(length(min = 2, max = 40)))]
+    #[cfg_attr(feature = "server", schema(min_length = 2, max_length = 40))]
     pub licence_body: String,
     /// Where the licence is valid, e.g. `ZA` or `US-CA`.
     #[cfg_attr(feature = "server", validate(length(min = 2, max = 40)))]
+    #[cfg_attr(feature = "server", schema(min_length = 2, max_length = 40))]
     pub licence_region: String,
     pub licence_expires_on: NaiveDate,
     #[serde(default)]
     pub specialties: Vec<String>,
     /// IANA time zone, e.g. `Africa/Johannesburg`.
     #[cfg_attr(feature = "server", validate(length(min = 3, max = 64)))]
+    #[cfg_attr(feature = "server", schema(min_length = 3, max_length = 64))]
     pub time_zone: String,
 }
 
@@ -54,10 +60,12 @@ pub enum SignupKind {
 pub struct SignupRequest {
     pub kind: SignupKind,
     #[cfg_attr(feature = "server", validate(length(min = 3, max = 254)))]
+    #[cfg_attr(feature = "server", schema(min_length = 3, max_length = 254))]
     pub email: String,
     /// At least 12 characters, not a common password.
     pub password: String,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 120))]
     pub display_name: String,
     /// The clinic the person signs up with (its slug); defaults to the demo/default clinic.
     pub clinic_slug: Option<String>,
@@ -242,6 +250,7 @@ pub struct PasskeyRegistration {
     pub ceremony_id: Uuid,
     /// A name to recognise the passkey by, e.g. "Work laptop".
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 64)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 64))]
     pub name: String,
     /// The `PublicKeyCredential` from `navigator.credentials.create()`, WebAuthn JSON
     /// (`id`, `rawId`, `type`, `response.attestationObject`, `response.clientDataJSON`).

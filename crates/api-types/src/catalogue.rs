@@ -144,11 +144,15 @@ pub struct CatalogueQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
 pub struct NewVariantInput {
+    /// 1 to 64 of `A-Z a-z 0-9 - _ .`; stored in capitals.
+    #[cfg_attr(feature = "server", schema(pattern = r"^[A-Za-z0-9._-]{1,64}$"))]
     pub sku: String,
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 80)))]
+    #[cfg_attr(feature = "server", schema(max_length = 80))]
     pub strength: String,
     #[cfg_attr(feature = "server", validate(range(min = 1, max = 100000)))]
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 100000))]
     pub pack_size: i32,
     pub price: MoneyView,
 }
@@ -158,6 +162,7 @@ pub struct NewVariantInput {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
 pub struct NewVariantsInput {
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 50), nested))]
+    #[cfg_attr(feature = "server", schema(min_items = 1, max_items = 50))]
     pub variants: Vec<NewVariantInput>,
 }
 
@@ -166,12 +171,15 @@ pub struct NewVariantsInput {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
 pub struct NewProductInput {
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 200)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 200))]
     pub name: String,
     pub category: String,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 80)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 80))]
     pub dosage_form: String,
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 80)))]
+    #[cfg_attr(feature = "server", schema(max_length = 80))]
     pub strength: String,
     pub schedule: Schedule,
     pub requires_prescription: bool,
@@ -180,10 +188,13 @@ pub struct NewProductInput {
     pub consult_fee: Option<MoneyView>,
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 10000)))]
+    #[cfg_attr(feature = "server", schema(max_length = 10000))]
     pub description: String,
     #[cfg_attr(feature = "server", validate(length(max = 10)))]
+    #[cfg_attr(feature = "server", schema(max_items = 10))]
     pub ingredients: Vec<String>,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 50), nested))]
+    #[cfg_attr(feature = "server", schema(min_items = 1, max_items = 50))]
     pub variants: Vec<NewVariantInput>,
     /// Clinics that sell it from the start.
     #[serde(default)]
@@ -202,11 +213,14 @@ pub struct FlagView {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
 pub struct NewFlag {
     /// `[a-z][a-z0-9_]{0,63}`, e.g. `on_anticoagulants`.
+    #[cfg_attr(feature = "server", schema(pattern = r"^[a-z][a-z0-9_]{0,63}$"))]
     pub code: String,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 120))]
     pub label: String,
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 2000)))]
+    #[cfg_attr(feature = "server", schema(max_length = 2000))]
     pub description: String,
 }
 
@@ -238,8 +252,10 @@ pub struct RuleInput {
     pub flag: String,
     pub action: RuleAction,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 1000)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 1000))]
     pub patient_message: String,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 2000)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 2000))]
     pub clinician_message: String,
     /// Retire a rule by setting this to false; it stops applying at once.
     #[serde(default = "yes")]
@@ -330,12 +346,15 @@ pub struct DoctorPriceInput {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
 pub struct ProductUpdate {
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 200)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 200))]
     pub name: String,
     pub category: String,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 80)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 80))]
     pub dosage_form: String,
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 80)))]
+    #[cfg_attr(feature = "server", schema(max_length = 80))]
     pub strength: String,
     pub schedule: Schedule,
     pub requires_prescription: bool,
@@ -344,10 +363,12 @@ pub struct ProductUpdate {
     pub consult_fee: Option<MoneyView>,
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 10000)))]
+    #[cfg_attr(feature = "server", schema(max_length = 10000))]
     pub description: String,
     /// The product's active ingredients by name (unknown names are added); rules on a removed
     /// ingredient stop applying to the product at once.
     #[cfg_attr(feature = "server", validate(length(max = 10)))]
+    #[cfg_attr(feature = "server", schema(max_items = 10))]
     pub ingredients: Vec<String>,
     pub active: bool,
 }
@@ -358,8 +379,10 @@ pub struct ProductUpdate {
 pub struct VariantUpdate {
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 80)))]
+    #[cfg_attr(feature = "server", schema(max_length = 80))]
     pub strength: String,
     #[cfg_attr(feature = "server", validate(range(min = 1, max = 100000)))]
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 100000))]
     pub pack_size: i32,
     pub price: MoneyView,
     pub active: bool,
@@ -369,8 +392,13 @@ pub struct VariantUpdate {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
 pub struct NewCategory {
     /// Lower-case letters, digits and single dashes.
+    #[cfg_attr(
+        feature = "server",
+        schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63)
+    )]
     pub slug: String,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 120))]
     pub name: String,
 }
 
@@ -379,5 +407,6 @@ pub struct NewCategory {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
 pub struct CategoryRename {
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 120))]
     pub name: String,
 }

@@ -29,12 +29,14 @@ pub struct SendTestEmail {
         feature = "server",
         validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))
     )]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 200))]
     pub subject: String,
     /// Up to 10 000 characters.
     #[cfg_attr(
         feature = "server",
         validate(length(max = 10000, message = "must be at most 10000 characters"))
     )]
+    #[cfg_attr(feature = "server", schema(max_length = 10000))]
     pub body: String,
 }
 

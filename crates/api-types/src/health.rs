@@ -211,6 +211,7 @@ pub struct FlagOverrideInput {
     pub raised: bool,
     /// The clinical reason (stored encrypted; shown to the patient's clinicians).
     #[cfg_attr(feature = "server", validate(length(min = 3, max = 2000)))]
+    #[cfg_attr(feature = "server", schema(min_length = 3, max_length = 2000))]
     pub reason: String,
 }
 

@@ -74,7 +74,16 @@ pub fn query_config() -> web::QueryConfig {
 
 /// A path segment that does not parse (e.g. a malformed id) names nothing that exists.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::NotFound.into())
+    // A path id that does not parse is a resource that does not exist, unless the path is a
+    // documented literal one that only looked like an id to a neighbouring route (DELETE on
+    // `/me/passkeys/options` reaches `/me/passkeys/{id}`): that is the wrong method, 405.
+    web::PathConfig::default().error_handler(|_err: PathError, req| {
+        let methods = req.app_data::<web::Data<crate::spa::ApiMethods>>();
+        match methods.and_then(|m| m.refused(req.path(), req.method())) {
+            Some(allow) => ApiError::MethodNotAllowed { allow }.into(),
+            None => ApiError::NotFound.into(),
+        }
+    })
 }
 
 pub fn payload_config(limit: usize) -> web::PayloadConfig {

@@ -87,8 +87,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// What the server answers on every route of a kind, whatever the handler's annotation says,
 /// documented in one place so client generators and fuzzers see every status the server
-/// really sends: a description on every response (OpenAPI requires one); 400, 413 and 415
-/// problems on every operation with a JSON body (the extractors answer those); 429 with
+/// really sends: a description on every response (OpenAPI requires one); 400, 413, 415 and
+/// 422 problems on every operation with a JSON body and 400 on every operation with query
+/// parameters (the extractors answer those); 429 with
 /// `Retry-After` on every rate-limited `/auth/*` operation.
 fn complete_responses(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::Operation;
@@ -111,8 +112,28 @@ fn complete_responses(api: &mut utoipa::openapi::OpenApi) {
                 RefOr::T(b) => b.content.keys().any(|k| k.contains("json")),
                 RefOr::Ref(_) => false,
             });
+            let query = op.parameters.as_ref().is_some_and(|ps| {
+                ps.iter().any(|p| {
+                    matches!(p, RefOr::T(p)
+                            if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
+                })
+            });
             let responses = &mut op.responses.responses;
+            if query {
+                responses.entry("400".to_owned()).or_insert_with(|| {
+                    RefOr::T(problem(
+                        "`INVALID_QUERY`: a query parameter does not parse (the problem names it)",
+                    ))
+                });
+            }
             if json_body {
+                // The JSON extractor checks every string (no NUL) and every type before the
+                // handler runs, whatever the handler itself validates.
+                responses.entry("422".to_owned()).or_insert_with(|| {
+                    RefOr::T(problem(
+                        "`VALIDATION_FAILED`: the problem's `errors` names each failing field",
+                    ))
+                });
                 for (status, text) in [
                     ("400", "`MALFORMED_JSON`: the body is not valid JSON"),
                     (

@@ -59,19 +59,34 @@ impl ApiMethods {
         Self(routes)
     }
 
-    /// The methods of the documented path `path` matches, if any.
-    fn allowed(&self, path: &str) -> Option<&str> {
+    /// The methods of the documented path `path` matches, if any: the most literal match, so
+    /// `/me/passkeys/options` is that path, not `/me/passkeys/{id}`.
+    pub(crate) fn allowed(&self, path: &str) -> Option<&str> {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
         self.0
             .iter()
-            .find(|(segments, _)| {
+            .filter(|(segments, _)| {
                 segments.len() == parts.len()
                     && segments.iter().zip(&parts).all(|(s, p)| match s {
                         Segment::Literal(l) => l == p,
                         Segment::Parameter => !p.is_empty(),
                     })
             })
+            .max_by_key(|(segments, _)| {
+                segments
+                    .iter()
+                    .filter(|s| matches!(s, Segment::Literal(_)))
+                    .count()
+            })
             .map(|(_, methods)| methods.as_str())
+    }
+
+    /// `Allow` for a request to a documented path that does not take its method; `None` when
+    /// the path is unknown or takes it.
+    pub(crate) fn refused(&self, path: &str, method: &Method) -> Option<String> {
+        self.allowed(path)
+            .filter(|allow| !allow.split(", ").any(|m| m == method.as_str()))
+            .map(str::to_owned)
     }
 }
 

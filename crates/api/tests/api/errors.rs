@@ -18,6 +18,39 @@ async fn unknown_api_route_is_a_problem_404() {
 }
 
 #[tokio::test]
+async fn a_literal_path_beside_an_id_route_answers_405_for_the_ids_method() {
+    // DELETE /me/passkeys/options reaches the route of /me/passkeys/{id}, whose id does not
+    // parse: the path is the documented /me/passkeys/options, which takes only POST.
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.login_native_mfa("admin@rxgate.test").await;
+    let token = admin["access_token"].as_str().unwrap();
+    for (method, path) in [
+        (reqwest::Method::DELETE, "/api/v1/me/passkeys/options"),
+        (reqwest::Method::PUT, "/api/v1/admin/products/import"),
+    ] {
+        let res = app
+            .client
+            .request(method.clone(), app.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["allow"], "POST", "{method} {path}");
+        assert_problem(res, 405, "METHOD_NOT_ALLOWED").await;
+    }
+    // An id that does not parse on a path of ids alone stays 404.
+    let res = app
+        .client
+        .delete(app.url("/api/v1/me/passkeys/not-an-id"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "NOT_FOUND").await;
+}
+
+#[tokio::test]
 async fn wrong_method_is_405_with_allow_as_a_problem() {
     let app = spawn_app().await;
     let res = app

@@ -39,7 +39,7 @@ pub async fn create_organisation(
         });
     }
     let name = command.name.trim();
-    if name.is_empty() || name.len() > 200 {
+    if name.is_empty() || name.chars().count() > 200 {
         problems.push(FieldError {
             field: "name".into(),
             code: "length".into(),
