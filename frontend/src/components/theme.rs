@@ -44,9 +44,36 @@ pub fn init_theme() {
     apply(&current());
 }
 
+/// Follows the system's setting while it changes (a phone switching to dark at dusk), as long
+/// as the person has not chosen a theme with the toggle.
+fn follow_system(theme: RwSignal<String>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Some(query) = window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+    else {
+        return;
+    };
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        if stored().is_none() {
+            let next = current();
+            apply(&next);
+            theme.set(next);
+        }
+    });
+    query.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+    // The toggle lives in the app shell for the page's whole life: so do its listener and the
+    // query it listens to (kept referenced so it is never collected).
+    on_change.forget();
+    std::mem::forget(query);
+}
+
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
     let theme = RwSignal::new(current());
+    follow_system(theme);
     let toggle = move |_| {
         let next = if theme.get() == "dark" {
             "light"

@@ -393,7 +393,12 @@ fn SessionList(
                         <li class="item">
                             <div>
                                 <p class="item-title">
-                                    {s.user_agent.clone().unwrap_or_else(|| "Unknown device".into())}
+                                    <span title=s.user_agent.clone()>
+                                        {s
+                                            .user_agent
+                                            .as_deref()
+                                            .map_or_else(|| "Unknown device".into(), format::device)}
+                                    </span>
                                     {current.then(|| view! { " " <span class="badge badge-ok">"This device"</span> })}
                                 </p>
                                 <p class="muted">

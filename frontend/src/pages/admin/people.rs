@@ -11,10 +11,11 @@ use crate::components::form::{
     FormAlert, SelectField, TextField, field_error, general_error, last_error, no_error,
 };
 use crate::components::paged::{Layout, paged_view, use_paged};
-use crate::contexts::auth::role_label;
+use crate::contexts::auth::{role_label, use_auth};
 use crate::format;
 
-const PAGE_SIZE: u32 = 50;
+/// A screenful: more arrive with "Load more".
+const PAGE_SIZE: u32 = 20;
 
 const STATUSES: &[(&str, &str)] = &[
     ("", "All"),
@@ -137,8 +138,13 @@ fn PersonItem(person: UserSummary, shared: Shared) -> impl IntoView {
     });
     let pending = act.pending();
     let error = last_error(act);
+    // An administrator does not suspend their own account (the server refuses it too).
+    let me = use_auth()
+        .user_untracked()
+        .is_some_and(|me| me.id == person.id);
 
     let button = match person.status.as_str() {
+        _ if me => Some(view! { <span class="badge">"You"</span> }.into_any()),
         "active" => {
             let id = id.clone();
             Some(
@@ -188,8 +194,14 @@ fn PersonItem(person: UserSummary, shared: Shared) -> impl IntoView {
     view! {
         <li class="item person-item">
             <div class="item-main">
-                <p class="item-title">{person.display_name.clone()} " " {status_badge(person.status.as_str())}</p>
-                <p class="muted">{person.email.clone()}</p>
+                <p class="item-title">
+                    <bdi>{person.display_name.clone()}</bdi>
+                    " "
+                    {status_badge(person.status.as_str())}
+                </p>
+                <p class="muted">
+                    <a href=format!("mailto:{}", person.email)><bdi>{person.email.clone()}</bdi></a>
+                </p>
                 <dl class="facts compact">
                     <dt>"Roles"</dt>
                     <dd>{roles}</dd>

@@ -332,7 +332,7 @@ fn test_text(test: &MappingTest) -> String {
     match test {
         MappingTest::IsTrue => "is answered yes".into(),
         MappingTest::IsFalse => "is answered no".into(),
-        MappingTest::Chosen { value } => format!("has `{value}` chosen"),
+        MappingTest::Chosen { value } => format!("has “{value}” chosen"),
         MappingTest::NumberAbove { threshold } => format!("is above {threshold}"),
         MappingTest::NumberBelow { threshold } => format!("is below {threshold}"),
         MappingTest::YearsSinceAtLeast { years } => format!("is at least {years} years ago"),
@@ -355,12 +355,20 @@ fn MappingSummary(mappings: Vec<FlagMapping>, flags: Signal<Vec<FlagView>>) -> i
                             .with(|f| f.iter().find(|f| f.code == code).map(|f| f.label.clone()))
                             .unwrap_or_else(|| code.clone())
                     };
+                    // Question keys are identifiers: shown as code, never with literal backticks.
                     let clauses = m
                         .all
                         .iter()
-                        .map(|c| format!("`{}` {}", c.question, test_text(&c.test)))
-                        .collect::<Vec<_>>()
-                        .join(" and ");
+                        .enumerate()
+                        .map(|(i, c)| {
+                            view! {
+                                {(i > 0).then_some(" and ")}
+                                <code>{c.question.clone()}</code>
+                                " "
+                                {test_text(&c.test)}
+                            }
+                        })
+                        .collect_view();
                     view! {
                         <li class="item">
                             <div class="item-main">
@@ -379,7 +387,7 @@ fn MappingSummary(mappings: Vec<FlagMapping>, flags: Signal<Vec<FlagView>>) -> i
 /// `definition.smoker` → "Question `smoker`", `mappings[2].flag` → "Mapping 3 (flag)".
 fn where_is(field: &str) -> String {
     if let Some(key) = field.strip_prefix("definition.") {
-        return format!("Question `{key}`");
+        return format!("Question “{key}”");
     }
     if let Some(rest) = field.strip_prefix("mappings[")
         && let Some((index, tail)) = rest.split_once(']')

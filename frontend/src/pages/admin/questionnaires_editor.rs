@@ -314,14 +314,14 @@ impl Draft {
         for q in &questions {
             let key = q.key.get().trim().to_owned();
             let mut problem =
-                |message: String| problems.push(format!("Question `{key}`: {message}"));
+                |message: String| problems.push(format!("Question “{key}”: {message}"));
             let number = |text: String, what: &str, problem: &mut dyn FnMut(String)| {
                 let text = text.trim().to_owned();
                 if text.is_empty() {
                     return None;
                 }
                 text.parse::<f64>().ok().or_else(|| {
-                    problem(format!("the {what} `{text}` is not a number."));
+                    problem(format!("the {what} “{text}” is not a number."));
                     None
                 })
             };
@@ -355,7 +355,7 @@ impl Draft {
                     let text = q.max_len.get();
                     let max_len = text.trim().parse::<u32>().unwrap_or_else(|_| {
                         problem(format!(
-                            "the maximum length `{text}` is not a whole number."
+                            "the maximum length “{text}” is not a whole number."
                         ));
                         0
                     });
@@ -384,7 +384,7 @@ impl Draft {
                 };
                 let equals = equals.unwrap_or_else(|| {
                     problem(format!(
-                        "the condition's answer `{text}` does not fit `{show_if}`."
+                        "the condition's answer “{text}” does not fit “{show_if}”."
                     ));
                     AnswerValue::Text(text.clone())
                 });
@@ -420,7 +420,7 @@ impl Draft {
                 let value = c.value.get_untracked().trim().to_owned();
                 let mut bad = |what: &str| {
                     problems.push(format!(
-                        "Mapping {} ({flag}): the {what} `{value}` does not read.",
+                        "Mapping {} ({flag}): the {what} “{value}” does not read.",
                         i + 1
                     ));
                 };
@@ -449,7 +449,7 @@ impl Draft {
                     },
                     _ => {
                         problems.push(format!(
-                            "Mapping {} ({flag}): choose a test for `{}`.",
+                            "Mapping {} ({flag}): choose a test for “{}”.",
                             i + 1,
                             c.question.get_untracked()
                         ));
@@ -504,6 +504,13 @@ pub fn option_pairs(q: QuestionDraft) -> Vec<(String, String)> {
             })
             .collect()
     })
+}
+
+fn kind_label(kind: &str) -> String {
+    KINDS
+        .iter()
+        .find(|(v, _)| *v == kind)
+        .map_or_else(|| kind.replace('_', " "), |(_, l)| (*l).to_owned())
 }
 
 fn kind_options() -> Vec<(String, String)> {
@@ -645,6 +652,11 @@ fn QuestionEditor(
         }
     };
     let remove = move |_| draft.questions.update(|qs| qs.retain(|x| x.uid != q.uid));
+    // Questions are collapsed to their title (a long questionnaire stays a list one can scan);
+    // a new one opens to be written, and one the server has a message about opens to show it.
+    let opened = RwSignal::new(q.label.get_untracked().trim().is_empty());
+    let open = Signal::derive(move || opened.get() || !messages.with(Vec::is_empty));
+    let fields_id = id("fields");
 
     view! {
         <div class="row-card" role="group" aria-label=move || format!("Question {}", number())>
@@ -677,6 +689,16 @@ fn QuestionEditor(
                     >
                         "Remove"
                     </button>
+                    <button
+                        class="button secondary small"
+                        type="button"
+                        aria-expanded=move || open.get().to_string()
+                        aria-controls=fields_id.clone()
+                        aria-label=move || format!("Edit question {}", number())
+                        on:click=move |_| opened.set(!open.get_untracked())
+                    >
+                        {move || if open.get() { "Done" } else { "Edit" }}
+                    </button>
                 </div>
             </div>
             <ul class="plain">
@@ -684,6 +706,13 @@ fn QuestionEditor(
                     <li class="field-error" role="alert">{m}</li>
                 }).collect_view()}
             </ul>
+            <p class="muted" hidden=move || open.get()>
+                <code>{move || q.key.get()}</code>
+                " · "
+                {move || kind_label(&q.kind.get())}
+                {move || (!q.show_if.get().is_empty()).then(|| format!(" · only if {}", q.show_if.get()))}
+            </p>
+            <div class="stack" id=fields_id hidden=move || !open.get()>
             <div class="row-fields">
                 <RowField
                     label="Key"
@@ -729,6 +758,7 @@ fn QuestionEditor(
                 <Show when=move || !q.show_if.get().is_empty()>
                     <ConditionValue draft question=q id=id("show-if-value") />
                 </Show>
+            </div>
             </div>
         </div>
     }
