@@ -279,6 +279,11 @@ test('a platform admin edits a questionnaire draft with a live preview', async (
   await signInAdmin(page);
   await nav(page).getByRole('link', { name: 'Questionnaires', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Questionnaires' })).toBeVisible();
+  // The list fits the screen: nothing scrolls sideways, on a 360 px phone too.
+  await expect(page.getByRole('region', { name: /^Versions of / }).first()).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    page.viewportSize()!.width,
+  );
   const card = page.locator('.card').filter({ has: page.getByRole('heading', { level: 2, name: 'Medical history' }) });
   await expect(card.getByRole('region', { name: 'Versions of Medical history' })).toContainText('Published');
   // The first run starts a draft from the published version; later runs find it open.

@@ -102,6 +102,7 @@ pub struct OrganisationView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewInvitation {
+    #[cfg_attr(feature = "server", schema(format = Email))]
     pub email: String,
     pub role: InvitableRole,
     pub organisation_id: Uuid,

@@ -14,7 +14,10 @@ use validator::Validate;
 pub struct ConsentInput {
     /// e.g. `terms`, `privacy`, `health_data_processing`, `marketing`.
     #[cfg_attr(feature = "server", validate(length(min = 2, max = 40)))]
-    #[cfg_attr(feature = "server", schema(min_length = 2, max_length = 40))]
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 2, max_length = 40, pattern = r"^[a-z][a-z0-9_]{1,39}$")
+    )]
     pub purpose: String,
     /// Version of the policy text the person saw, e.g. `2026-11`.
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 40)))]
@@ -60,7 +63,7 @@ pub enum SignupKind {
 pub struct SignupRequest {
     pub kind: SignupKind,
     #[cfg_attr(feature = "server", validate(length(min = 3, max = 254)))]
-    #[cfg_attr(feature = "server", schema(min_length = 3, max_length = 254))]
+    #[cfg_attr(feature = "server", schema(format = Email, min_length = 3, max_length = 254))]
     pub email: String,
     /// At least 12 characters, not a common password.
     pub password: String,
@@ -97,6 +100,7 @@ pub struct TokenInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EmailInput {
+    #[cfg_attr(feature = "server", schema(format = Email))]
     pub email: String,
 }
 
@@ -110,6 +114,7 @@ pub struct PasswordResetConfirm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "server", schema(format = Email))]
     pub email: String,
     pub password: String,
     /// Native apps ask for the refresh token in the body; browsers get an HttpOnly cookie.

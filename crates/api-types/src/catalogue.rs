@@ -394,7 +394,7 @@ pub struct NewCategory {
     /// Lower-case letters, digits and single dashes.
     #[cfg_attr(
         feature = "server",
-        schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63)
+        schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 64)
     )]
     pub slug: String,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]

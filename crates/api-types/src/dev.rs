@@ -23,6 +23,7 @@ pub struct SendTestEmail {
         feature = "server",
         validate(email(message = "must be an email address"))
     )]
+    #[cfg_attr(feature = "server", schema(format = Email))]
     pub to: String,
     /// 1–200 characters.
     #[cfg_attr(

@@ -82,6 +82,69 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut api = api;
     complete_responses(&mut api);
+    with_uuid_patterns(api)
+}
+
+/// Gives every `format: uuid` string the pattern of a UUID. In JSON Schema a `format` is only
+/// an annotation, so generators and fuzzers may send any string (`""`) where the server
+/// requires a UUID; the pattern makes the rule part of the contract.
+fn with_uuid_patterns(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, KnownFormat, SchemaFormat};
+    use utoipa::openapi::{RefOr, Schema};
+    const UUID: &str =
+        "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+    fn schema(s: &mut Schema) {
+        match s {
+            Schema::Object(o) => {
+                if matches!(o.format, Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                    && o.pattern.is_none()
+                {
+                    o.pattern = Some(UUID.to_owned());
+                }
+                o.properties.values_mut().for_each(ref_or);
+                if let Some(extra) = o.additional_properties.as_deref_mut()
+                    && let AdditionalProperties::RefOr(r) = extra
+                {
+                    ref_or(r);
+                }
+            }
+            Schema::Array(a) => {
+                if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                    ref_or(items);
+                }
+            }
+            Schema::OneOf(c) => c.items.iter_mut().for_each(ref_or),
+            Schema::AllOf(c) => c.items.iter_mut().for_each(ref_or),
+            Schema::AnyOf(c) => c.items.iter_mut().for_each(ref_or),
+            _ => {}
+        }
+    }
+    fn ref_or(r: &mut RefOr<Schema>) {
+        if let RefOr::T(s) = r {
+            schema(s);
+        }
+    }
+    if let Some(components) = api.components.as_mut() {
+        components.schemas.values_mut().for_each(ref_or);
+    }
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten() {
+                if let RefOr::T(p) = p
+                    && let Some(s) = p.schema.as_mut()
+                {
+                    ref_or(s);
+                }
+            }
+        }
+    }
     api
 }
 
@@ -119,6 +182,13 @@ fn complete_responses(api: &mut utoipa::openapi::OpenApi) {
                 })
             });
             let responses = &mut op.responses.responses;
+            if path.contains('{') {
+                responses.entry("404".to_owned()).or_insert_with(|| {
+                    RefOr::T(problem(
+                        "`NOT_FOUND`: no such resource, or not the caller's to see",
+                    ))
+                });
+            }
             if query {
                 responses.entry("400".to_owned()).or_insert_with(|| {
                     RefOr::T(problem(

@@ -143,6 +143,21 @@ pub async fn record_consent(
     facts: &RequestFacts,
     consent: Consent,
 ) -> Result<ConsentView, AppError> {
+    // A lower-case letter, then 1 to 40 lower-case letters, digits or `_` (the table's own
+    // check): refused here as a field error rather than by the constraint as a conflict.
+    let purpose = consent.purpose.as_bytes();
+    let purpose_ok = (2..=41).contains(&purpose.len())
+        && purpose[0].is_ascii_lowercase()
+        && purpose
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_');
+    if !purpose_ok {
+        return Err(AppError::Validation(vec![FieldError {
+            field: "purpose".into(),
+            code: "purpose".into(),
+            message: "A lower-case letter, then lower-case letters, digits or _.".into(),
+        }]));
+    }
     let mut tx = Work::begin(db, actor, facts).await?;
     let row = consents::record(
         &mut tx,

@@ -47,13 +47,20 @@ pub async fn check_input(
             }
             Err(e) => return Err(e),
         };
-        if !body.is_empty()
-            && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
-        {
-            let refused = ApiError::MalformedJson(e.to_string());
-            return Ok(req
-                .into_response(refused.error_response())
-                .map_into_right_body());
+        let mut body = body;
+        if !body.is_empty() {
+            let mut value = match serde_json::from_slice::<Value>(&body) {
+                Ok(value) => value,
+                Err(e) => {
+                    let refused = ApiError::MalformedJson(e.to_string());
+                    return Ok(req
+                        .into_response(refused.error_response())
+                        .map_into_right_body());
+                }
+            };
+            if integral_floats(&mut value) {
+                body = Bytes::from(serde_json::to_vec(&value)?);
+            }
         }
         if let Some(field) = nul_field(&body) {
             let refused = ApiError::Validation(vec![FieldError {
@@ -103,6 +110,32 @@ fn nul_field(body: &[u8]) -> Option<String> {
     find(&value, String::new())
 }
 
+/// Rewrites every number that is a whole number written as a float (`3.0`, `1e3`) as an
+/// integer, and says whether it changed any. JSON Schema counts `3.0` as an `integer` (the
+/// document says `integer` for every count and amount), while serde refuses it for an integer
+/// field; floats with a fraction stay as they are, and so do magnitudes beyond 2^53, where a
+/// float is no longer exact.
+fn integral_floats(value: &mut Value) -> bool {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            #[allow(clippy::cast_possible_truncation)]
+            Some(f) if f.fract() == 0.0 && f.abs() < EXACT => {
+                *value = Value::from(f as i64);
+                true
+            }
+            _ => false,
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, item| integral_floats(item) | changed),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |changed, item| integral_floats(item) | changed),
+        _ => false,
+    }
+}
+
 fn find(value: &Value, path: String) -> Option<String> {
     let at = |key: &str| {
         if path.is_empty() {
@@ -133,6 +166,18 @@ fn find(value: &Value, path: String) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_floats_become_integers_and_fractions_stay() {
+        let mut v = serde_json::json!({"a": 3.0, "b": [1e3, 2.5], "c": "4.0", "d": 7});
+        assert!(integral_floats(&mut v));
+        assert_eq!(
+            v,
+            serde_json::json!({"a": 3, "b": [1000, 2.5], "c": "4.0", "d": 7})
+        );
+        let mut unchanged = serde_json::json!({"x": 1, "y": 0.5});
+        assert!(!integral_floats(&mut unchanged));
+    }
 
     #[test]
     fn a_nul_is_found_where_it_is() {

@@ -181,7 +181,7 @@ async fn a_suspended_account_cannot_sign_in_until_reinstated() {
             json!({"reason": "testing myself"}),
         )
         .await;
-    assert_problem(res, 422, "CANNOT_SUSPEND_SELF").await;
+    assert_problem(res, 403, "CANNOT_SUSPEND_SELF").await;
     let res = app
         .post_auth(
             "/api/v1/admin/users/0192f5a0-0000-7000-8000-000000000000/suspend",

@@ -226,7 +226,8 @@ pub async fn suspend_user(
 ) -> Result<UserStatus, AppError> {
     actor.require(Role::PlatformAdmin)?;
     if user == actor.user_id {
-        return Err(AppError::Rule {
+        // Allowed in general, not on this account: 403, with its own code.
+        return Err(AppError::Forbidden {
             code: "CANNOT_SUSPEND_SELF",
             detail: "You cannot suspend your own account.".into(),
         });
