@@ -45,9 +45,9 @@ PY
 find "$out/assets/$hash" -type f ! -name '*.br' ! -name '*.gz' -exec gzip -9 -n -k -f {} +
 
 # The first load of every page (home and sign-in included): wasm + js + css, as brotli.
-# SPA_BUDGET_KB is today's size plus a small margin, so growth fails the build; the issue's
-# target is 300 KB, which needs code splitting (not done yet).
-budget_kb="${SPA_BUDGET_KB:-1150}"
+# SPA_BUDGET_KB is today's size (811 KiB, 2026-12-02) plus a small margin, so growth fails the
+# build; the target is 300 KB, which needs code splitting (not done yet).
+budget_kb="${SPA_BUDGET_KB:-850}"
 target_kb=300
 first_load=(app_bg.wasm app.js boot.js styles.css)
 total=0
