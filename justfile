@@ -81,13 +81,17 @@ prepare: db-up build
     # Only crates/persistence holds compile-time checked queries.
     cd crates/persistence && SQLX_OFFLINE=false cargo sqlx prepare -- --all-targets
 
-# Run every check: fmt, clippy, sqlx metadata, Rust tests on PostgreSQL, OpenAPI drift, SPA build, browser tests.
+# Run every check: fmt, clippy, sqlx metadata, supply chain (cargo deny), Rust tests on PostgreSQL, OpenAPI drift, SPA build, browser tests.
 test:
     scripts/test.sh
 
 # Only the browser tests (builds what they need).
 e2e:
     scripts/test.sh e2e
+
+# Only the supply-chain check: cargo deny against the RustSec snapshot in RUSTSEC_DB.
+supply-chain:
+    scripts/supply-chain.sh
 
 # Load test the release server on a fresh seeded database, plus pgbench (BENCH_* settings: scripts/bench.sh).
 bench:

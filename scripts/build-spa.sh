@@ -32,5 +32,36 @@ rm -rf "$out"
 mkdir -p "$out/assets/$hash"
 cp -r "$stage"/. "$out/assets/$hash/"
 sed "s#{{ASSETS}}#/assets/$hash#g" frontend/index.html > "$out/index.html"
-size=$(stat -c %s "$out/assets/$hash/app_bg.wasm")
-echo "SPA built: $out (wasm $((size / 1024)) KiB)" >&2
+
+# Precompress every asset next to itself (x.br at brotli quality 11, x.gz at gzip -9): the server
+# sends these files as they are (crates/api/src/spa.rs), so no request waits for compression.
+python3 - "$out/assets/$hash" <<'PY'
+import pathlib, sys
+import brotli
+for f in sorted(pathlib.Path(sys.argv[1]).iterdir()):
+    if f.is_file() and f.suffix not in (".br", ".gz"):
+        f.with_name(f.name + ".br").write_bytes(brotli.compress(f.read_bytes(), quality=11))
+PY
+find "$out/assets/$hash" -type f ! -name '*.br' ! -name '*.gz' -exec gzip -9 -n -k -f {} +
+
+# The first load of every page (home and sign-in included): wasm + js + css, as brotli.
+# SPA_BUDGET_KB is today's size (811 KiB, 2026-12-02) plus a small margin, so growth fails the
+# build; the issue's target is 300 KB, which needs code splitting (not done yet).
+budget_kb="${SPA_BUDGET_KB:-850}"
+target_kb=300
+first_load=(app_bg.wasm app.js boot.js styles.css)
+total=0
+for f in "${first_load[@]}"; do
+    raw=$(stat -c %s "$out/assets/$hash/$f")
+    br=$(stat -c %s "$out/assets/$hash/$f.br")
+    gz=$(stat -c %s "$out/assets/$hash/$f.gz")
+    total=$((total + br))
+    printf 'build-spa: %-12s %8d B raw  %8d B gzip  %8d B brotli\n' "$f" "$raw" "$gz" "$br" >&2
+done
+total_kb=$(( (total + 1023) / 1024 ))
+echo "SPA built: $out" >&2
+echo "build-spa: first load (wasm+js+css) ${total_kb} KiB brotli; budget ${budget_kb} KiB; target ${target_kb} KiB" >&2
+if [ "$total_kb" -gt "$budget_kb" ]; then
+    echo "build-spa: first load ${total_kb} KiB brotli is over the budget of ${budget_kb} KiB" >&2
+    exit 1
+fi

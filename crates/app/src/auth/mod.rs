@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod identity;
+pub mod jwt_crypto;
 pub mod keys;
 pub mod passkeys;
 pub mod passwords;
