@@ -66,6 +66,29 @@ validate(read_from_filename('openapi/openapi.json')[0])
 print('openapi/openapi.json is a valid OpenAPI 3.1 document')"
 }
 
+fuzz() {
+    # Conformance fuzzing (schemathesis, every check, three callers) against a server of its
+    # own on a database of its own: the fuzzer signs up, locks and changes things that the
+    # browser journeys must not meet.
+    local db="${RXGATE_FUZZ_DB:-rxgate_fuzz}" port=$((e2e_port + 2))
+    scripts/db.sh recreate "$db" >/dev/null || return 1
+    (
+        eval "$(scripts/db.sh env "$db")"
+        "$rxgate" migrate >/dev/null || exit 1
+        "$rxgate" seed >/dev/null || exit 1
+        export RXGATE__APPLICATION__PORT="$port" RXGATE__APPLICATION__PUBLIC_URL="http://localhost:$port"
+        export RXGATE__AUTH__RATE_LIMIT_PER_MINUTE=60000 RXGATE__AUTH__RATE_LIMIT_BURST=10000
+        RUST_LOG=warn "$rxgate" serve >"$root/target/fuzz-server-$port.log" 2>&1 &
+        server=$!
+        trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+        for _ in $(seq 1 100); do
+            curl -fsS "http://127.0.0.1:$port/api/v1/ready" >/dev/null 2>&1 && break
+            sleep 0.2
+        done
+        RXGATE_E2E_URL="http://localhost:$port" python3 "$root/e2e/contract/fuzz.py"
+    )
+}
+
 e2e() {
     local db="${RXGATE_E2E_DB:-rxgate_e2e}"
     scripts/db.sh recreate "$db" >/dev/null || return 1
@@ -129,6 +152,7 @@ else
     step "supply chain: cargo deny advisories, licences, bans (RustSec snapshot)" supply_chain
     step "Rust tests: unit, database, API, OpenAPI drift" rust_tests
     step "OpenAPI 3.1 validation (openapi-spec-validator)" openapi_valid
+    step "contract fuzzing (schemathesis, 3 callers, 0 failures)" fuzz
     step "build SPA (wasm release)" spa
     step "generated client journey and browser tests (Playwright, Chromium)" e2e
 fi

@@ -40,6 +40,11 @@ fi
 
 # A standard client generator for the contract check of `just test` (PyPI): a Python client is
 # generated from openapi/openapi.json and drives a short journey (e2e/contract/journey.py).
+if ! command -v schemathesis >/dev/null 2>&1; then
+    echo "tools: installing schemathesis" >&2
+    python3 -m pip install --quiet "schemathesis==4.32.5" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "schemathesis==4.32.5"
+fi
 if ! command -v openapi-python-client >/dev/null 2>&1; then
     echo "tools: installing openapi-python-client" >&2
     python3 -m pip install --quiet "openapi-python-client==0.29.1" 2>/dev/null \

@@ -66,6 +66,7 @@ pub struct SignupRequest {
     #[cfg_attr(feature = "server", schema(format = Email, min_length = 3, max_length = 254))]
     pub email: String,
     /// At least 12 characters, not a common password.
+    #[cfg_attr(feature = "server", schema(min_length = 12, max_length = 128))]
     pub password: String,
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 120)))]
     #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 120))]

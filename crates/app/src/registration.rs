@@ -228,7 +228,8 @@ pub async fn request_password_reset(
     facts: &RequestFacts,
     email: &str,
 ) -> Result<(), AppError> {
-    let email = email.trim().to_lowercase();
+    // A malformed address is refused (422): that reveals nothing about who has an account.
+    let email = parse_email(email.trim())?.to_string().to_lowercase();
     // System context: nobody is signed in, and the answer must not reveal whether the address
     // has an account.
     let mut work = Work::before_sign_in(db, facts).await?;

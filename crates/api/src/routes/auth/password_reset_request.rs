@@ -7,7 +7,8 @@ use crate::auth::RequestMeta;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Emails a password-reset link if the address has an account. Always answers the same.
+/// Emails a password-reset link if the address has an account. Answers the same for every
+/// well-formed address, known or not; a malformed one is 422.
 #[utoipa::path(
     tag = "auth",
     request_body = EmailInput,
