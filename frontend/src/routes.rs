@@ -1,6 +1,6 @@
 //! Every client-side route in one place: links are built from this enum, never from strings.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     Home,
     DevMailbox,
