@@ -39,7 +39,7 @@ use rxgate_api_types::health::{
     QuestionnaireForPatient, ReviewItem,
 };
 use rxgate_api_types::health::{DraftInput, QuestionnaireVersionView};
-use rxgate_api_types::system::{Health, PlatformInfo};
+use rxgate_api_types::system::PlatformInfo;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
 use serde::de::DeserializeOwned;
 
@@ -286,10 +286,6 @@ fn query(pairs: &[(&str, Option<String>)]) -> String {
 }
 
 // --- System and developer tools --------------------------------------------------------------
-
-pub async fn health() -> Result<Health, ApiError> {
-    get("/health").await
-}
 
 pub async fn platform() -> Result<PlatformInfo, ApiError> {
     get("/platform").await

@@ -73,21 +73,24 @@ pub fn Layout(children: Children) -> impl IntoView {
         pages
     });
     let signed_in = move || auth.signed_in() == Some(true);
-    // The phone's bar: the first pages; the rest, and Sign out, in the "More" sheet.
+    // The phone's bar: the first pages of the portals; the others, Account, the mailbox and
+    // Sign out are in the "More" sheet. Signed out, the few public pages fit on the bar.
     let bar_pages = move || {
         let pages = nav_pages.get();
-        let fits = pages.len() <= BAR_ITEMS && !signed_in();
-        let count = if fits {
-            pages.len()
-        } else {
-            BAR_ITEMS.min(pages.len())
-        };
-        pages.into_iter().take(count).collect::<Vec<_>>()
+        let signed_in = signed_in();
+        pages
+            .into_iter()
+            .filter(|page| !signed_in || !matches!(page, Page::Account | Page::DevMailbox))
+            .take(BAR_ITEMS)
+            .collect::<Vec<_>>()
     };
     let more_pages = move || {
-        let pages = nav_pages.get();
-        let shown = bar_pages().len();
-        pages.into_iter().skip(shown).collect::<Vec<_>>()
+        let on_bar = bar_pages();
+        nav_pages
+            .get()
+            .into_iter()
+            .filter(|page| !on_bar.contains(page))
+            .collect::<Vec<_>>()
     };
     let has_more = move || signed_in() || !more_pages().is_empty();
 
