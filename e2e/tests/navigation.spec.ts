@@ -5,7 +5,9 @@ import { DEMO_PASSWORD, DEMO_TOTP_SECRET, passTwoStepVerification, signIn } from
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 // The phone size is set here: once is enough.
-test.skip(({}, testInfo) => testInfo.project.name !== 'phone', 'runs in the phone project');
+test.beforeEach(({}, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'runs in the phone project');
+});
 
 const accounts = [
   { role: 'patient', email: 'patient@rxgate.test', staff: false },
