@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { openNavItem } from './support';
 
 test('a patient signs up, verifies the email through the developer mailbox and signs in', async ({ page }) => {
   const email = `patient-${Date.now()}@example.org`;
@@ -49,11 +50,12 @@ test('a patient signs up, verifies the email through the developer mailbox and s
   await expect(page).toHaveURL(/\/patient$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Patient portal' })).toBeVisible();
   await expect(page.getByText('Welcome, Pat Example.')).toBeVisible();
-  const nav = page.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link', { name: 'Account', exact: true })).toBeVisible();
+  await openNavItem(page, 'Account');
+  await expect(page).toHaveURL(/\/account$/);
 
   // Sign out: the navigation is the signed-out one again.
-  await nav.getByRole('button', { name: 'Sign out' }).click();
+  await openNavItem(page, 'Sign out', 'button');
+  const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Create account' })).toBeVisible();
   await expect(nav.getByRole('button', { name: 'Sign out' })).toHaveCount(0);

@@ -4,9 +4,8 @@
 // category, and importing a CSV file with a bad row. Every browser project runs these against the same database, so each journey leaves the
 // demo data as it found it and names what it creates uniquely.
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, passTwoStepVerification, signIn } from './support';
+import { DEMO_PASSWORD, openNavItem, DEMO_TOTP_SECRET, passTwoStepVerification, signIn } from './support';
 
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 const unique = (info: TestInfo) => `${Date.now()}-${info.project.name}`;
 
 /** A second browser context (another person signed in at the same time) like the project's. */
@@ -38,7 +37,7 @@ test('a platform admin blocks cetirizine for penicillin allergy, and retires the
   const ruleName = /^Cetirizine 10 mg tablets × Penicillin allergy → Block/;
 
   await signInAdmin(page);
-  await nav(page).getByRole('link', { name: 'Rules', exact: true }).click();
+  await openNavItem(page, 'Rules');
   await expect(page.getByRole('heading', { level: 1, name: 'Rules' })).toBeVisible();
   const rules = page.getByRole('list', { name: 'Rules', exact: true });
   // A run that failed half-way may have left its rule active: retire it first.
@@ -100,7 +99,7 @@ test('a clinic admin stops selling ibuprofen, and sells it again', async ({ page
   await signIn(page, 'clinic.admin@rxgate.test', DEMO_PASSWORD);
   await passTwoStepVerification(page, DEMO_TOTP_SECRET);
   await expect(page).toHaveURL(/\/clinic$/);
-  await nav(page).getByRole('link', { name: 'Catalogue', exact: true }).click();
+  await openNavItem(page, 'Catalogue');
   await expect(page.getByRole('heading', { level: 1, name: 'Catalogue' })).toBeVisible();
   await page.getByLabel('Search', { exact: true }).fill('Ibuprofen');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -148,7 +147,7 @@ test('a platform admin adds and edits a product, its variants and a category, an
   const name = `E2E Lozenges ${id}`;
   const sku = `E2E-${id}`.toUpperCase();
   await signInAdmin(page);
-  await nav(page).getByRole('link', { name: 'Catalogue', exact: true }).click();
+  await openNavItem(page, 'Catalogue');
   await expect(page.getByRole('heading', { level: 1, name: 'Catalogue' })).toBeVisible();
   await page.getByRole('link', { name: 'New product' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'New product' })).toBeVisible();
@@ -216,7 +215,7 @@ test('a platform admin adds and edits a product, its variants and a category, an
   await expect(variants.getByRole('listitem')).toHaveCount(2);
 
   // A new category, and the product's details and ingredients changed to use it.
-  await nav(page).getByRole('link', { name: 'Catalogue', exact: true }).click();
+  await openNavItem(page, 'Catalogue');
   await page.getByRole('link', { name: 'Categories', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Categories' })).toBeVisible();
   const category = `E2E Throat ${id}`;
@@ -246,7 +245,7 @@ test('a platform admin adds and edits a product, its variants and a category, an
   await expect(page.getByText(category, { exact: true })).toBeVisible();
 
   // The master catalogue finds it.
-  await nav(page).getByRole('link', { name: 'Catalogue', exact: true }).click();
+  await openNavItem(page, 'Catalogue');
   await page.getByLabel('Search', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   const products = page.getByRole('list', { name: 'Products' });
@@ -277,7 +276,7 @@ test('a platform admin edits a questionnaire draft with a live preview', async (
   test.setTimeout(90_000);
   const key = `e2e_${test.info().project.name}_${Date.now()}`;
   await signInAdmin(page);
-  await nav(page).getByRole('link', { name: 'Questionnaires', exact: true }).click();
+  await openNavItem(page, 'Questionnaires');
   await expect(page.getByRole('heading', { level: 1, name: 'Questionnaires' })).toBeVisible();
   // The list fits the screen: nothing scrolls sideways, on a 360 px phone too.
   await expect(page.getByRole('region', { name: /^Versions of / }).first()).toBeVisible();

@@ -5,6 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
   DEMO_PASSWORD,
+  openNavItem,
   DEMO_TOTP_SECRET,
   passTwoStepVerification,
   signIn,
@@ -12,7 +13,6 @@ import {
   verifyEmailThroughMailbox,
 } from './support';
 
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 /** A question with choices: a group named by its question. */
 const question = (page: Page, label: string) => page.getByRole('group', { name: label, exact: true });
 
@@ -29,7 +29,7 @@ test('a new patient answers the health questionnaire and the shop follows', asyn
 
   // The shop: Semaglutide needs a consult (with its fee); paracetamol is on sale at the
   // clinic's price.
-  await nav(page).getByRole('link', { name: 'Shop', exact: true }).click();
+  await openNavItem(page, 'Shop');
   await expect(page.getByRole('heading', { level: 1, name: 'Shop' })).toBeVisible();
   const semaglutide = page.getByRole('article', { name: 'Semaglutide 0.25 mg pen' });
   await expect(semaglutide.getByTestId('eligibility')).toContainText('Consult needed');
@@ -57,7 +57,7 @@ test('a new patient answers the health questionnaire and the shop follows', asyn
   await expect(page.getByText('Booking consults online is coming soon')).toBeVisible();
 
   // The questionnaire: nothing answered yet; the pregnancy question only shows for women.
-  await nav(page).getByRole('link', { name: 'My health', exact: true }).click();
+  await openNavItem(page, 'My health');
   await expect(page.getByRole('heading', { level: 1, name: 'My health' })).toBeVisible();
   const progress = page.getByTestId('questionnaire-progress');
   await expect(progress).toHaveText(/^0 of \d+ answered$/);
@@ -103,13 +103,13 @@ test('a new patient answers the health questionnaire and the shop follows', asyn
   await expect(flag).toContainText('Active');
 
   // The shop follows at once.
-  await nav(page).getByRole('link', { name: 'Shop', exact: true }).click();
+  await openNavItem(page, 'Shop');
   await expect(semaglutide.getByTestId('verdict')).toHaveText('Not available to you');
   await expect(semaglutide.getByTestId('eligibility')).toContainText('medullary thyroid cancer');
   await expect(paracetamol.getByTestId('verdict')).toHaveText('Available');
 
   // The health profile lists the flag and the answers.
-  await nav(page).getByRole('link', { name: 'My health profile', exact: true }).click();
+  await openNavItem(page, 'My health profile');
   await expect(page.getByRole('heading', { level: 1, name: 'My health profile' })).toBeVisible();
   await expect(flag).toContainText('From the answers.');
   await expect(page.getByRole('definition').filter({ hasText: 'None of these' })).toBeVisible();
@@ -123,7 +123,7 @@ test('the demo doctor raises a flag on a patient chart and finds her in the revi
   await passTwoStepVerification(page, DEMO_TOTP_SECRET);
   await expect(page).toHaveURL(/\/doctor$/);
 
-  await nav(page).getByRole('link', { name: 'My patients', exact: true }).click();
+  await openNavItem(page, 'My patients');
   await expect(page.getByRole('heading', { level: 1, name: 'My patients' })).toBeVisible();
   await page.getByLabel('Search', { exact: true }).fill('thandi');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -152,7 +152,7 @@ test('the demo doctor raises a flag on a patient chart and finds her in the revi
   ).toContainText('Active');
 
   // Blood thinners trigger review rules (ibuprofen, fluconazole): she is in the review queue.
-  await nav(page).getByRole('link', { name: 'Review queue', exact: true }).click();
+  await openNavItem(page, 'Review queue');
   await expect(page.getByRole('heading', { level: 1, name: 'Review queue' })).toBeVisible();
   const row = page.getByRole('list', { name: 'Patients to review' }).getByRole('listitem').filter({ hasText: 'Thandi Patient' });
   await expect(row.getByRole('list', { name: 'Flags of Thandi Patient' })).toContainText('Takes anticoagulants');
@@ -166,7 +166,7 @@ test('the demo doctor sets her own price for her patients and goes back to the c
   await signIn(page, 'doctor@rxgate.test', DEMO_PASSWORD);
   await passTwoStepVerification(page, DEMO_TOTP_SECRET);
   await expect(page).toHaveURL(/\/doctor$/);
-  await nav(page).getByRole('link', { name: 'My prices', exact: true }).click();
+  await openNavItem(page, 'My prices');
   await expect(page.getByRole('heading', { level: 1, name: 'My prices' })).toBeVisible();
   await page.getByLabel('Search', { exact: true }).fill('amlodipine');
   await page.getByRole('button', { name: 'Search', exact: true }).click();

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   DEMO_PASSWORD,
+  openNavItem,
   DEMO_TOTP_SECRET,
   currentStep,
   passTwoStepVerification,
@@ -19,7 +20,6 @@ test('a doctor signs up, the admin approves, the doctor enrols TOTP and reaches 
   const email = `doctor-${unique}@example.org`;
   const licence = `MP${unique % 10_000_000}`;
   const password = 'correct horse battery staple';
-  const nav = page.getByRole('navigation', { name: 'Main' });
 
   // Sign up as a doctor.
   await page.goto('/signup');
@@ -56,7 +56,7 @@ test('a doctor signs up, the admin approves, the doctor enrols TOTP and reaches 
   await passTwoStepVerification(page, DEMO_TOTP_SECRET);
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Platform admin portal' })).toBeVisible();
-  await nav.getByRole('link', { name: 'Doctor approvals', exact: true }).click();
+  await openNavItem(page, 'Doctor approvals');
   await expect(page.getByRole('heading', { level: 1, name: 'Doctor approvals' })).toBeVisible();
   const row = page.getByRole('listitem').filter({ hasText: email });
   await expect(row).toContainText(`HPCSA ${licence}`);
@@ -85,6 +85,6 @@ test('a doctor signs up, the admin approves, the doctor enrols TOTP and reaches 
   await expect(page).toHaveURL(/\/doctor$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Doctor portal' })).toBeVisible();
   await expect(page.getByTestId('doctor-status')).toHaveText('Approved');
-  await nav.getByRole('link', { name: 'Account', exact: true }).click();
+  await openNavItem(page, 'Account');
   await expect(page.getByTestId('mfa-status')).toContainText('On');
 });

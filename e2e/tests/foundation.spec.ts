@@ -1,12 +1,31 @@
 import { expect, test } from '@playwright/test';
 
-test('home page shows the platform and the live API status', async ({ page }) => {
+test('the home page tells a visitor what the service does and how to start', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1, name: 'Rxgate' })).toBeVisible();
-  const status = page.getByTestId('api-status');
-  await expect(status).toContainText('ok');
-  await expect(status).toContainText('v1');
+  await expect(page.getByRole('heading', { level: 2, name: 'How it works' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /Answer a health questionnaire/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /A doctor reviews/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /A pharmacist checks/ })).toBeVisible();
+  await expect(page.locator('meta[name="description"]')).toHaveAttribute('content', /doctor/);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await page.getByRole('main').getByRole('link', { name: 'Create an account' }).click();
+  await expect(page).toHaveURL(/\/signup$/);
+});
+
+test('terms and privacy live at versioned addresses that sign-up links to', async ({ page }) => {
+  await page.goto('/legal/terms');
+  await expect(page).toHaveURL(/\/legal\/terms\/2026-11$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Terms of service' })).toBeVisible();
+  await page.goto('/legal/privacy');
+  await expect(page).toHaveURL(/\/legal\/privacy\/2026-11$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Privacy notice' })).toBeVisible();
+  await page.goto('/legal/terms/1999-01');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+
+  await page.goto('/signup');
+  await expect(page.getByRole('link', { name: 'terms of service' })).toHaveAttribute('href', '/legal/terms/2026-11');
+  await expect(page.getByRole('link', { name: 'privacy notice' })).toHaveAttribute('href', '/legal/privacy/2026-11');
 });
 
 test('theme toggle switches between light and dark and remembers the choice', async ({ page }) => {

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   DEMO_PASSWORD,
+  openNavItem,
   DEMO_TOTP_SECRET,
   invitationLinkFromMailbox,
   passTwoStepVerification,
@@ -15,13 +16,12 @@ test('an admin invites a pharmacist who accepts and signs in', async ({ page }) 
   const email = `pharm-${unique}@example.org`;
   const registration = `SAPC-${unique}`;
   const password = 'a long pharmacist passphrase';
-  const nav = page.getByRole('navigation', { name: 'Main' });
 
   // The platform admin passes the second factor and sends the invitation.
   await signIn(page, 'admin@rxgate.test', DEMO_PASSWORD);
   await passTwoStepVerification(page, DEMO_TOTP_SECRET);
   await expect(page).toHaveURL(/\/admin$/);
-  await nav.getByRole('link', { name: 'Invitations', exact: true }).click();
+  await openNavItem(page, 'Invitations');
   await expect(page.getByRole('heading', { level: 1, name: 'Invitations' })).toBeVisible();
   await page.getByLabel('Email', { exact: true }).fill(email);
   // (getByLabel would read the option texts inside the label too.)

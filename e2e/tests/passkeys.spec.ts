@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   DEMO_PASSWORD,
+  openNavItem,
   DEMO_TOTP_SECRET,
   addVirtualAuthenticator,
   invitationLinkFromMailbox,
@@ -21,7 +22,6 @@ test('a patient adds a passkey, signs in with it alone, passes the second step w
   test.setTimeout(90_000);
   const email = `passkey-${Date.now()}@example.org`;
   const password = 'correct horse battery staple';
-  const nav = page.getByRole('navigation', { name: 'Main' });
   const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
 
   await signUpPatient(page, 'Pia Passkey', email, password);
@@ -30,7 +30,7 @@ test('a patient adds a passkey, signs in with it alone, passes the second step w
   await expect(page).toHaveURL(/\/patient$/);
 
   // Add a passkey on the account page: it is listed, and two-step verification is on.
-  await nav.getByRole('link', { name: 'Account', exact: true }).click();
+  await openNavItem(page, 'Account');
   await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
   await expect(page.getByTestId('mfa-status')).toContainText('Off');
   const form = page.getByRole('form', { name: 'Add a passkey' });
@@ -68,7 +68,7 @@ test('a patient adds a passkey, signs in with it alone, passes the second step w
   await expect(page.getByRole('heading', { level: 1, name: 'Patient portal' })).toBeVisible();
 
   // The account page shows its use; removing it asks first.
-  await nav.getByRole('link', { name: 'Account', exact: true }).click();
+  await openNavItem(page, 'Account');
   await expect(passkeys.first()).toContainText('last used');
   await passkeys.first().getByRole('button', { name: 'Remove the passkey Test laptop', exact: true }).click();
   const question = page.getByRole('group', { name: 'Remove the passkey Test laptop' });
@@ -88,14 +88,13 @@ test('an invited pharmacist sets up a passkey instead of an authenticator app an
   const unique = Date.now();
   const email = `pharm-passkey-${unique}@example.org`;
   const password = 'a long pharmacist passphrase';
-  const nav = page.getByRole('navigation', { name: 'Main' });
   await addVirtualAuthenticator(page);
 
   // The platform admin invites a pharmacist, who accepts.
   await signIn(page, 'admin@rxgate.test', DEMO_PASSWORD);
   await passTwoStepVerification(page, DEMO_TOTP_SECRET);
   await expect(page).toHaveURL(/\/admin$/);
-  await nav.getByRole('link', { name: 'Invitations', exact: true }).click();
+  await openNavItem(page, 'Invitations');
   await expect(page.getByRole('heading', { level: 1, name: 'Invitations' })).toBeVisible();
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByRole('combobox', { name: 'Role', exact: true }).selectOption('pharmacist');
@@ -133,7 +132,7 @@ test('an invited pharmacist sets up a passkey instead of an authenticator app an
   await expect(page).toHaveURL(/\/pharmacist$/);
 
   // The only second factor of a staff account cannot be removed.
-  await nav.getByRole('link', { name: 'Account', exact: true }).click();
+  await openNavItem(page, 'Account');
   const passkeys = page.getByRole('list', { name: 'Passkeys' }).getByRole('listitem');
   await expect(passkeys).toHaveCount(1);
   await passkeys.first().getByRole('button', { name: /^Remove the passkey / }).click();

@@ -1,15 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, passTwoStepVerification, signIn } from './support';
+import { DEMO_PASSWORD, openNavItem, DEMO_TOTP_SECRET, passTwoStepVerification, signIn } from './support';
 
 test('the admin finds a patient, suspends the account with a reason and reinstates it', async ({ page }) => {
   // A sign-in with the second factor, possibly waiting for the next TOTP step.
   test.setTimeout(90_000);
-  const nav = page.getByRole('navigation', { name: 'Main' });
 
   await signIn(page, 'admin@rxgate.test', DEMO_PASSWORD);
   await passTwoStepVerification(page, DEMO_TOTP_SECRET);
   await expect(page).toHaveURL(/\/admin$/);
-  await nav.getByRole('link', { name: 'People', exact: true }).click();
+  await openNavItem(page, 'People');
   await expect(page).toHaveURL(/\/admin\/users$/);
   await expect(page.getByRole('heading', { level: 1, name: 'People' })).toBeVisible();
 

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { openNavItem } from './support';
 
 // Idle sign-out, with the browser's clock under the test's control: a patient is signed out
 // after 60 minutes without activity, warned a minute before, and the token is not renewed
@@ -70,7 +71,7 @@ test('a request that meets an expired token renews it and is sent again', async 
   await page.waitForTimeout(8_000);
 
   const renewed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My health profile', exact: true }).click();
+  await openNavItem(page, 'My health profile');
   expect((await renewed).ok()).toBe(true);
   await expect(page.getByRole('heading', { level: 1, name: 'My health profile' })).toBeVisible();
   await expect(page.getByRole('alert').filter({ hasText: 'expired' })).toHaveCount(0);

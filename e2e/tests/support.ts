@@ -44,9 +44,28 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
-export async function signOut(page: Page) {
+/**
+ * Follows the navigation item `name`: on a wide screen from the side bar, on a phone from the
+ * bottom bar or, for the items that do not fit there, from the "More" sheet.
+ */
+export async function openNavItem(page: Page, name: string, role: 'link' | 'button' = 'link') {
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await nav.getByRole('button', { name: 'Sign out' }).click();
+  const item = nav.getByRole(role, { name, exact: true });
+  const more = nav.getByRole('button', { name: 'More', exact: true });
+  await expect(item.or(more).first()).toBeVisible();
+  if (await item.isVisible()) {
+    await item.click();
+    return;
+  }
+  await more.click();
+  const sheet = page.getByRole('dialog', { name: 'More' });
+  await sheet.getByRole(role, { name, exact: true }).click();
+  await expect(sheet).toBeHidden();
+}
+
+export async function signOut(page: Page) {
+  await openNavItem(page, 'Sign out', 'button');
+  const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'Sign in', exact: true })).toBeVisible();
 }
 

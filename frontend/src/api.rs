@@ -39,7 +39,7 @@ use rxgate_api_types::health::{
     QuestionnaireForPatient, ReviewItem,
 };
 use rxgate_api_types::health::{DraftInput, QuestionnaireVersionView};
-use rxgate_api_types::system::{Health, PlatformInfo};
+use rxgate_api_types::system::PlatformInfo;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
 use serde::de::DeserializeOwned;
 
@@ -124,8 +124,12 @@ pub enum ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Problem(p) => write!(f, "{}", p.detail.as_deref().unwrap_or(&p.title)),
-            Self::Network(m) => write!(f, "The server could not be reached ({m})."),
+            Self::Problem(p) => write!(f, "{}", crate::messages::for_problem(p)),
+            // The technical reason stays out of sight: people can only check their connection.
+            Self::Network(_) => write!(
+                f,
+                "The server could not be reached. Check your connection and try again."
+            ),
             Self::Browser(m) => write!(f, "{m}"),
         }
     }
@@ -147,7 +151,7 @@ impl ApiError {
                 .errors
                 .iter()
                 .filter(|e| e.field == name)
-                .map(|e| e.message.clone())
+                .map(crate::messages::for_field)
                 .collect(),
             Self::Network(_) | Self::Browser(_) => Vec::new(),
         }
@@ -282,10 +286,6 @@ fn query(pairs: &[(&str, Option<String>)]) -> String {
 }
 
 // --- System and developer tools --------------------------------------------------------------
-
-pub async fn health() -> Result<Health, ApiError> {
-    get("/health").await
-}
 
 pub async fn platform() -> Result<PlatformInfo, ApiError> {
     get("/platform").await

@@ -46,6 +46,7 @@ use crate::pages::patient::questionnaire::Questionnaire;
 use crate::pages::patient::shop::Shop;
 use crate::pages::portal::PortalHome;
 use crate::pages::public::home::Home;
+use crate::pages::public::legal::{CurrentLegal, Document, Legal};
 use crate::pages::public::not_found::NotFound;
 use crate::routes::Page;
 
@@ -87,6 +88,22 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Home />
+                    <Route
+                        path=path!("/legal/terms")
+                        view=|| view! { <CurrentLegal document=Document::Terms /> }
+                    />
+                    <Route
+                        path=path!("/legal/terms/:version")
+                        view=|| view! { <Legal document=Document::Terms /> }
+                    />
+                    <Route
+                        path=path!("/legal/privacy")
+                        view=|| view! { <CurrentLegal document=Document::Privacy /> }
+                    />
+                    <Route
+                        path=path!("/legal/privacy/:version")
+                        view=|| view! { <Legal document=Document::Privacy /> }
+                    />
                     <Route path=path!("/dev/mailbox") view=DevMailbox />
                     <Route path=path!("/signin") view=SignIn />
                     <ProtectedRoute

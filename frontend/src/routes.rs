@@ -1,6 +1,6 @@
 //! Every client-side route in one place: links are built from this enum, never from strings.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     Home,
     DevMailbox,
@@ -52,6 +52,10 @@ pub enum Page {
     ClinicCatalogue,
     /// One product with the clinic's prices: link with `item`.
     ClinicProduct,
+    /// The terms of service: the current version; one version with `item`.
+    LegalTerms,
+    /// The privacy notice: the current version; one version with `item`.
+    LegalPrivacy,
 }
 
 impl Page {
@@ -97,6 +101,8 @@ impl Page {
             Self::AdminQuestionnaires | Self::AdminQuestionnaireVersion => "/admin/questionnaires",
             Self::ClinicCatalogue => "/clinic/catalogue",
             Self::ClinicProduct => "/clinic/products",
+            Self::LegalTerms => "/legal/terms",
+            Self::LegalPrivacy => "/legal/privacy",
         }
     }
 
@@ -144,6 +150,8 @@ impl Page {
             Self::AdminFlags => "Flags",
             Self::AdminQuestionnaires => "Questionnaires",
             Self::AdminQuestionnaireVersion => "Questionnaire version",
+            Self::LegalTerms => "Terms of service",
+            Self::LegalPrivacy => "Privacy notice",
         }
     }
 
@@ -186,6 +194,7 @@ impl Page {
             Self::AdminRules => "⊘",
             Self::AdminFlags => "⚐",
             Self::AdminQuestionnaires | Self::AdminQuestionnaireVersion => "☑",
+            Self::LegalTerms | Self::LegalPrivacy => "§",
         }
     }
 

@@ -393,6 +393,51 @@ impl From<validator::ValidationErrors> for ApiError {
     }
 }
 
+/// A plain sentence for a failed validation rule that has no message of its own, from the
+/// rule's bounds: "Use at most 200 characters.", never the rule's code.
+fn rule_message(e: &validator::ValidationError) -> String {
+    let param = |name: &str| e.params.get(name).map(ToString::to_string);
+    let (min, max) = (param("min"), param("max"));
+    match e.code.as_ref() {
+        "length" => {
+            let value = e.params.get("value");
+            let unit = match value {
+                Some(serde_json::Value::Array(_)) => "items",
+                _ => "characters",
+            };
+            let count = match value {
+                Some(serde_json::Value::String(text)) => Some(text.chars().count()),
+                Some(serde_json::Value::Array(items)) => Some(items.len()),
+                _ => None,
+            };
+            let bound = |b: &Option<String>| b.as_deref().and_then(|b| b.parse::<usize>().ok());
+            let too_short = count.zip(bound(&min)).is_some_and(|(c, m)| c < m);
+            let too_long = count.zip(bound(&max)).is_some_and(|(c, m)| c > m);
+            match (min, max, param("equal")) {
+                (_, _, Some(n)) => format!("Use exactly {n} {unit}."),
+                _ if too_short && count == Some(0) => "Fill this in.".to_owned(),
+                (Some(min), _, None) if too_short => format!("Use at least {min} {unit}."),
+                (_, Some(max), None) if too_long => format!("Use at most {max} {unit}."),
+                (Some(min), Some(max), None) => format!("Use {min} to {max} {unit}."),
+                (None, Some(max), None) => format!("Use at most {max} {unit}."),
+                (Some(min), None, None) => format!("Use at least {min} {unit}."),
+                (None, None, None) => "The length is not accepted.".to_owned(),
+            }
+        }
+        "range" => match (min, max) {
+            (Some(min), Some(max)) => format!("Enter a number from {min} to {max}."),
+            (None, Some(max)) => format!("Enter a number of at most {max}."),
+            (Some(min), None) => format!("Enter a number of at least {min}."),
+            (None, None) => "The number is not accepted.".to_owned(),
+        },
+        "email" => "Enter an email address, like name@example.org.".to_owned(),
+        "url" => "Enter a web address, like https://example.org.".to_owned(),
+        "required" => "Fill this in.".to_owned(),
+        "must_match" => "The two entries do not match.".to_owned(),
+        _ => "This value is not accepted.".to_owned(),
+    }
+}
+
 fn collect_field_errors(
     errors: &validator::ValidationErrors,
     prefix: &str,
@@ -415,7 +460,7 @@ fn collect_field_errors(
                             .message
                             .as_ref()
                             .map(ToString::to_string)
-                            .unwrap_or_else(|| format!("failed the `{}` rule", e.code)),
+                            .unwrap_or_else(|| rule_message(e)),
                     });
                 }
             }
@@ -426,5 +471,70 @@ fn collect_field_errors(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use validator::Validate;
+
+    use super::*;
+
+    #[derive(Validate)]
+    struct Form {
+        #[validate(length(min = 1, max = 5))]
+        name: String,
+        #[validate(length(min = 3))]
+        code: String,
+        #[validate(range(min = 1, max = 10))]
+        count: u32,
+        #[validate(email)]
+        email: String,
+    }
+
+    fn messages(form: &Form) -> Vec<(String, String)> {
+        let mut fields = Vec::new();
+        collect_field_errors(&form.validate().unwrap_err(), "", &mut fields);
+        fields.sort_by(|a, b| a.field.cmp(&b.field));
+        fields.into_iter().map(|f| (f.field, f.message)).collect()
+    }
+
+    #[test]
+    fn rules_without_a_message_get_plain_sentences() {
+        let form = Form {
+            name: "far too long".into(),
+            code: "ab".into(),
+            count: 11,
+            email: "nope".into(),
+        };
+        let got = messages(&form);
+        let want = [
+            ("code", "Use at least 3 characters."),
+            ("count", "Enter a number from 1 to 10."),
+            ("email", "Enter an email address, like name@example.org."),
+            ("name", "Use at most 5 characters."),
+        ];
+        assert_eq!(
+            got,
+            want.map(|(f, m)| (f.to_owned(), m.to_owned())).to_vec()
+        );
+        assert!(got.iter().all(|(_, m)| !m.contains('`')));
+
+        let empty = Form {
+            name: String::new(),
+            code: "abc".into(),
+            count: 0,
+            email: "a@example.org".into(),
+        };
+        assert_eq!(
+            messages(&empty),
+            vec![
+                (
+                    "count".to_owned(),
+                    "Enter a number from 1 to 10.".to_owned()
+                ),
+                ("name".to_owned(), "Fill this in.".to_owned()),
+            ]
+        );
     }
 }

@@ -39,11 +39,8 @@ pub fn general_error(
                     .iter()
                     .filter(|f| !fields.contains(&f.field.as_str()))
                 {
-                    text.push_str(&format!(
-                        " {}: {}.",
-                        f.field,
-                        f.message.trim_end_matches('.')
-                    ));
+                    text.push(' ');
+                    text.push_str(&crate::messages::for_field(f));
                 }
             }
             Some(text)
@@ -90,6 +87,10 @@ pub fn TextField(
         Some(_) => format!("{hint_id} {error_id}"),
         None => error_id.clone(),
     };
+    // The browser's own check (required, email, length) speaks with the app's words: its
+    // pop-up is cancelled and the message shows where the server's would.
+    let (checked, set_checked) = signal(None::<String>);
+    let error = Signal::derive(move || checked.get().or_else(|| error.get()));
     view! {
         <div class="field">
             <label>
@@ -97,6 +98,10 @@ pub fn TextField(
                 <input
                     id=id
                     type=kind
+                    on:invalid:target=move |ev| {
+                        ev.prevent_default();
+                        set_checked.set(crate::messages::for_validity(&ev.target()));
+                    }
                     name=name
                     required=required
                     minlength=minlength
@@ -109,7 +114,10 @@ pub fn TextField(
                     aria-describedby=described_by
                     aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
                     prop:value=value
-                    on:input:target=move |ev| value.set(ev.target().value())
+                    on:input:target=move |ev| {
+                        set_checked.set(None);
+                        value.set(ev.target().value());
+                    }
                 />
             </label>
             {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
@@ -233,17 +241,27 @@ pub fn CheckField(
     checked: RwSignal<bool>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
+    let (problem, set_problem) = signal(None::<String>);
     view! {
         <label class="check">
             <input
                 type="checkbox"
                 name=name
                 required=required
+                aria-invalid=move || problem.with(|p| p.is_some().then_some("true"))
                 prop:checked=checked
-                on:change:target=move |ev| checked.set(ev.target().checked())
+                on:invalid:target=move |ev| {
+                    ev.prevent_default();
+                    set_problem.set(crate::messages::for_validity(&ev.target()));
+                }
+                on:change:target=move |ev| {
+                    set_problem.set(None);
+                    checked.set(ev.target().checked());
+                }
             />
             <span>{label}</span>
         </label>
+        {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
     }
 }
 
@@ -350,6 +368,10 @@ pub fn RowField(
         Some(_) => format!("{hint_id} {error_id}"),
         None => error_id.clone(),
     };
+    // The browser's own check (required, email, length) speaks with the app's words: its
+    // pop-up is cancelled and the message shows where the server's would.
+    let (checked, set_checked) = signal(None::<String>);
+    let error = Signal::derive(move || checked.get().or_else(|| error.get()));
     view! {
         <div class="field">
             <label>
@@ -357,6 +379,10 @@ pub fn RowField(
                 <input
                     id=id
                     type=kind
+                    on:invalid:target=move |ev| {
+                        ev.prevent_default();
+                        set_checked.set(crate::messages::for_validity(&ev.target()));
+                    }
                     inputmode=inputmode
                     required=required
                     autocomplete="off"

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
 use crate::components::idle::IdleWatch;
@@ -27,10 +27,14 @@ fn NavLink(page: Page) -> impl IntoView {
     }
 }
 
+/// How many pages the bottom bar of a phone shows; the others are in the "More" sheet.
+const BAR_ITEMS: usize = 4;
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let auth = use_auth();
     let navigate = use_navigate();
+    let location = use_location();
     let platform = LocalResource::new(api::platform);
     let dev_tools = move || {
         platform
@@ -42,27 +46,76 @@ pub fn Layout(children: Children) -> impl IntoView {
         navigate(Page::SignIn.path(), NavigateOptions::default());
         auth.sign_out();
     };
-    // The pages of each portal the person may use, highest role first, and their account;
-    // while the second factor is pending, only the page that completes it.
-    let portal_links = move || {
-        let me = auth.user()?;
-        let links = match auth.mfa().and_then(Mfa::pending_page) {
-            Some(page) => view! { <NavLink page /> }.into_any(),
-            None => {
-                let pages = Role::portals(&me)
-                    .into_iter()
-                    .flat_map(|role| role.pages().iter().copied())
-                    .map(|page| view! { <NavLink page /> })
-                    .collect_view();
-                view! {
-                    {pages}
-                    <NavLink page=Page::Account />
-                }
-                .into_any()
-            }
+    let sheet_sign_out = sign_out.clone();
+    // Every page in navigation, in order: the pages of each portal the person may use, highest
+    // role first, and their account; while the second factor is pending, only the page that
+    // completes it; signed out, the public pages. Sign out is not a page: it comes last.
+    let nav_pages = Memo::new(move |_| {
+        let mut pages = match auth.signed_in() {
+            Some(true) => match auth.user() {
+                None => Vec::new(),
+                Some(me) => match auth.mfa().and_then(Mfa::pending_page) {
+                    Some(page) => vec![page],
+                    None => Role::portals(&me)
+                        .into_iter()
+                        .flat_map(|role| role.pages().iter().copied())
+                        .chain([Page::Account])
+                        .collect(),
+                },
+            },
+            Some(false) => vec![Page::Home, Page::SignIn, Page::SignUp],
+            // Still restoring the session: do not flash the signed-out links.
+            None => vec![Page::Home],
         };
-        Some(links)
+        if dev_tools() {
+            pages.push(Page::DevMailbox);
+        }
+        pages
+    });
+    let signed_in = move || auth.signed_in() == Some(true);
+    // The phone's bar: the first pages of the portals; the others, Account, the mailbox and
+    // Sign out are in the "More" sheet. Signed out, the few public pages fit on the bar.
+    let bar_pages = move || {
+        let pages = nav_pages.get();
+        let signed_in = signed_in();
+        pages
+            .into_iter()
+            .filter(|page| !signed_in || !matches!(page, Page::Account | Page::DevMailbox))
+            .take(BAR_ITEMS)
+            .collect::<Vec<_>>()
     };
+    let more_pages = move || {
+        let on_bar = bar_pages();
+        nav_pages
+            .get()
+            .into_iter()
+            .filter(|page| !on_bar.contains(page))
+            .collect::<Vec<_>>()
+    };
+    let has_more = move || signed_in() || !more_pages().is_empty();
+
+    // The sheet is a modal <dialog>: the browser moves focus into it, keeps it there, closes it
+    // on Escape and gives focus back to the "More" button.
+    let sheet = NodeRef::<leptos::html::Dialog>::new();
+    let (sheet_open, set_sheet_open) = signal(false);
+    let open_sheet = move |_| {
+        if sheet
+            .get_untracked()
+            .is_some_and(|dialog| dialog.show_modal().is_ok())
+        {
+            set_sheet_open.set(true);
+        }
+    };
+    let close_sheet = move || {
+        if let Some(dialog) = sheet.get_untracked() {
+            dialog.close();
+        }
+    };
+    // Going to another page closes the sheet.
+    Effect::new(move |_| {
+        location.pathname.track();
+        close_sheet();
+    });
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -87,25 +140,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <ThemeToggle />
                 </div>
             </header>
+            // Wide screens: every page in a side bar. Phones: the bottom bar below instead (the
+            // style sheet shows one of the two).
             <nav class="sidenav" aria-label="Main">
                 <ul>
-                    {move || match auth.signed_in() {
-                        Some(true) => view! { {portal_links} }.into_any(),
-                        Some(false) => {
-                            view! {
-                                <NavLink page=Page::Home />
-                                <NavLink page=Page::SignIn />
-                                <NavLink page=Page::SignUp />
-                            }
-                                .into_any()
-                        }
-                        // Still restoring the session: do not flash the signed-out links.
-                        None => view! { <NavLink page=Page::Home /> }.into_any(),
-                    }}
-                    <Show when=dev_tools>
-                        <NavLink page=Page::DevMailbox />
-                    </Show>
-                    <Show when=move || auth.signed_in() == Some(true)>
+                    <For each=move || nav_pages.get() key=|page| *page let:page>
+                        <NavLink page />
+                    </For>
+                    <Show when=signed_in>
                         <li>
                             <button class="nav-button" type="button" on:click=sign_out.clone()>
                                 <span aria-hidden="true">"⎋"</span>
@@ -115,10 +157,80 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </Show>
                 </ul>
             </nav>
+            <nav class="bottomnav" aria-label="Main">
+                <ul>
+                    <For each=bar_pages key=|page| *page let:page>
+                        <NavLink page />
+                    </For>
+                    <Show when=has_more>
+                        <li>
+                            <button
+                                class="nav-button"
+                                type="button"
+                                aria-haspopup="dialog"
+                                aria-controls="more-sheet"
+                                aria-expanded=move || sheet_open.get().to_string()
+                                on:click=open_sheet
+                            >
+                                <span aria-hidden="true">"☰"</span>
+                                <span>"More"</span>
+                            </button>
+                        </li>
+                    </Show>
+                </ul>
+            </nav>
             <main id="main" class="content" tabindex="-1">
                 {children()}
             </main>
         </div>
+        <dialog
+            id="more-sheet"
+            class="sheet"
+            aria-labelledby="more-sheet-title"
+            node_ref=sheet
+            on:close=move |_| set_sheet_open.set(false)
+            // A click on the backdrop (outside the sheet's box) lands on the dialog itself.
+            on:click=move |event| {
+                let on_backdrop = event
+                    .target()
+                    .zip(sheet.get_untracked())
+                    .is_some_and(|(target, dialog)| {
+                        let dialog: &web_sys::EventTarget = dialog.as_ref();
+                        target == *dialog
+                    });
+                if on_backdrop {
+                    close_sheet();
+                }
+            }
+        >
+            <div class="sheet-body">
+                <div class="sheet-header">
+                    <h2 id="more-sheet-title">"More"</h2>
+                    <button
+                        class="icon-button"
+                        type="button"
+                        aria-label="Close"
+                        on:click=move |_| close_sheet()
+                    >
+                        "✕"
+                    </button>
+                </div>
+                // Any link or button in the list closes the sheet, also the link to the current page.
+                <ul class="sheet-links" on:click=move |_| close_sheet()>
+                    <For each=more_pages key=|page| *page let:page>
+                        <NavLink page />
+                    </For>
+                    <Show when=signed_in>
+                        <li>
+                            <button class="nav-button" type="button" on:click=sheet_sign_out.clone()>
+                                <span aria-hidden="true">"⎋"</span>
+                                <span>"Sign out"</span>
+                            </button>
+                        </li>
+                    </Show>
+                </ul>
+            </div>
+        </dialog>
         <IdleWatch />
     }
 }

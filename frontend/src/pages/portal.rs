@@ -1,11 +1,15 @@
-//! The home of each portal. Simple for now: who is signed in, for doctors their approval
-//! status and referral link, and for platform admins the way to their tools.
+//! The home of each portal: who is signed in, for doctors their approval status and referral
+//! link, for platform admins the way to their tools, and for patients, pharmacists and clinic
+//! admins a dashboard of what needs their attention.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rxgate_api_types::auth::Me;
 
+use crate::api::{self, ApiError};
+use crate::components::dashboard::{Dashboard, DashboardCard, Onboarding};
 use crate::contexts::auth::{Role, use_auth};
+use crate::format;
 use crate::routes::Page;
 
 #[component]
@@ -17,11 +21,15 @@ pub fn PortalHome(role: Role) -> impl IntoView {
             {move || {
                 auth.user()
                     .map(|me| {
+                        let staff = me.clone();
                         view! {
                             <p class="lead">"Welcome, " {me.display_name.clone()} "."</p>
                             {(role == Role::Doctor).then(|| view! { <DoctorStatus me /> })}
                             {(role == Role::PlatformAdmin).then(|| view! { <AdminTools /> })}
                             {(role == Role::ClinicAdmin).then(|| view! { <ClinicTools /> })}
+                            {(role == Role::Patient).then(|| view! { <PatientDashboard /> })}
+                            {matches!(role, Role::Pharmacist | Role::ClinicAdmin)
+                                .then(|| view! { <StaffDashboard me=staff role /> })}
                         }
                     })
             }}
@@ -185,5 +193,133 @@ fn DoctorStatus(me: Me) -> impl IntoView {
                     </div>
                 }
             })}
+    }
+}
+
+/// A patient's home: first the health questionnaire (the Shop's badges depend on it), then
+/// where their questionnaire, health profile and shopping stand.
+#[component]
+fn PatientDashboard() -> impl IntoView {
+    let profile = LocalResource::new(api::my_health_profile);
+    let questionnaire = LocalResource::new(api::my_questionnaire);
+    // `None` while loading or when it cannot be told.
+    let submitted = move || match profile.get()? {
+        Ok(p) => Some(p.submitted_at.is_some()),
+        Err(e) if e.code() == Some("NOT_FOUND") => Some(false),
+        Err(_) => None,
+    };
+    let questionnaire_value = Signal::derive(move || match profile.get()? {
+        Ok(p) if p.submitted_at.is_some() => p
+            .submitted_at
+            .map(|at| format!("Submitted {}", format::date_time(&at))),
+        _ => match questionnaire.get()? {
+            Ok(q) if q.progress.answered > 0 => Some(format!(
+                "{} of {} answered",
+                q.progress.answered, q.progress.visible
+            )),
+            Ok(_) => Some("Not started".to_owned()),
+            Err(e) => Some(e.to_string()),
+        },
+    });
+    let flags_value = Signal::derive(move || {
+        Some(match profile.get()? {
+            Ok(p) if p.submitted_at.is_some() => match p.flags.len() {
+                0 => "Nothing noted".to_owned(),
+                1 => "1 thing noted".to_owned(),
+                n => format!("{n} things noted"),
+            },
+            Ok(_) => "Not yet".to_owned(),
+            Err(e) if e.code() == Some("NOT_FOUND") => "Not yet".to_owned(),
+            Err(e) => ApiError::to_string(&e),
+        })
+    });
+    let shop_value = Signal::derive(move || {
+        submitted().map(|done| {
+            if done {
+                "Ready: badges show what suits you".to_owned()
+            } else {
+                "Badges wait for your questionnaire".to_owned()
+            }
+        })
+    });
+    view! {
+        <Show when=move || submitted() == Some(false)>
+            <Onboarding
+                title="Start with your health questionnaire"
+                text="Answer a few questions about your health. The Shop then shows which products suit you, and a doctor can review what you ask for."
+                href=Page::PatientQuestionnaire.path()
+                link="Fill in the questionnaire"
+            />
+        </Show>
+        <Dashboard>
+            <DashboardCard
+                title="Health questionnaire"
+                value=questionnaire_value
+                href=Page::PatientQuestionnaire.path()
+                link="Open the questionnaire"
+            />
+            <DashboardCard
+                title="Health profile"
+                value=flags_value
+                note="What your answers tell a doctor."
+                href=Page::PatientHealthProfile.path()
+                link="See your health profile"
+            />
+            <DashboardCard
+                title="Shop"
+                value=shop_value
+                href=Page::PatientShop.path()
+                link="Go to the shop"
+            />
+        </Dashboard>
+    }
+}
+
+/// The home of pharmacists and clinic admins: their organisation and how they sign in.
+#[component]
+fn StaffDashboard(me: Me, role: Role) -> impl IntoView {
+    let passkeys = LocalResource::new(api::my_passkeys);
+    let organisations = me
+        .memberships
+        .iter()
+        .filter(|m| m.role.as_str() == role.as_str())
+        .map(|m| m.organisation_name.clone())
+        .collect::<Vec<_>>();
+    let organisation = Signal::derive(move || {
+        Some(if organisations.is_empty() {
+            "None yet".to_owned()
+        } else {
+            organisations.join(", ")
+        })
+    });
+    let passkey_value = Signal::derive(move || {
+        Some(match passkeys.get()? {
+            Ok(list) => match list.len() {
+                0 => "No passkey yet".to_owned(),
+                1 => "1 passkey".to_owned(),
+                n => format!("{n} passkeys"),
+            },
+            Err(e) => e.to_string(),
+        })
+    });
+    let (title, href, link) = match role {
+        Role::ClinicAdmin => (
+            "Your clinic",
+            Page::ClinicCatalogue.path(),
+            "Manage what you sell",
+        ),
+        _ => ("Your pharmacy", Page::Account.path(), "See your account"),
+    };
+    view! {
+        <Dashboard>
+            <DashboardCard title value=organisation href link />
+            <DashboardCard
+                title="Signing in"
+                value=passkey_value
+                note="A passkey signs you in without a password or code."
+                href=Page::Account.path()
+                link="Manage sign-in"
+            />
+        </Dashboard>
     }
 }

@@ -13,6 +13,7 @@ use crate::components::form::{
 };
 use crate::format;
 use crate::pages::auth::POLICY_VERSION;
+use crate::pages::public::legal::{self, Document};
 use crate::routes::Page;
 
 const FIELDS: &[&str] = &[
@@ -183,6 +184,17 @@ pub fn SignUp() -> impl IntoView {
                             </Show>
                             <fieldset class="choice">
                                 <legend>"Your consent"</legend>
+                                <p class="hint">
+                                    "Read the "
+                                    <a href=legal::current(Document::Terms) target="_blank">
+                                        "terms of service"
+                                    </a>
+                                    " and the "
+                                    <a href=legal::current(Document::Privacy) target="_blank">
+                                        "privacy notice"
+                                    </a>
+                                    " (version " {POLICY_VERSION} ")."
+                                </p>
                                 <CheckField label="I accept the terms of service" name="consent-terms" checked=terms required=true />
                                 <CheckField label="I have read the privacy notice" name="consent-privacy" checked=privacy required=true />
                                 <CheckField

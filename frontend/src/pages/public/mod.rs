@@ -1,2 +1,3 @@
 pub mod home;
+pub mod legal;
 pub mod not_found;

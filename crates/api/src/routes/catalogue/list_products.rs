@@ -39,7 +39,9 @@ pub async fn list_products(
         WireSort::Price => CatalogueSort::Price,
     };
     if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::InvalidQuery("q is at most 200 characters".into()));
+        return Err(ApiError::InvalidQuery(
+            "Use at most 200 characters in the search.".into(),
+        ));
     }
     let after = query
         .cursor
