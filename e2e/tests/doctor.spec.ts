@@ -88,3 +88,16 @@ test('a doctor signs up, the admin approves, the doctor enrols TOTP and reaches 
   await openNavItem(page, 'Account');
   await expect(page.getByTestId('mfa-status')).toContainText('On');
 });
+
+test('the demo doctor copies their referral link from the portal home', async ({ page, context }) => {
+  // A sign-in with the second factor, possibly waiting for the next TOTP step.
+  test.setTimeout(90_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await signIn(page, 'doctor@rxgate.test', DEMO_PASSWORD);
+  await passTwoStepVerification(page, DEMO_TOTP_SECRET);
+  const link = page.getByLabel('Your referral link', { exact: true });
+  await expect(link).toHaveValue(/\/signup\?ref=DEMODOCTOR$/);
+  await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+  await expect(page.getByText('Copied.', { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await link.inputValue());
+});

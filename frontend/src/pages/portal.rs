@@ -186,14 +186,63 @@ fn DoctorStatus(me: Me) -> impl IntoView {
                             <input
                                 type="text"
                                 readonly
-                                prop:value=link
+                                prop:value=link.clone()
                                 on:focus:target=move |ev| ev.target().select()
                             />
                         </label>
+                        <CopyButton text=link />
                     </div>
                 }
             })}
     }
+}
+
+/// Copies `text` to the clipboard and says so (or says to copy it by hand where the browser
+/// refuses, e.g. on a page not served over HTTPS).
+#[component]
+fn CopyButton(text: String) -> impl IntoView {
+    let copy = Action::new_local(move |(): &()| {
+        let text = text.clone();
+        async move { copy_to_clipboard(&text).await }
+    });
+    let value = copy.value();
+    view! {
+        <div class="form-actions">
+            <button class="button secondary" type="button" on:click=move |_| { copy.dispatch(()); }>
+                "Copy link"
+            </button>
+            <span class="hint" role="status" aria-live="polite">
+                {move || match value.get() {
+                    Some(true) => "Copied.",
+                    Some(false) => "Copying is not allowed here: select the link and copy it.",
+                    None => "",
+                }}
+            </span>
+        </div>
+    }
+}
+
+/// `navigator.clipboard.writeText(text)`, through `Reflect` (web-sys gates the Clipboard API
+/// behind an unstable flag); `false` when the browser has no clipboard or refuses.
+async fn copy_to_clipboard(text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let navigator = window().navigator();
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else {
+        return false;
+    };
+    let write = js_sys::Reflect::get(&clipboard, &"writeText".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(write) = write else {
+        return false;
+    };
+    let Ok(promise) = write.call1(&clipboard, &text.into()) else {
+        return false;
+    };
+    let Ok(promise) = promise.dyn_into::<js_sys::Promise>() else {
+        return false;
+    };
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
 
 /// A patient's home: first the health questionnaire (the Shop's badges depend on it), then
