@@ -318,7 +318,7 @@ test('a platform admin edits a questionnaire draft with a live preview', async (
 
   // The server's messages show next to the question.
   await page.getByRole('button', { name: 'Save draft' }).click();
-  await expect(added).toContainText('The key must be 1 to 64 lower-case letters, digits or `_`.');
+  await expect(added).toContainText('The key must be 1 to 64 lower-case letters, digits or “_”.');
   await added.getByLabel('Key', { exact: true }).fill(key);
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page.getByRole('status').filter({ hasText: /^Saved the draft of version \d+\.$/ })).toBeVisible();

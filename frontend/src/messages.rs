@@ -43,7 +43,7 @@ pub fn for_problem(p: &Problem) -> String {
         return text.to_owned();
     }
     match p.detail.as_deref() {
-        Some(detail) if !looks_technical(detail) => detail.to_owned(),
+        Some(detail) if !looks_technical(detail) => quoted(detail),
         _ => by_status(p.status).to_owned(),
     }
 }
@@ -65,9 +65,26 @@ fn by_status(status: u16) -> &'static str {
 /// otherwise one made from the rule.
 pub fn for_field(error: &FieldError) -> String {
     if !looks_technical(&error.message) {
-        return error.message.clone();
+        return quoted(&error.message);
     }
     for_rule(&error.code).to_owned()
+}
+
+/// The server's sentences quote the values they name in backticks (`` the key `Bad Key` ``):
+/// shown to people as typographic quotes.
+fn quoted(text: &str) -> String {
+    let mut open = true;
+    text.chars()
+        .map(|c| {
+            if c == '`' {
+                let q = if open { '“' } else { '”' };
+                open = !open;
+                q
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// A plain sentence for a validation rule's code, for when nothing better is known.
@@ -93,8 +110,7 @@ fn looks_technical(text: &str) -> bool {
         "unknown field",
         "expected ",
     ];
-    text.contains('`')
-        || text.starts_with("failed the ")
+    text.starts_with("failed the ")
         || text.contains("[0]")
         || DECODER.iter().any(|d| text.contains(d))
 }
