@@ -47,7 +47,9 @@ pub async fn check_input(
             }
             Err(e) => return Err(e),
         };
+        // The body is parsed once here: for its syntax, its NULs and its whole-number floats.
         let mut body = body;
+        let mut nul = None;
         if !body.is_empty() {
             let mut value = match serde_json::from_slice::<Value>(&body) {
                 Ok(value) => value,
@@ -58,11 +60,12 @@ pub async fn check_input(
                         .map_into_right_body());
                 }
             };
-            if integral_floats(&mut value) {
+            nul = find(&value, String::new());
+            if nul.is_none() && integral_floats(&mut value) {
                 body = Bytes::from(serde_json::to_vec(&value)?);
             }
         }
-        if let Some(field) = nul_field(&body) {
+        if let Some(field) = nul {
             let refused = ApiError::Validation(vec![FieldError {
                 field,
                 code: "nul_character".into(),
@@ -97,19 +100,6 @@ fn nul_query_param(query: &str) -> Option<String> {
     })
 }
 
-/// The path of the first JSON string (key or value) holding a NUL. Bodies without a `\u0000`
-/// escape are not parsed here at all (raw NUL bytes are not valid JSON and fail later).
-fn nul_field(body: &[u8]) -> Option<String> {
-    let has_escape = body
-        .windows(6)
-        .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2..].iter().all(|b| *b == b'0'));
-    if !has_escape {
-        return None;
-    }
-    let value: Value = serde_json::from_slice(body).ok()?;
-    find(&value, String::new())
-}
-
 /// Rewrites every number that is a whole number written as a float (`3.0`, `1e3`) as an
 /// integer, and says whether it changed any. JSON Schema counts `3.0` as an `integer` (the
 /// document says `integer` for every count and amount), while serde refuses it for an integer
@@ -136,6 +126,7 @@ fn integral_floats(value: &mut Value) -> bool {
     }
 }
 
+/// The path of the first JSON string (key or value) holding a NUL.
 fn find(value: &Value, path: String) -> Option<String> {
     let at = |key: &str| {
         if path.is_empty() {
@@ -166,6 +157,10 @@ fn find(value: &Value, path: String) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn nul_field(body: &[u8]) -> Option<String> {
+        find(&serde_json::from_slice(body).unwrap(), String::new())
+    }
 
     #[test]
     fn whole_floats_become_integers_and_fractions_stay() {

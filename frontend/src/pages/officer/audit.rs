@@ -228,7 +228,7 @@ fn ExportCsv(filters: RwSignal<Filters>) -> impl IntoView {
             </button>
             <span class="hint" role="status" aria-live="polite">
                 {move || match value.get() {
-                    Some(Err(Some(e))) => plain_error(&e),
+                    Some(Err(Some(e))) => e.to_string(),
                     Some(Err(None)) | None if !ready() => {
                         "Set From and To and apply them to export that range.".to_owned()
                     }
@@ -237,15 +237,6 @@ fn ExportCsv(filters: RwSignal<Filters>) -> impl IntoView {
                 }}
             </span>
         </div>
-    }
-}
-
-fn plain_error(e: &ApiError) -> String {
-    match e {
-        ApiError::Problem(p) if p.code == "EXPORT_TOO_LARGE" => {
-            "More than 50,000 events match: narrow the range or add filters.".to_owned()
-        }
-        other => other.to_string(),
     }
 }
 
