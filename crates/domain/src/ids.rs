@@ -71,6 +71,8 @@ ids! {
     QuestionnaireVersionId;
     ResponseId;
     JobId;
+    /// A patient's booking of a consult slot.
+    BookingId;
 }
 
 impl From<PatientId> for UserId {

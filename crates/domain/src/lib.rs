@@ -1,6 +1,7 @@
 //! Rxgate's pure business rules. Nothing in this crate performs IO or reads the clock:
 //! the current time is always a parameter so every rule is testable.
 
+pub mod booking;
 pub mod catalogue;
 pub mod eligibility;
 pub mod identity;
@@ -8,3 +9,4 @@ pub mod ids;
 pub mod jobs;
 pub mod money;
 pub mod questionnaire;
+pub mod schedule;

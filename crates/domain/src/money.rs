@@ -146,6 +146,14 @@ impl Money {
         })
     }
 
+    /// Nothing, in `currency`.
+    pub fn zero(currency: Currency) -> Self {
+        Self {
+            amount_minor: 0,
+            currency,
+        }
+    }
+
     pub fn amount_minor(&self) -> i64 {
         self.amount_minor
     }
