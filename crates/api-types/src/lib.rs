@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod booking;
 pub mod catalogue;
 pub mod convert;
 pub mod dev;

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use rxgate_domain::{catalogue, eligibility, identity};
+use rxgate_domain::{booking, catalogue, eligibility, identity};
 use serde::{Deserialize, Serialize};
 
 /// An enum of wire words: serde and the schema use `$text` for each variant; `as_str` and
@@ -253,6 +253,75 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// How a consult is held: `video`, `audio`, or `async_form` (a questionnaire and a request,
+    /// no meeting; only where the clinic allows it).
+    ConsultMode {
+        Video = "video",
+        Audio = "audio",
+        AsyncForm = "async_form",
+    }
+}
+
+wire_enum! {
+    /// `held` (the slot is kept while the fee is paid) → `confirmed` → `completed` |
+    /// `cancelled` | `no_show`; `held` → `expired` (not paid in time) | `cancelled`.
+    BookingStatus {
+        Held = "held",
+        Confirmed = "confirmed",
+        Completed = "completed",
+        Cancelled = "cancelled",
+        NoShow = "no_show",
+        Expired = "expired",
+    }
+}
+
+wire_enum! {
+    /// Why a booking changed.
+    BookingReason {
+        Booked = "booked",
+        Paid = "paid",
+        HoldExpired = "hold_expired",
+        PaymentFailed = "payment_failed",
+        PatientCancelled = "patient_cancelled",
+        DoctorCancelled = "doctor_cancelled",
+        ClinicCancelled = "clinic_cancelled",
+        Rescheduled = "rescheduled",
+        Completed = "completed",
+        NoShow = "no_show",
+    }
+}
+
+wire_enum! {
+    /// Whose bookings a list shows: `patient` (the caller's own, newest first), `doctor` (the
+    /// caller's calendar, in time order), `clinic` (a clinic's, for its admins, in time order).
+    BookingListView {
+        Patient = "patient",
+        Doctor = "doctor",
+        Clinic = "clinic",
+    }
+}
+
+wire_enum! {
+    /// How a doctor records a consult's end: it took place, or the patient did not come.
+    BookingOutcome {
+        Completed = "completed",
+        NoShow = "no_show",
+    }
+}
+
+wire_enum! {
+    Weekday {
+        Monday = "monday",
+        Tuesday = "tuesday",
+        Wednesday = "wednesday",
+        Thursday = "thursday",
+        Friday = "friday",
+        Saturday = "saturday",
+        Sunday = "sunday",
+    }
+}
+
 /// `From` both ways between a wire enum and the domain's enum of the same values.
 macro_rules! same_set {
     ($wire:ident, $module:ident :: $domain:ident { $($variant:ident),+ $(,)? }) => {
@@ -363,6 +432,68 @@ impl From<&eligibility::Verdict> for Verdict {
             D::ConsultRequired { .. } => Self::ConsultRequired,
             D::Blocked { .. } => Self::Blocked,
             D::NeedsReview { .. } => Self::NeedsReview,
+        }
+    }
+}
+same_set!(
+    ConsultMode,
+    booking::ConsultMode {
+        Video,
+        Audio,
+        AsyncForm
+    }
+);
+same_set!(
+    BookingStatus,
+    booking::BookingStatus {
+        Held,
+        Confirmed,
+        Completed,
+        Cancelled,
+        NoShow,
+        Expired
+    }
+);
+same_set!(
+    BookingReason,
+    booking::BookingReason {
+        Booked,
+        Paid,
+        HoldExpired,
+        PaymentFailed,
+        PatientCancelled,
+        DoctorCancelled,
+        ClinicCancelled,
+        Rescheduled,
+        Completed,
+        NoShow
+    }
+);
+
+impl From<Weekday> for chrono::Weekday {
+    fn from(value: Weekday) -> Self {
+        match value {
+            Weekday::Monday => Self::Mon,
+            Weekday::Tuesday => Self::Tue,
+            Weekday::Wednesday => Self::Wed,
+            Weekday::Thursday => Self::Thu,
+            Weekday::Friday => Self::Fri,
+            Weekday::Saturday => Self::Sat,
+            Weekday::Sunday => Self::Sun,
+        }
+    }
+}
+
+impl From<chrono::Weekday> for Weekday {
+    fn from(value: chrono::Weekday) -> Self {
+        match value {
+            chrono::Weekday::Mon => Self::Monday,
+            chrono::Weekday::Tue => Self::Tuesday,
+            chrono::Weekday::Wed => Self::Wednesday,
+            chrono::Weekday::Thu => Self::Thursday,
+            chrono::Weekday::Fri => Self::Friday,
+            chrono::Weekday::Sat => Self::Saturday,
+            chrono::Weekday::Sun => Self::Sunday,
         }
     }
 }

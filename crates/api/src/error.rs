@@ -313,6 +313,11 @@ fn conflict_for_constraint(constraint: &str) -> ApiError {
     // (code, the request field it is about when there is one, what to say)
     let (code, field, detail) = match constraint {
         "jobs_dedupe_key" => ("DUPLICATE_JOB", None, "That job is already queued."),
+        "bookings_no_overlap" => (
+            "SLOT_TAKEN",
+            None,
+            "Someone has just booked that time: choose another.",
+        ),
         "organisations_slug_key" => (
             "SLUG_TAKEN",
             Some("slug"),

@@ -22,6 +22,7 @@ use utoipa_actix_web::AppExt;
         (name = "me", description = "The signed-in person: profile, consents, sessions, second factors and passkeys"),
         (name = "catalogue", description = "Products with prices and, for patients, whether they may buy each one and why"),
         (name = "health", description = "The medical questionnaire, health profiles, flag overrides, the doctor's review queue"),
+        (name = "booking", description = "Consults: a clinic's offer, doctors' schedules, free slots, bookings and their changes"),
         (name = "admin", description = "Platform administration: doctor approvals, suspensions, organisations, catalogue, flags, rules, questionnaires"),
         (name = "audit", description = "The tamper-evident audit log (information officer)"),
         (name = "system", description = "Liveness and readiness"),
@@ -38,6 +39,7 @@ use utoipa_actix_web::AppExt;
         vocab::RuleAction,
         vocab::CatalogueSort,
         vocab::ImportMode,
+        vocab::BookingListView,
     )),
 )]
 struct ApiDoc;

@@ -66,6 +66,7 @@ pub fn job_registry(settings: &Settings, db: &Db) -> Result<Registry, StartupErr
     let keys = Arc::new(JwtKeys::from_settings(&settings.auth)?);
     Ok(Registry::default()
         .with(jobs::email::SendEmail::new(mailer))
+        .with(jobs::booking::ExpireHold::new(db.clone()))
         .every(
             settings.audit.seal_interval_secs,
             jobs::maintenance::SealAudit::new(db.clone(), keys, settings.audit.seal_batch),

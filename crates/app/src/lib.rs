@@ -11,6 +11,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod booking;
 pub mod catalogue;
 pub mod catalogue_admin;
 pub mod configuration;

@@ -92,6 +92,28 @@ impl BookingAction {
     ];
 }
 
+/// Why a booking changed: a fixed vocabulary, never free text, so nothing clinical is stored
+/// beside a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "sqlx",
+    sqlx(type_name = "booking_reason", rename_all = "snake_case")
+)]
+pub enum BookingReason {
+    Booked,
+    Paid,
+    HoldExpired,
+    PaymentFailed,
+    PatientCancelled,
+    DoctorCancelled,
+    ClinicCancelled,
+    Rescheduled,
+    Completed,
+    NoShow,
+}
+
 /// Why a booking change is refused. [`BookingError::code`] is the stable code clients see.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BookingError {

@@ -3,6 +3,7 @@
 //! repository functions take `&mut PgConnection` and the caller owns the transaction.
 
 pub mod audit;
+pub mod booking;
 pub mod catalogue;
 pub mod consents;
 pub mod db;

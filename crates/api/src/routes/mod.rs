@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod booking;
 pub mod catalogue;
 pub mod dev;
 pub mod health;
@@ -114,6 +115,18 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(me::add_passkey::add_passkey)
         .service(me::list_passkeys::list_passkeys)
         .service(me::delete_passkey::delete_passkey)
+        .service(booking::offer::get_offer)
+        .service(booking::offer::set_offer)
+        .service(booking::doctors::list_clinic_doctors)
+        .service(booking::slots::search_slots)
+        .service(booking::schedule::get_schedule)
+        .service(booking::schedule::set_schedule)
+        .service(booking::bookings::create_booking)
+        .service(booking::bookings::list_bookings)
+        .service(booking::bookings::get_booking)
+        .service(booking::changes::cancel_booking)
+        .service(booking::changes::reschedule_booking)
+        .service(booking::changes::record_outcome)
         .service(audit::list_checkpoints::list_checkpoints)
         .service(audit::export_events::export_events)
         .service(audit::list_events::list_events)

@@ -4,6 +4,7 @@
 //! outcome is recorded), so every handler is idempotent, keyed on the job id. A handler gets
 //! the job id and its payload; it never reads the clock of another process.
 
+pub mod booking;
 pub mod email;
 pub mod maintenance;
 

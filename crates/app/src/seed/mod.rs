@@ -7,6 +7,7 @@ use rxgate_persistence::{Db, RlsContext, mfa, organisations, users};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+mod booking;
 pub mod catalogue;
 mod error;
 
@@ -63,6 +64,7 @@ pub async fn run(db: &Db, settings: &Settings) -> Result<DemoIds, SeedError> {
     welcome_mail(&mut tx, settings).await?;
     let ids = organisations_and_accounts(&mut tx, &keys).await?;
     catalogue::seed(&mut tx, ids.clinic, &keys).await?;
+    booking::seed(&mut tx, ids.clinic).await?;
     tx.commit().await?;
     Ok(ids)
 }
