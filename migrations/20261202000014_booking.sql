@@ -127,7 +127,7 @@ CREATE INDEX booking_events_by_actor ON booking_events (actor_id) WHERE actor_id
 -- name, so a patient's slot search can see them without seeing other patients' bookings.
 CREATE FUNCTION doctor_busy(doctors uuid[], from_at timestamptz, to_at timestamptz)
     RETURNS TABLE (doctor_id uuid, starts_at timestamptz, blocked_until timestamptz)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS
 $$
     SELECT b.doctor_id, b.starts_at, b.blocked_until
       FROM bookings b
@@ -150,6 +150,8 @@ SELECT m.organisation_id AS clinic_id, d.user_id AS doctor_id, u.display_name, d
 GRANT SELECT ON clinic_doctors TO rxgate_app;
 
 -- Row-level security -----------------------------------------------------------------------------
+-- `app_clinic_ids_as(..)` is read through a scalar subquery so PostgreSQL evaluates it once per
+-- statement (an InitPlan), not once per row.
 -- A clinic's offer and its doctors' schedules are not personal data: everyone may read them.
 -- The clinic's admins (and platform admins) change the offer; a doctor their own schedule in the
 -- clinics they work for, and the clinic's admins too.
@@ -157,15 +159,15 @@ ALTER TABLE clinic_consult_modes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE clinic_consult_modes FORCE ROW LEVEL SECURITY;
 CREATE POLICY clinic_consult_modes_read ON clinic_consult_modes FOR SELECT TO rxgate_app USING (true);
 CREATE POLICY clinic_consult_modes_manage ON clinic_consult_modes FOR ALL TO rxgate_app
-    USING (app_is_system() OR app_is_platform_admin() OR clinic_id = ANY (app_clinic_ids_as('clinic_admin')))
-    WITH CHECK (app_is_system() OR app_is_platform_admin() OR clinic_id = ANY (app_clinic_ids_as('clinic_admin')));
+    USING (app_is_system() OR app_is_platform_admin() OR clinic_id = ANY ((SELECT app_clinic_ids_as('clinic_admin'))::uuid[]))
+    WITH CHECK (app_is_system() OR app_is_platform_admin() OR clinic_id = ANY ((SELECT app_clinic_ids_as('clinic_admin'))::uuid[]));
 
 ALTER TABLE clinic_booking_policies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE clinic_booking_policies FORCE ROW LEVEL SECURITY;
 CREATE POLICY clinic_booking_policies_read ON clinic_booking_policies FOR SELECT TO rxgate_app USING (true);
 CREATE POLICY clinic_booking_policies_manage ON clinic_booking_policies FOR ALL TO rxgate_app
-    USING (app_is_system() OR app_is_platform_admin() OR clinic_id = ANY (app_clinic_ids_as('clinic_admin')))
-    WITH CHECK (app_is_system() OR app_is_platform_admin() OR clinic_id = ANY (app_clinic_ids_as('clinic_admin')));
+    USING (app_is_system() OR app_is_platform_admin() OR clinic_id = ANY ((SELECT app_clinic_ids_as('clinic_admin'))::uuid[]))
+    WITH CHECK (app_is_system() OR app_is_platform_admin() OR clinic_id = ANY ((SELECT app_clinic_ids_as('clinic_admin'))::uuid[]));
 
 DO $$
 DECLARE t text;
@@ -177,11 +179,11 @@ BEGIN
         EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO rxgate_app USING (true)', t || '_read', t);
         EXECUTE format('CREATE POLICY %I ON %I FOR ALL TO rxgate_app
                             USING (app_is_system() OR app_is_platform_admin()
-                                   OR clinic_id = ANY (app_clinic_ids_as(''clinic_admin''))
-                                   OR (doctor_id = app_user_id() AND clinic_id = ANY (app_clinic_ids_as(''doctor''))))
+                                   OR clinic_id = ANY ((SELECT app_clinic_ids_as(''clinic_admin''))::uuid[])
+                                   OR (doctor_id = app_user_id() AND clinic_id = ANY ((SELECT app_clinic_ids_as(''doctor''))::uuid[])))
                             WITH CHECK (app_is_system() OR app_is_platform_admin()
-                                   OR clinic_id = ANY (app_clinic_ids_as(''clinic_admin''))
-                                   OR (doctor_id = app_user_id() AND clinic_id = ANY (app_clinic_ids_as(''doctor''))))',
+                                   OR clinic_id = ANY ((SELECT app_clinic_ids_as(''clinic_admin''))::uuid[])
+                                   OR (doctor_id = app_user_id() AND clinic_id = ANY ((SELECT app_clinic_ids_as(''doctor''))::uuid[])))',
                        t || '_manage', t);
     END LOOP;
 END
@@ -193,14 +195,14 @@ $$;
 ALTER TABLE bookings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bookings FORCE ROW LEVEL SECURITY;
 CREATE POLICY bookings_patient ON bookings FOR ALL TO rxgate_app
-    USING (patient_id = app_user_id() AND clinic_id = ANY (app_clinic_ids_as('patient')))
-    WITH CHECK (patient_id = app_user_id() AND clinic_id = ANY (app_clinic_ids_as('patient')));
+    USING (patient_id = app_user_id() AND clinic_id = ANY ((SELECT app_clinic_ids_as('patient'))::uuid[]))
+    WITH CHECK (patient_id = app_user_id() AND clinic_id = ANY ((SELECT app_clinic_ids_as('patient'))::uuid[]));
 CREATE POLICY bookings_doctor ON bookings FOR ALL TO rxgate_app
-    USING (doctor_id = app_user_id() AND clinic_id = ANY (app_clinic_ids_as('doctor')))
-    WITH CHECK (doctor_id = app_user_id() AND clinic_id = ANY (app_clinic_ids_as('doctor')));
+    USING (doctor_id = app_user_id() AND clinic_id = ANY ((SELECT app_clinic_ids_as('doctor'))::uuid[]))
+    WITH CHECK (doctor_id = app_user_id() AND clinic_id = ANY ((SELECT app_clinic_ids_as('doctor'))::uuid[]));
 CREATE POLICY bookings_clinic_admin ON bookings FOR ALL TO rxgate_app
-    USING (clinic_id = ANY (app_clinic_ids_as('clinic_admin')))
-    WITH CHECK (clinic_id = ANY (app_clinic_ids_as('clinic_admin')));
+    USING (clinic_id = ANY ((SELECT app_clinic_ids_as('clinic_admin'))::uuid[]))
+    WITH CHECK (clinic_id = ANY ((SELECT app_clinic_ids_as('clinic_admin'))::uuid[]));
 CREATE POLICY bookings_admin ON bookings FOR ALL TO rxgate_app
     USING (app_is_system() OR app_is_platform_admin())
     WITH CHECK (app_is_system() OR app_is_platform_admin());

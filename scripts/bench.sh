@@ -9,7 +9,8 @@
 #   BENCH_COMPARE_AUDIT=1   also run catalogue and product with auditing off and print the ratio
 #
 # Endpoints: the patient's catalogue page (as the SPA's shop asks for it), one product page,
-# and /health. Everything runs on 127.0.0.1 and stops by itself; the server is killed on exit.
+# /health, and the free consult slots of the next 30 days for one doctor and across ten (run
+# with BENCH_SLOT_CONNECTIONS, default 10: these targets are latencies, not throughput). Everything runs on 127.0.0.1 and stops by itself; the server is killed on exit.
 # The database rxgate_bench is kept afterwards for inspection; rxgate_pgbench is dropped.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +22,7 @@ duration="${BENCH_DURATION:-20}"
 connections="${BENCH_CONNECTIONS:-100}"
 first_port="${BENCH_PORT:-18090}"
 compare_audit="${BENCH_COMPARE_AUDIT:-0}"
+slot_connections="${BENCH_SLOT_CONNECTIONS:-10}"
 threads=2
 sql_requests=200   # sequential requests per endpoint for the statements/request count
 bench_db=rxgate_bench
@@ -102,6 +104,23 @@ db_quiet recreate "$bench_db"
 eval "$(scripts/db.sh env "$bench_db")"
 "$rxgate" migrate >"$tmp/setup.out" 2>&1 || { cat "$tmp/setup.out" >&2; die "rxgate migrate failed"; }
 "$rxgate" seed >"$tmp/setup.out" 2>&1 || { cat "$tmp/setup.out" >&2; die "rxgate seed failed"; }
+# Nine more approved doctors of the demo clinic with the demo doctor's week, for the slot search
+# across ten doctors.
+psql_at "$DATABASE_URL" -c "
+    WITH u AS (INSERT INTO users (id, email, display_name)
+               SELECT gen_random_uuid(), 'bench.doc' || n || '@example.org', 'Bench Doctor ' || n FROM generate_series(1, 9) n
+               RETURNING id, email),
+         c AS (SELECT id FROM organisations WHERE slug = 'demo-clinic'),
+         d AS (SELECT id FROM users WHERE email = 'doctor@rxgate.test'),
+         p AS (INSERT INTO doctor_profiles (user_id, licence_number, licence_body, licence_region, licence_expires_on, time_zone, referral_code, status)
+               SELECT id, 'MP' || substr(md5(email), 1, 8), 'HPCSA', 'ZA', '2030-01-01', 'Africa/Johannesburg', upper(substr(md5(email), 1, 10)), 'approved' FROM u),
+         m AS (INSERT INTO memberships (id, user_id, organisation_id, role)
+               SELECT gen_random_uuid(), u.id, c.id, 'doctor' FROM u, c),
+         s AS (INSERT INTO doctor_schedules (doctor_id, clinic_id, slot_minutes, buffer_minutes, min_notice_minutes, horizon_days)
+               SELECT u.id, c.id, 20, 5, 60, 60 FROM u, c)
+    INSERT INTO doctor_schedule_intervals (doctor_id, clinic_id, weekday, starts, ends)
+    SELECT u.id, i.clinic_id, i.weekday, i.starts, i.ends
+      FROM u, doctor_schedule_intervals i WHERE i.doctor_id = (SELECT id FROM d)" >/dev/null
 
 # --- Server ----------------------------------------------------------------------------------------
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -298,6 +317,8 @@ count_statements() {
 
 catalogue_url="$base/api/v1/catalogue/products?sort=name&limit=24"   # the SPA shop's first page
 health_url="$base/api/v1/health"
+slots_url="$base/api/v1/consults/slots?from=$(date -u +%FT%TZ)&to=$(date -u -d '+30 days' +%FT%TZ)"
+doctor_id="$(psql_at "$DATABASE_URL" -c "SELECT id FROM users WHERE email = 'doctor@rxgate.test'")"
 
 # run_suite SUFFIX NAMES...: statements/request, then a load run, for each named endpoint.
 run_suite() {
@@ -316,6 +337,8 @@ run_suite() {
 }
 url_for() {
     case "$1" in
+        slots-1) echo "$slots_url&doctor_id=$doctor_id" ;;
+        slots-10) echo "$slots_url" ;;
         catalogue) echo "$catalogue_url" ;;
         product) echo "$product_url" ;;
         health) echo "$health_url" ;;
@@ -333,6 +356,10 @@ curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$product_url" \
     || die "GET $product_url failed"
 [ "$pgss" = 1 ] && measure_idle
 run_suite "" catalogue product health
+all_connections="$connections"
+connections="$slot_connections"
+run_suite "" slots-1 slots-10
+connections="$all_connections"
 
 if [ "$compare_audit" = 1 ]; then
     echo "==> restarting the server with RXGATE__AUDIT__ENABLED=false"
@@ -366,12 +393,12 @@ mem="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 echo
 echo "=== just bench summary ==="
 echo "machine:    $(nproc) cores, ${cpu:-unknown CPU}, $mem RAM"
-echo "server:     $profile build, $loadgen, $threads threads, $connections connections, ${duration}s per run, loopback"
+echo "server:     $profile build, $loadgen, $threads threads, $connections connections ($slot_connections for slots-*), ${duration}s per run, loopback"
 echo "postgres:   $pg_settings"
 [ "$pgss" = 1 ] || echo "statements/request: n/a ($pgss_reason)"
 echo
 printf '%-18s %9s %8s %8s %8s %7s %6s %9s %10s\n' endpoint 'req/s' 'p50 ms' 'p95 ms' 'p99 ms' non-2xx errors 'stmts/req' 'incl.nested'
-rows=(catalogue product health)
+rows=(catalogue product health slots-1 slots-10)
 [ "$compare_audit" = 1 ] && rows+=(catalogue-noaudit product-noaudit)
 for name in "${rows[@]}"; do
     printf '%-18s %9s %8s %8s %8s %7s %6s %9s %10s\n' "$name" "${rps[$name]}" "${p50[$name]}" \

@@ -12,7 +12,8 @@ use validator::Validate;
 
 use crate::catalogue::MoneyView;
 use crate::vocab::{
-    BookingListView, BookingOutcome, BookingReason, BookingStatus, ConsultMode, Weekday,
+    BookingListView, BookingOutcome, BookingReason, BookingStatus, ConsultMode, LiveConsultMode,
+    Weekday,
 };
 
 /// `HH:MM`, 00:00–23:59.
@@ -217,8 +218,7 @@ pub struct BookInput {
     pub doctor_id: Uuid,
     /// One of the doctor's free slots (`GET /consults/slots`).
     pub starts_at: DateTime<Utc>,
-    /// `video` or `audio`.
-    pub mode: ConsultMode,
+    pub mode: LiveConsultMode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -264,6 +264,14 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// The consult modes that take a time in the doctor's calendar (what a booking is for).
+    LiveConsultMode {
+        Video = "video",
+        Audio = "audio",
+    }
+}
+
+wire_enum! {
     /// `held` (the slot is kept while the fee is paid) → `confirmed` → `completed` |
     /// `cancelled` | `no_show`; `held` → `expired` (not paid in time) | `cancelled`.
     BookingStatus {
@@ -494,6 +502,15 @@ impl From<chrono::Weekday> for Weekday {
             chrono::Weekday::Fri => Self::Friday,
             chrono::Weekday::Sat => Self::Saturday,
             chrono::Weekday::Sun => Self::Sunday,
+        }
+    }
+}
+
+impl From<LiveConsultMode> for booking::ConsultMode {
+    fn from(value: LiveConsultMode) -> Self {
+        match value {
+            LiveConsultMode::Video => Self::Video,
+            LiveConsultMode::Audio => Self::Audio,
         }
     }
 }

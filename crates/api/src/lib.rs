@@ -16,5 +16,5 @@ pub mod state;
 pub mod telemetry;
 
 pub use rxgate_app::configuration::Settings;
-pub use rxgate_app::{configuration, crypto, emails, jobs, metrics, seed};
+pub use rxgate_app::{booking, configuration, crypto, emails, jobs, metrics, seed};
 pub use startup::Application;

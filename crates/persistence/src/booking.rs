@@ -74,6 +74,7 @@ pub async fn replace_offer(
             },
         );
     sqlx::query!(
+        // The delete and the upsert touch different modes, so one statement is safe.
         r#"WITH gone AS (DELETE FROM clinic_consult_modes WHERE clinic_id = $1
                           AND NOT (mode = ANY ($2::consult_mode[])))
            INSERT INTO clinic_consult_modes (clinic_id, mode, fee_minor, currency)
@@ -230,9 +231,17 @@ pub async fn replace_schedule(
     let weekdays: Vec<i16> = intervals.iter().map(|i| i.weekday).collect();
     let starts: Vec<NaiveTime> = intervals.iter().map(|i| i.starts).collect();
     let ends: Vec<NaiveTime> = intervals.iter().map(|i| i.ends).collect();
+    // Two statements each: sub-statements of one WITH run in no set order, so an insert could
+    // meet the row its delete was removing.
     sqlx::query!(
-        "WITH gone AS (DELETE FROM doctor_schedule_intervals WHERE doctor_id = $1 AND clinic_id = $2)
-         INSERT INTO doctor_schedule_intervals (doctor_id, clinic_id, weekday, starts, ends)
+        "DELETE FROM doctor_schedule_intervals WHERE doctor_id = $1 AND clinic_id = $2",
+        doctor,
+        clinic
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO doctor_schedule_intervals (doctor_id, clinic_id, weekday, starts, ends)
          SELECT $1, $2, w, s, e FROM unnest($3::smallint[], $4::time[], $5::time[]) AS t (w, s, e)",
         doctor,
         clinic,
@@ -247,8 +256,14 @@ pub async fn replace_schedule(
     let ends: Vec<NaiveTime> = exceptions.iter().map(|e| e.ends).collect();
     let available: Vec<bool> = exceptions.iter().map(|e| e.available).collect();
     sqlx::query!(
-        "WITH gone AS (DELETE FROM doctor_schedule_exceptions WHERE doctor_id = $1 AND clinic_id = $2)
-         INSERT INTO doctor_schedule_exceptions (doctor_id, clinic_id, on_date, starts, ends, available)
+        "DELETE FROM doctor_schedule_exceptions WHERE doctor_id = $1 AND clinic_id = $2",
+        doctor,
+        clinic
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO doctor_schedule_exceptions (doctor_id, clinic_id, on_date, starts, ends, available)
          SELECT $1, $2, d, s, e, a
            FROM unnest($3::date[], $4::time[], $5::time[], $6::boolean[]) AS t (d, s, e, a)",
         doctor,

@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod booking;
 mod catalogue;
 mod dev_mailbox;
 mod errors;
