@@ -137,6 +137,26 @@ $$
 $$;
 GRANT EXECUTE ON FUNCTION doctor_busy(uuid[], timestamptz, timestamptz) TO rxgate_app;
 
+-- A booking's reminders (`booking.remind` jobs) are dropped when it moves or ends, by whoever
+-- may change the booking (the jobs table is the system's: callers cannot delete from it).
+CREATE INDEX jobs_booking_reminders ON jobs ((payload->>'booking_id')) WHERE kind = 'booking.remind';
+CREATE FUNCTION booking_drop_reminders(booking uuid) RETURNS integer
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS
+$$
+    WITH party AS (
+        SELECT 1 FROM bookings b
+         WHERE b.id = booking
+           AND (app_is_system() OR app_is_platform_admin() OR b.patient_id = app_user_id()
+                OR b.doctor_id = app_user_id() OR b.clinic_id = ANY (app_clinic_ids_as('clinic_admin')))),
+    gone AS (
+        DELETE FROM jobs
+         WHERE kind = 'booking.remind' AND status = 'queued' AND payload->>'booking_id' = booking::text
+           AND EXISTS (SELECT 1 FROM party)
+        RETURNING 1)
+    SELECT count(*)::integer FROM gone
+$$;
+GRANT EXECUTE ON FUNCTION booking_drop_reminders(uuid) TO rxgate_app;
+
 -- The doctors of each clinic whom patients may book: approved doctors with a doctor membership
 -- there, with their public professional details (patients may not read the users table). The
 -- view runs with its owner's rights on purpose and shows nothing else.

@@ -67,6 +67,10 @@ pub fn job_registry(settings: &Settings, db: &Db) -> Result<Registry, StartupErr
     Ok(Registry::default()
         .with(jobs::email::SendEmail::new(mailer))
         .with(jobs::booking::ExpireHold::new(db.clone()))
+        .with(jobs::booking::Remind::new(
+            db.clone(),
+            settings.application.public_url.clone(),
+        ))
         .every(
             settings.audit.seal_interval_secs,
             jobs::maintenance::SealAudit::new(db.clone(), keys, settings.audit.seal_batch),

@@ -36,6 +36,73 @@ use crate::auth::{Actor, RequestFacts};
 
 /// The job that expires one unpaid hold when its time is up.
 pub const EXPIRE_HOLD_JOB: &str = "booking.expire_hold";
+/// The job that reminds a patient of a confirmed consult.
+pub const REMIND_JOB: &str = "booking.remind";
+/// Reminders go this many hours before a confirmed consult (those already past are skipped).
+pub const REMIND_HOURS_BEFORE: [i64; 3] = [48, 24, 2];
+
+/// Queues the reminders of a confirmed booking starting at `starts` (replacing any queued
+/// ones): each names its start, so a reminder of a time the booking has left sends nothing.
+pub async fn schedule_reminders(
+    conn: &mut PgConnection,
+    id: Uuid,
+    starts: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    booking::drop_reminders(&mut *conn, id).await?;
+    for hours in REMIND_HOURS_BEFORE {
+        let at = starts - Duration::hours(hours);
+        if at <= now {
+            continue;
+        }
+        job_queue::enqueue(
+            &mut *conn,
+            &NewJob::new(
+                REMIND_JOB,
+                serde_json::json!({ "booking_id": id, "starts_at": starts, "hours": hours }),
+            )
+            .run_at(at)
+            .dedupe_key(format!("{REMIND_JOB}:{id}:{}:{hours}", starts.timestamp())),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sends the reminder of booking `id` for its start `starts`, if it is still confirmed at that
+/// time (the reminder job, as the system). `false` when there was nothing to send.
+pub async fn remind(
+    conn: &mut PgConnection,
+    id: Uuid,
+    starts: DateTime<Utc>,
+    app_url: &str,
+) -> Result<bool, RepoError> {
+    let Some(b) = booking::find(&mut *conn, id).await? else {
+        return Ok(false);
+    };
+    if b.status != BookingStatus::Confirmed || b.starts_at != starts {
+        return Ok(false);
+    }
+    let Some((email, _)) = booking::patient_contact(&mut *conn, id).await? else {
+        return Ok(false);
+    };
+    let when = match schedule::zone(&b.doctor_time_zone) {
+        Ok(zone) => format!(
+            "{} ({})",
+            starts.with_timezone(&zone).format("%A %-d %B %Y at %H:%M"),
+            b.doctor_time_zone
+        ),
+        Err(_) => starts.format("%A %-d %B %Y at %H:%M UTC").to_string(),
+    };
+    let message = crate::emails::consult_reminder(
+        &email,
+        &b.doctor_name,
+        &when,
+        &format!("{}/consults", app_url.trim_end_matches('/')),
+    );
+    crate::jobs::email::enqueue(conn, &message).await?;
+    Ok(true)
+}
 
 fn rule(code: &'static str, detail: impl Into<String>) -> AppError {
     AppError::Rule {
@@ -798,6 +865,7 @@ pub async fn cancel(
             detail: "The booking changed meanwhile: reload it.".into(),
         });
     }
+    booking::drop_reminders(&mut work, id).await?;
     work.record(
         Event::new("cancel", "booking", id)
             .in_clinic(Some(current.clinic_id))
@@ -866,6 +934,9 @@ pub async fn reschedule(
             code: "BOOKING_CHANGED",
             detail: "The booking changed meanwhile: reload it.".into(),
         });
+    }
+    if current.status == BookingStatus::Confirmed {
+        schedule_reminders(&mut work, id, starts_at, now).await?;
     }
     work.record(
         Event::new("reschedule", "booking", id)
@@ -939,7 +1010,7 @@ struct UnsupportedOutcome;
 /// payment is then refunded by the caller.
 pub async fn confirm_paid(conn: &mut PgConnection, id: Uuid) -> Result<bool, RepoError> {
     let moved = booking::transition(
-        conn,
+        &mut *conn,
         id,
         &BookingStatus::sources(BookingAction::Confirm),
         BookingStatus::Confirmed,
@@ -947,7 +1018,13 @@ pub async fn confirm_paid(conn: &mut PgConnection, id: Uuid) -> Result<bool, Rep
         None,
     )
     .await?;
-    Ok(moved.is_some())
+    if moved.is_none() {
+        return Ok(false);
+    }
+    if let Some(b) = booking::find(&mut *conn, id).await? {
+        schedule_reminders(conn, id, b.starts_at, Utc::now()).await?;
+    }
+    Ok(true)
 }
 
 /// Expires booking `id` if it is still an unpaid hold whose time is up (the durable job of each

@@ -99,3 +99,16 @@ pub fn invitation(to: &str, role: Role, link: &str) -> OutgoingEmail {
         body_html: None,
     }
 }
+
+/// A reminder of a booked consult: the doctor's name and the time only (never why).
+pub fn consult_reminder(to: &str, doctor: &str, when: &str, link: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: "Your consult is coming up".into(),
+        body_text: format!(
+            "This is a reminder of your consult with {doctor} on {when}.\n\nSee it, join it or \
+             change it in the app: {link}\n"
+        ),
+        body_html: None,
+    }
+}

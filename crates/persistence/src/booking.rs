@@ -590,3 +590,29 @@ pub async fn hold_due(
     .fetch_one(conn)
     .await?)
 }
+
+/// Drops the queued reminder jobs of booking `id` (it moved or ended).
+pub async fn drop_reminders(conn: &mut PgConnection, id: Uuid) -> Result<u64, RepoError> {
+    let dropped = sqlx::query_scalar!(
+        r#"SELECT booking_drop_reminders($1) AS "dropped!""#,
+        id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(u64::try_from(dropped).unwrap_or(0))
+}
+
+/// The patient's address and name for booking `id` (the system's reminder job).
+pub async fn patient_contact(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<(String, String)>, RepoError> {
+    Ok(sqlx::query!(
+        r#"SELECT u.email::text AS "email!", u.display_name
+             FROM bookings b JOIN users u ON u.id = b.patient_id WHERE b.id = $1"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(|r| (r.email, r.display_name)))
+}

@@ -654,3 +654,105 @@ async fn a_search_window_is_bounded() {
         .await;
     assert_problem(res, 404, "NOT_FOUND").await;
 }
+
+#[tokio::test]
+async fn a_confirmed_consult_is_reminded_by_email_without_clinical_content_and_moves_its_reminders()
+{
+    let app = seeded().await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let (doctor, free) = slots(&app, &patient, 8).await;
+    let far: Vec<_> = free
+        .iter()
+        .copied()
+        .filter(|t| *t > Utc::now() + Duration::hours(50))
+        .collect();
+    let booked: Value = app
+        .post_auth("/api/v1/bookings", &patient, book_body(&doctor, far[0]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id: uuid::Uuid = booked["booking"]["id"].as_str().unwrap().parse().unwrap();
+    let reminders = async || -> Vec<(String, DateTime<Utc>)> {
+        sqlx::query_as(
+            "SELECT payload->>'hours', run_at FROM jobs
+              WHERE kind = 'booking.remind' AND status = 'queued' AND payload->>'booking_id' = $1
+              ORDER BY run_at",
+        )
+        .bind(id.to_string())
+        .fetch_all(&app.owner)
+        .await
+        .unwrap()
+    };
+    assert!(reminders().await.is_empty(), "a hold is not reminded");
+    // The fee is paid.
+    let db = rxgate_persistence::Db::from_pool(app.owner.clone());
+    let mut tx = db
+        .begin(&rxgate_persistence::RlsContext::system())
+        .await
+        .unwrap();
+    assert!(
+        rxgate_api::booking::confirm_paid(&mut tx, id)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let queued = reminders().await;
+    let hours: Vec<&str> = queued.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(hours, ["48", "24", "2"]);
+    assert_eq!(queued[2].1, far[0] - Duration::hours(2));
+
+    // Moved: the reminders follow, and a reminder of the old time sends nothing.
+    let res = app
+        .post_auth(
+            &format!("/api/v1/bookings/{id}/reschedule"),
+            &patient,
+            json!({"starts_at": far[1]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let queued = reminders().await;
+    assert_eq!(queued.len(), 3);
+    assert_eq!(queued[2].1, far[1] - Duration::hours(2));
+    let outbox = async || count(&app, "SELECT count(*) FROM jobs WHERE kind = 'email.send'").await;
+    let before = outbox().await;
+    let mut tx = db
+        .begin(&rxgate_persistence::RlsContext::system())
+        .await
+        .unwrap();
+    assert!(
+        !rxgate_api::booking::remind(&mut tx, id, far[0], "http://localhost")
+            .await
+            .unwrap()
+    );
+    assert!(
+        rxgate_api::booking::remind(&mut tx, id, far[1], "http://localhost")
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(outbox().await, before + 1);
+    let (subject, body): (String, String) = sqlx::query_as(
+        "SELECT payload->>'subject', payload->>'body_text' FROM jobs
+          WHERE kind = 'email.send' ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert_eq!(subject, "Your consult is coming up");
+    assert!(body.contains("Dr Sipho Doctor"), "{body}");
+    assert!(body.contains("(Africa/Johannesburg)"), "{body}");
+    for clinical in ["video", "questionnaire", "prescription", "R450", "45000"] {
+        assert!(!body.contains(clinical), "{clinical} in: {body}");
+    }
+    // Cancelled: no reminder is left.
+    let res = app
+        .post_auth(
+            &format!("/api/v1/bookings/{id}/cancel"),
+            &patient,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(reminders().await.is_empty());
+}

@@ -134,6 +134,9 @@ pub async fn seed(conn: &mut PgConnection, clinic: Uuid) -> Result<(), SeedError
                 None,
             )
             .await?;
+            if !done {
+                crate::booking::schedule_reminders(conn, id, starts, Utc::now()).await?;
+            }
             if done {
                 booking::transition(
                     conn,
