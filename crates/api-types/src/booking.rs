@@ -13,7 +13,7 @@ use validator::Validate;
 use crate::catalogue::MoneyView;
 use crate::vocab::{
     BookingListView, BookingOutcome, BookingReason, BookingStatus, ConsultMode, LiveConsultMode,
-    Weekday,
+    WaitlistStatus, Weekday,
 };
 
 /// `HH:MM`, 00:00–23:59.
@@ -304,4 +304,36 @@ pub struct RescheduleInput {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
 pub struct OutcomeInput {
     pub outcome: BookingOutcome,
+}
+
+/// Waits for a doctor's time on a range of days (the doctor's dates, both included, at most 62
+/// days apart): a freed slot is offered by email and held for a while.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct WaitlistInput {
+    pub clinic_id: Option<Uuid>,
+    pub doctor_id: Uuid,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct WaitlistEntryView {
+    pub id: Uuid,
+    pub clinic_id: Uuid,
+    pub doctor_id: Uuid,
+    pub doctor_name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub status: WaitlistStatus,
+    /// While `offered`: the hold of the freed time (pay it to confirm).
+    pub offered_booking_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct WaitlistView {
+    pub items: Vec<WaitlistEntryView>,
 }

@@ -264,6 +264,18 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// `waiting` → `offered` (a freed time is held for the patient) → `booked` | `lapsed`
+    /// (back to nobody: a new place is needed); `left` when the patient leaves.
+    WaitlistStatus {
+        Waiting = "waiting",
+        Offered = "offered",
+        Booked = "booked",
+        Lapsed = "lapsed",
+        Left = "left",
+    }
+}
+
+wire_enum! {
     /// The consult modes that take a time in the doctor's calendar (what a booking is for).
     LiveConsultMode {
         Video = "video",

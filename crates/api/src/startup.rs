@@ -71,6 +71,10 @@ pub fn job_registry(settings: &Settings, db: &Db) -> Result<Registry, StartupErr
             db.clone(),
             settings.application.public_url.clone(),
         ))
+        .with(jobs::booking::OfferFreed::new(
+            db.clone(),
+            settings.application.public_url.clone(),
+        ))
         .every(
             settings.audit.seal_interval_secs,
             jobs::maintenance::SealAudit::new(db.clone(), keys, settings.audit.seal_batch),

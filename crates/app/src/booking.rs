@@ -36,6 +36,10 @@ use crate::auth::{Actor, RequestFacts};
 
 /// The job that expires one unpaid hold when its time is up.
 pub const EXPIRE_HOLD_JOB: &str = "booking.expire_hold";
+/// The job that offers a freed slot to the doctor's waitlist.
+pub const OFFER_FREED_JOB: &str = "booking.offer_freed";
+/// How long a waitlist offer holds its slot for the patient it is offered to.
+pub const OFFER_HOLD_MINUTES: i64 = 30;
 /// The job that reminds a patient of a confirmed consult.
 pub const REMIND_JOB: &str = "booking.remind";
 /// Reminders go this many hours before a confirmed consult (those already past are skipped).
@@ -866,6 +870,14 @@ pub async fn cancel(
         });
     }
     booking::drop_reminders(&mut work, id).await?;
+    rxgate_persistence::waitlist::lapse_offer(&mut work, id).await?;
+    queue_offer(
+        &mut work,
+        current.clinic_id,
+        current.doctor_id,
+        current.starts_at,
+    )
+    .await?;
     work.record(
         Event::new("cancel", "booking", id)
             .in_clinic(Some(current.clinic_id))
@@ -938,6 +950,13 @@ pub async fn reschedule(
     if current.status == BookingStatus::Confirmed {
         schedule_reminders(&mut work, id, starts_at, now).await?;
     }
+    queue_offer(
+        &mut work,
+        current.clinic_id,
+        current.doctor_id,
+        current.starts_at,
+    )
+    .await?;
     work.record(
         Event::new("reschedule", "booking", id)
             .in_clinic(Some(current.clinic_id))
@@ -1021,6 +1040,7 @@ pub async fn confirm_paid(conn: &mut PgConnection, id: Uuid) -> Result<bool, Rep
     if moved.is_none() {
         return Ok(false);
     }
+    rxgate_persistence::waitlist::mark_booked(&mut *conn, id).await?;
     if let Some(b) = booking::find(&mut *conn, id).await? {
         schedule_reminders(conn, id, b.starts_at, Utc::now()).await?;
     }
@@ -1038,7 +1058,7 @@ pub async fn expire_hold(
         return Ok(false);
     }
     let moved = booking::transition(
-        conn,
+        &mut *conn,
         id,
         &BookingStatus::sources(BookingAction::Expire),
         BookingStatus::Expired,
@@ -1046,10 +1066,237 @@ pub async fn expire_hold(
         None,
     )
     .await?;
-    Ok(moved.is_some())
+    if moved.is_none() {
+        return Ok(false);
+    }
+    rxgate_persistence::waitlist::lapse_offer(&mut *conn, id).await?;
+    if let Some(b) = booking::find(&mut *conn, id).await? {
+        queue_offer(conn, b.clinic_id, b.doctor_id, b.starts_at).await?;
+    }
+    Ok(true)
 }
 
 /// A doctor's time of day, as the API writes it (`09:30`).
 pub fn parse_time(raw: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(raw, "%H:%M").ok()
+}
+
+// Waitlists ---------------------------------------------------------------------------------------
+
+/// Queues the offer of a freed time of `doctor` to their waitlist (run by the system: the hold
+/// is made for another patient than the caller).
+pub async fn queue_offer(
+    conn: &mut PgConnection,
+    clinic: Uuid,
+    doctor: Uuid,
+    starts: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    job_queue::enqueue(
+        conn,
+        &NewJob::new(
+            OFFER_FREED_JOB,
+            serde_json::json!({ "clinic_id": clinic, "doctor_id": doctor, "starts_at": starts }),
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Offers the freed time `starts` of `doctor` to the first patient waiting for that day: a hold
+/// for them of [`OFFER_HOLD_MINUTES`] and an email (doctor and time only). When the time is no
+/// longer free, or nobody waits, nothing happens. The system runs it.
+pub async fn offer_freed_slot(
+    conn: &mut PgConnection,
+    clinic: Uuid,
+    doctor: Uuid,
+    starts: DateTime<Utc>,
+    now: DateTime<Utc>,
+    app_url: &str,
+) -> Result<Option<Uuid>, AppError> {
+    let Some(doctor_row) = booking::clinic_doctors(conn, clinic, Some(doctor))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let Ok(zone) = schedule::zone(&doctor_row.time_zone) else {
+        return Ok(None);
+    };
+    let rules = match slot_at(conn, clinic, doctor_row.clone(), starts, now, None).await {
+        Ok(rules) => rules,
+        Err(AppError::Rule { .. } | AppError::Conflict { .. }) => return Ok(None),
+        Err(other) => return Err(other),
+    };
+    let day = starts.with_timezone(&zone).date_naive();
+    let Some((entry, patient)) =
+        rxgate_persistence::waitlist::next_waiting(conn, clinic, doctor, day).await?
+    else {
+        return Ok(None);
+    };
+    let offer = read_offer(conn, clinic).await?;
+    let Some(fee) = offer.modes.iter().find(|m| m.mode.is_live()) else {
+        return Ok(None);
+    };
+    let hold = booking::NewBooking {
+        clinic_id: clinic,
+        doctor_id: doctor,
+        patient_id: patient,
+        mode: fee.mode,
+        starts_at: starts,
+        ends_at: starts + rules.slot(),
+        blocked_until: starts + rules.slot() + rules.buffer(),
+        fee_minor: fee.fee_minor,
+        currency: fee.currency.clone(),
+        hold_expires_at: now + Duration::minutes(OFFER_HOLD_MINUTES),
+    };
+    let id = match booking::hold(&mut *conn, &hold, patient).await {
+        Ok(id) => id,
+        Err(RepoError::Conflict { .. }) => return Ok(None),
+        Err(other) => return Err(other.into()),
+    };
+    rxgate_persistence::waitlist::mark_offered(&mut *conn, entry, id).await?;
+    job_queue::enqueue(
+        &mut *conn,
+        &NewJob::new(EXPIRE_HOLD_JOB, serde_json::json!({ "booking_id": id }))
+            .run_at(hold.hold_expires_at)
+            .dedupe_key(format!("{EXPIRE_HOLD_JOB}:{id}")),
+    )
+    .await?;
+    if let Some((email, _)) = booking::patient_contact(&mut *conn, id).await? {
+        let when = format!(
+            "{} ({})",
+            starts.with_timezone(&zone).format("%A %-d %B %Y at %H:%M"),
+            doctor_row.time_zone
+        );
+        let message = crate::emails::waitlist_offer(
+            &email,
+            &doctor_row.display_name,
+            &when,
+            OFFER_HOLD_MINUTES,
+            &format!("{}/consults", app_url.trim_end_matches('/')),
+        );
+        crate::jobs::email::enqueue(conn, &message).await?;
+    }
+    Ok(Some(id))
+}
+
+/// A place on a doctor's waitlist.
+#[derive(Debug, Clone)]
+pub struct JoinWaitlist {
+    pub clinic_id: Option<Uuid>,
+    pub doctor_id: Uuid,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Puts the caller (a patient) on a doctor's waitlist for a range of days (at most 62).
+pub async fn join_waitlist(
+    db: &Db,
+    actor: &Actor,
+    facts: &RequestFacts,
+    command: JoinWaitlist,
+    today: NaiveDate,
+) -> Result<rxgate_persistence::waitlist::EntryRow, AppError> {
+    actor.require(Role::Patient)?;
+    let clinic = actor
+        .acting_clinic(Role::Patient, command.clinic_id)?
+        .ok_or(AppError::NotFound)?;
+    if command.to < command.from {
+        return Err(field("to", "after_from", "`to` must not be before `from`."));
+    }
+    if command.to - command.from > Duration::days(MAX_SEARCH_DAYS) {
+        return Err(field(
+            "to",
+            "range",
+            format!("Wait for at most {MAX_SEARCH_DAYS} days."),
+        ));
+    }
+    if command.to < today {
+        return Err(field("to", "past", "Choose days from today on."));
+    }
+    let mut work = Work::begin(db, actor, facts).await?;
+    booking::clinic_doctors(&mut work, clinic, Some(command.doctor_id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)?;
+    let id = rxgate_persistence::waitlist::join(
+        &mut work,
+        clinic,
+        command.doctor_id,
+        actor.user_id,
+        command.from,
+        command.to,
+    )
+    .await
+    .map_err(|e| match e {
+        RepoError::Conflict { constraint } if constraint == "booking_waitlist_one_open" => {
+            AppError::Conflict {
+                code: "ALREADY_WAITING",
+                detail: "You are already on this doctor's waitlist.".into(),
+            }
+        }
+        other => other.into(),
+    })?;
+    work.record(Event::new("create", "waitlist_entry", id).in_clinic(Some(clinic)))
+        .await?;
+    let row = rxgate_persistence::waitlist::find(&mut work, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    work.commit().await?;
+    Ok(row)
+}
+
+/// The caller's waitlist places.
+pub async fn my_waitlist(
+    db: &Db,
+    actor: &Actor,
+    facts: &RequestFacts,
+) -> Result<Vec<rxgate_persistence::waitlist::EntryRow>, AppError> {
+    actor.require(Role::Patient)?;
+    let mut work = Work::begin(db, actor, facts).await?;
+    let rows = rxgate_persistence::waitlist::mine(&mut work, actor.user_id).await?;
+    work.commit().await?;
+    Ok(rows)
+}
+
+/// Leaves a waitlist place (an open offer's hold is cancelled with it and goes to the next).
+pub async fn leave_waitlist(
+    db: &Db,
+    actor: &Actor,
+    facts: &RequestFacts,
+    id: Uuid,
+) -> Result<rxgate_persistence::waitlist::EntryRow, AppError> {
+    actor.require(Role::Patient)?;
+    let mut work = Work::begin(db, actor, facts).await?;
+    let entry = rxgate_persistence::waitlist::find(&mut work, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !rxgate_persistence::waitlist::leave(&mut work, id).await? {
+        return Err(rule("WAITLIST_CLOSED", "That place is no longer open."));
+    }
+    if let Some(offered) = entry.offered_booking_id {
+        let moved = booking::transition(
+            &mut work,
+            offered,
+            &[BookingStatus::Held],
+            BookingStatus::Cancelled,
+            BookingReason::PatientCancelled,
+            Some(actor.user_id),
+        )
+        .await?;
+        if moved.is_some()
+            && let Some(b) = booking::find(&mut work, offered).await?
+        {
+            queue_offer(&mut work, b.clinic_id, b.doctor_id, b.starts_at).await?;
+        }
+    }
+    work.record(Event::new("leave", "waitlist_entry", id).in_clinic(Some(entry.clinic_id)))
+        .await?;
+    let row = rxgate_persistence::waitlist::find(&mut work, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    work.commit().await?;
+    Ok(row)
 }

@@ -112,3 +112,22 @@ pub fn consult_reminder(to: &str, doctor: &str, when: &str, link: &str) -> Outgo
         body_html: None,
     }
 }
+
+/// A freed time offered to a patient on the doctor's waitlist: held for them for a while.
+pub fn waitlist_offer(
+    to: &str,
+    doctor: &str,
+    when: &str,
+    minutes: i64,
+    link: &str,
+) -> OutgoingEmail {
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: "A consult time opened up for you".into(),
+        body_text: format!(
+            "A time with {doctor} opened up: {when}. It is held for you for {minutes} minutes.\n\n\
+             Confirm it in the app: {link}\n\nIf you do not, it goes to the next person waiting.\n"
+        ),
+        body_html: None,
+    }
+}

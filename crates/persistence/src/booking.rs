@@ -593,12 +593,9 @@ pub async fn hold_due(
 
 /// Drops the queued reminder jobs of booking `id` (it moved or ended).
 pub async fn drop_reminders(conn: &mut PgConnection, id: Uuid) -> Result<u64, RepoError> {
-    let dropped = sqlx::query_scalar!(
-        r#"SELECT booking_drop_reminders($1) AS "dropped!""#,
-        id
-    )
-    .fetch_one(conn)
-    .await?;
+    let dropped = sqlx::query_scalar!(r#"SELECT booking_drop_reminders($1) AS "dropped!""#, id)
+        .fetch_one(conn)
+        .await?;
     Ok(u64::try_from(dropped).unwrap_or(0))
 }
 

@@ -22,6 +22,7 @@ pub mod rules;
 pub mod sealed;
 pub mod sessions;
 pub mod users;
+pub mod waitlist;
 
 pub use db::{Db, RlsContext};
 pub use error::RepoError;

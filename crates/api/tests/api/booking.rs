@@ -756,3 +756,183 @@ async fn a_confirmed_consult_is_reminded_by_email_without_clinical_content_and_m
     assert_eq!(res.status(), 200);
     assert!(reminders().await.is_empty());
 }
+
+#[tokio::test]
+async fn a_freed_time_goes_to_the_first_patient_waiting_then_to_the_next_when_the_offer_lapses() {
+    let app = seeded().await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let (doctor, free) = slots(&app, &patient, 8).await;
+    let at = free[0];
+    let booked: Value = app
+        .post_auth("/api/v1/bookings", &patient, book_body(&doctor, at))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = booked["booking"]["id"].as_str().unwrap().to_owned();
+    let zone: chrono_tz::Tz = "Africa/Johannesburg".parse().unwrap();
+    let day = at.with_timezone(&zone).date_naive();
+    let first = another_patient(&app, "first@example.org").await;
+    let second = another_patient(&app, "second@example.org").await;
+    for session in [&first, &second] {
+        let res = app
+            .post_auth(
+                "/api/v1/waitlist",
+                session,
+                json!({"doctor_id": doctor, "from": day, "to": day + Duration::days(3)}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let res = app
+        .post_auth(
+            "/api/v1/waitlist",
+            &first,
+            json!({"doctor_id": doctor, "from": day, "to": day}),
+        )
+        .await;
+    assert_problem(res, 409, "ALREADY_WAITING").await;
+    let res = app
+        .post_auth(
+            "/api/v1/waitlist",
+            &first,
+            json!({"doctor_id": doctor, "from": day, "to": day + Duration::days(90)}),
+        )
+        .await;
+    assert_problem(res, 422, "VALIDATION_FAILED").await;
+
+    // The holder cancels: the freed time is offered by a job (the system makes the hold).
+    let res = app
+        .post_auth(
+            &format!("/api/v1/bookings/{id}/cancel"),
+            &patient,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let queued = count(
+        &app,
+        "SELECT count(*) FROM jobs WHERE kind = 'booking.offer_freed'",
+    )
+    .await;
+    assert_eq!(queued, 1);
+    let db = rxgate_persistence::Db::from_pool(app.owner.clone());
+    let offer = async || {
+        let mut tx = db
+            .begin(&rxgate_persistence::RlsContext::system())
+            .await
+            .unwrap();
+        let made = rxgate_api::booking::offer_freed_slot(
+            &mut tx,
+            booked["booking"]["clinic_id"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap(),
+            doctor.parse().unwrap(),
+            at,
+            Utc::now(),
+            "http://localhost",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        made
+    };
+    let held_for_first = offer().await.expect("offered to the first patient");
+    let mine: Value = app
+        .get_auth("/api/v1/waitlist", &first)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["items"][0]["status"], "offered");
+    assert_eq!(
+        mine["items"][0]["offered_booking_id"],
+        json!(held_for_first)
+    );
+    let hold: Value = app
+        .get_auth(&format!("/api/v1/bookings/{held_for_first}"), &first)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(hold["booking"]["status"], "held");
+    assert_eq!(hold["booking"]["starts_at"], json!(at));
+    let (subject, body): (String, String) = sqlx::query_as(
+        "SELECT payload->>'subject', payload->>'body_text' FROM jobs
+          WHERE kind = 'email.send' AND payload->>'to' = 'first@example.org' ORDER BY created_at DESC LIMIT 1",
+    )
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert_eq!(subject, "A consult time opened up for you");
+    assert!(
+        body.contains("Dr Sipho Doctor") && body.contains("30 minutes"),
+        "{body}"
+    );
+    // The time is taken now: offering it again gives nothing.
+    assert!(offer().await.is_none());
+
+    // The first patient lets the offer lapse: it goes to the second.
+    let mut tx = db
+        .begin(&rxgate_persistence::RlsContext::system())
+        .await
+        .unwrap();
+    let lapsed = rxgate_api::booking::expire_hold(
+        &mut tx,
+        held_for_first,
+        Utc::now() + Duration::minutes(31),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(lapsed);
+    let mine: Value = app
+        .get_auth("/api/v1/waitlist", &first)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["items"][0]["status"], "lapsed");
+    let held_for_second = offer().await.expect("offered to the second patient");
+    let theirs: Value = app
+        .get_auth("/api/v1/waitlist", &second)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs["items"][0]["offered_booking_id"],
+        json!(held_for_second)
+    );
+    // The first patient cannot see the second's hold.
+    let res = app
+        .get_auth(&format!("/api/v1/bookings/{held_for_second}"), &first)
+        .await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+    // Leaving the waitlist gives the held time back.
+    let entry = theirs["items"][0]["id"].as_str().unwrap();
+    let res = app
+        .post_auth(
+            &format!("/api/v1/waitlist/{entry}/leave"),
+            &second,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let status: String = sqlx::query_scalar("SELECT status::text FROM bookings WHERE id = $1")
+        .bind(held_for_second)
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    assert_eq!(status, "cancelled");
+    let res = app
+        .post_auth(
+            &format!("/api/v1/waitlist/{entry}/leave"),
+            &first,
+            json!({}),
+        )
+        .await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+}

@@ -7,3 +7,4 @@ pub mod offer;
 pub mod schedule;
 pub mod slots;
 pub mod views;
+pub mod waitlist;
