@@ -7,4 +7,5 @@ pub mod identity;
 pub mod ids;
 pub mod jobs;
 pub mod money;
+pub mod payments;
 pub mod questionnaire;

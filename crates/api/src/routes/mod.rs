@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod dev;
 pub mod health;
 pub mod me;
+pub mod payments;
 pub mod system;
 
 use std::net::IpAddr;
@@ -162,5 +163,18 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(health::patient_health_profile::patient_health_profile)
         .service(health::add_flag_override::add_flag_override)
         .service(health::review_queue::review_queue)
-        .service(health::list_patients::list_patients);
+        .service(health::list_patients::list_patients)
+        .service(payments::receive_webhook::receive_webhook)
+        .service(payments::list_payments::list_payments)
+        .service(payments::get_payment::get_payment)
+        .service(payments::sandbox::get_sandbox_payment)
+        .service(payments::sandbox::act_on_sandbox_payment)
+        // Money-moving POSTs: behind the one `Idempotency-Key` middleware.
+        .service(
+            scope("/admin/payments")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::middleware::idempotency::idempotency,
+                ))
+                .service(payments::create_refund::create_refund),
+        );
 }

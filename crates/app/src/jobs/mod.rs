@@ -6,6 +6,7 @@
 
 pub mod email;
 pub mod maintenance;
+pub mod payments;
 
 use std::collections::HashMap;
 use std::sync::Arc;
