@@ -39,6 +39,7 @@ use utoipa_actix_web::AppExt;
         vocab::RuleAction,
         vocab::CatalogueSort,
         vocab::ImportMode,
+        vocab::SandboxAction,
     )),
 )]
 struct ApiDoc;
