@@ -903,3 +903,25 @@ pub async fn publish_questionnaire_version(id: &str) -> Result<QuestionnaireVers
     ))
     .await
 }
+
+// --- Payments --------------------------------------------------------------------------------
+
+/// The payment the sandbox provider's page shows its payer.
+pub async fn sandbox_payment(
+    id: &str,
+) -> Result<rxgate_api_types::payments::PaymentView, ApiError> {
+    get(&format!("/sandbox/payments/{}", segment(id))).await
+}
+
+/// Pays or declines on the sandbox provider's page (the payment moves when its webhook comes).
+pub async fn sandbox_act(
+    id: &str,
+    action: rxgate_api_types::vocab::SandboxAction,
+) -> Result<rxgate_api_types::payments::PaymentView, ApiError> {
+    post_empty(&format!(
+        "/sandbox/payments/{}/{}",
+        segment(id),
+        action.as_str()
+    ))
+    .await
+}
