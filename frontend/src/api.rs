@@ -906,10 +906,9 @@ pub async fn publish_questionnaire_version(id: &str) -> Result<QuestionnaireVers
 
 // --- Payments --------------------------------------------------------------------------------
 
-/// The payment the sandbox provider's page shows its payer.
-pub async fn sandbox_payment(
-    id: &str,
-) -> Result<rxgate_api_types::payments::PaymentView, ApiError> {
+/// The payment the sandbox provider's page shows its payer (`PaymentView`, read as JSON: the
+/// page needs two of its fields).
+pub async fn sandbox_payment(id: &str) -> Result<serde_json::Value, ApiError> {
     get(&format!("/sandbox/payments/{}", segment(id))).await
 }
 
@@ -917,7 +916,7 @@ pub async fn sandbox_payment(
 pub async fn sandbox_act(
     id: &str,
     action: rxgate_api_types::vocab::SandboxAction,
-) -> Result<rxgate_api_types::payments::PaymentView, ApiError> {
+) -> Result<serde_json::Value, ApiError> {
     post_empty(&format!(
         "/sandbox/payments/{}/{}",
         segment(id),

@@ -76,3 +76,26 @@ pub struct WebhookEventBody {
     #[cfg_attr(feature = "server", schema(value_type = Object))]
     pub data: serde_json::Value,
 }
+
+/// A test payment to start on the sandbox (local development only): what booking does when a
+/// patient books, so the sandbox's page can be tried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct TestPaymentInput {
+    /// 1 to 100 000 000 minor units.
+    #[cfg_attr(feature = "server", validate(range(min = 1, max = 100_000_000)))]
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 100_000_000))]
+    pub amount_minor: i64,
+    /// ISO 4217 code, e.g. `ZAR`.
+    #[cfg_attr(feature = "server", schema(pattern = r"^[A-Z]{3}$"))]
+    pub currency: String,
+}
+
+/// A payment just started, and the page its payer goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct StartedPaymentView {
+    pub payment: PaymentView,
+    /// The provider's hosted page (the sandbox's: `/pay/sandbox/{id}`).
+    pub redirect_url: String,
+}

@@ -76,6 +76,7 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(dev::list_mailbox::list_mailbox)
         .service(dev::get_mailbox_message::get_mailbox_message)
         .service(dev::send_test_email::send_test_email)
+        .service(dev::start_test_payment::start_test_payment)
         .service(auth::jwks::jwks)
         // Renewal first, in a scope of its own that only matches `/auth/refresh` (a guard that
         // fails lets the next scope match), with its own limit.

@@ -596,3 +596,46 @@ async fn refunds_are_for_admins_of_the_payments_clinic() {
     .await;
     assert_problem(bad_key, 400, "INVALID_IDEMPOTENCY_KEY").await;
 }
+
+#[tokio::test]
+async fn the_developer_tools_start_a_test_payment_for_the_callers_clinic() {
+    let app = seeded().await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let res = app
+        .post_auth(
+            "/api/v1/dev/payments",
+            &patient,
+            json!({"amount_minor": 35_000, "currency": "ZAR"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let started: Value = res.json().await.unwrap();
+    let id = started["payment"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        started["redirect_url"],
+        format!("http://localhost:8080/pay/sandbox/{id}")
+    );
+    assert_eq!(
+        started["payment"]["clinic_id"],
+        demo_clinic(&app).await.to_string()
+    );
+    assert_eq!(started["payment"]["status"], "pending");
+    // A platform admin belongs to no clinic.
+    let admin = app.login("admin@rxgate.test", DEMO_PASSWORD).await;
+    let res = app
+        .post_auth(
+            "/api/v1/dev/payments",
+            &admin,
+            json!({"amount_minor": 100, "currency": "ZAR"}),
+        )
+        .await;
+    assert_problem(res, 422, "NO_CLINIC").await;
+    let res = app
+        .post_auth(
+            "/api/v1/dev/payments",
+            &patient,
+            json!({"amount_minor": 100, "currency": "zar"}),
+        )
+        .await;
+    assert_problem(res, 422, "VALIDATION_FAILED").await;
+}

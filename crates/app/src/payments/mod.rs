@@ -31,6 +31,50 @@ use crate::Work;
 use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
 
+/// Starts a sandbox consult-fee payment of `amount_minor` `currency` by the caller, in the
+/// clinic they belong to (the developer tools' stand-in for booking, so the sandbox's page can
+/// be tried before anything else starts payments). Only with the sandbox gateway (else 404).
+pub async fn start_test_payment(
+    db: &Db,
+    gateways: &Gateways,
+    actor: &Actor,
+    facts: &RequestFacts,
+    amount_minor: i64,
+    currency: &str,
+) -> Result<StartedPayment, AppError> {
+    if gateways.sandbox.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let amount = rxgate_domain::money::Currency::parse(currency)
+        .and_then(|c| Money::new(amount_minor, c))
+        .map_err(|e| {
+            AppError::Validation(vec![rxgate_api_types::FieldError {
+                field: "currency".into(),
+                code: "invalid".into(),
+                message: e.to_string(),
+            }])
+        })?;
+    let clinic = actor
+        .acting_clinic_any_role(None)?
+        .ok_or_else(|| AppError::Rule {
+            code: "NO_CLINIC",
+            detail: "A payment is made to a clinic, and you belong to none.".into(),
+        })?;
+    let mut tx = Work::begin(db, actor, facts).await?;
+    let started = start(
+        &mut tx,
+        gateways.gateway.as_ref(),
+        actor.user_id,
+        clinic,
+        PaymentPurpose::ConsultFee,
+        Uuid::now_v7(),
+        &amount,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(started)
+}
+
 /// The configured gateway, and the sandbox's own controls when it is the sandbox.
 #[derive(Clone)]
 pub struct Gateways {

@@ -3,70 +3,100 @@
 //! answers the API later with a signed webhook exactly as a real provider would; this page then
 //! waits until the payment has moved. Abandon leaves without doing anything (the payment stays
 //! pending until what it pays for expires).
+//!
+//! Kept deliberately small (it is in every first load): plain signals, and the payment read as
+//! JSON rather than through its own typed decoder.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use rxgate_api_types::payments::PaymentView;
-use rxgate_api_types::vocab::{PaymentStatus, SandboxAction};
+use rxgate_api_types::catalogue::MoneyView;
+use rxgate_api_types::vocab::SandboxAction;
+use serde_json::Value;
 
 use crate::api;
-use crate::components::error_view::error_fallback;
-use crate::components::skeleton::Skeleton;
 use crate::format;
 use crate::routes::Page;
 
-/// How long the page waits for the sandbox's webhook before it says so.
-const WAIT_STEPS: u32 = 30;
+/// How many seconds the page waits for the sandbox's webhook.
+const WAIT_SECS: u32 = 30;
 
-#[component]
-pub fn SandboxPay() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let payment = LocalResource::new(move || {
-        let id = id();
-        async move { api::sandbox_payment(&id).await }
-    });
-    view! {
-        <section class="page narrow">
-            <h1>{Page::SandboxPay.label()}</h1>
-            <p class="notice notice-warn" role="note">
-                "This is the test payment provider of a development installation: no real money moves."
-            </p>
-            <Transition fallback=|| view! { <Skeleton lines=4 /> }>
-                <ErrorBoundary fallback=error_fallback>
-                    {move || Suspend::new(async move {
-                        payment.await.map(|payment| view! { <Checkout payment /> })
-                    })}
-                </ErrorBoundary>
-            </Transition>
-        </section>
+/// What the page shows about the payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Loading,
+    Pending,
+    Waiting,
+    Paid,
+    Declined,
+    Refunded,
+    Abandoned,
+}
+
+impl State {
+    fn of(payment: &Value) -> Self {
+        match payment["status"].as_str() {
+            Some("succeeded") => Self::Paid,
+            Some("failed") => Self::Declined,
+            Some("refunded" | "partially_refunded") => Self::Refunded,
+            _ => Self::Pending,
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            Self::Loading => "Loading…",
+            Self::Pending => "Not paid yet.",
+            Self::Waiting => "Waiting for the payment provider to confirm…",
+            Self::Paid => "Paid. Thank you.",
+            Self::Declined => "The payment was declined.",
+            Self::Refunded => "Paid and refunded.",
+            Self::Abandoned => "You left without paying.",
+        }
     }
 }
 
 #[component]
-fn Checkout(payment: PaymentView) -> impl IntoView {
-    let status = RwSignal::new(payment.status);
-    let waiting = RwSignal::new(false);
-    let abandoned = RwSignal::new(false);
+pub fn SandboxPay() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.read_untracked().get("id").unwrap_or_default();
+    let state = RwSignal::new(State::Loading);
+    let amount = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let id = payment.id.to_string();
-    let act = Action::new_local(move |action: &SandboxAction| {
-        let (id, action) = (id.clone(), *action);
-        async move {
-            problem.set(None);
+    {
+        let id = id.clone();
+        spawn_local(async move {
+            match api::sandbox_payment(&id).await {
+                Ok(payment) => {
+                    if let Ok(money) =
+                        serde_json::from_value::<MoneyView>(payment["amount"].clone())
+                    {
+                        amount.set(format::money(&money));
+                    }
+                    state.set(State::of(&payment));
+                }
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    }
+    let act = move |action: SandboxAction| {
+        let id = id.clone();
+        state.set(State::Waiting);
+        problem.set(None);
+        spawn_local(async move {
             if let Err(e) = api::sandbox_act(&id, action).await {
+                state.set(State::Pending);
                 problem.set(Some(e.to_string()));
                 return;
             }
-            waiting.set(true);
             // The provider answers by webhook: look again until the payment has moved.
-            for _ in 0..WAIT_STEPS {
+            for _ in 0..WAIT_SECS {
                 sleep_ms(1000).await;
                 match api::sandbox_payment(&id).await {
-                    Ok(now) if now.status != PaymentStatus::Pending => {
-                        status.set(now.status);
-                        break;
+                    Ok(now) if State::of(&now) != State::Pending => {
+                        state.set(State::of(&now));
+                        return;
                     }
                     Ok(_) => {}
                     Err(e) => {
@@ -75,70 +105,51 @@ fn Checkout(payment: PaymentView) -> impl IntoView {
                     }
                 }
             }
-            waiting.set(false);
-        }
-    });
-    let busy = move || act.pending().get() || waiting.get();
-    let pending = move || status.get() == PaymentStatus::Pending && !abandoned.get();
-    let amount = format::money(&payment.amount);
+            state.set(State::Pending);
+        });
+    };
+    let (pay, decline) = (act.clone(), act);
     view! {
-        <div class="card stack">
-            <p class="price" data-testid="sandbox-amount">{amount}</p>
-            <p>"Consultation fee"</p>
-            <p role="status" data-testid="sandbox-status">
-                {move || {
-                    if abandoned.get() {
-                        "You left without paying.".to_owned()
-                    } else if waiting.get() {
-                        "Waiting for the payment provider to confirm…".to_owned()
-                    } else {
-                        match status.get() {
-                            PaymentStatus::Pending => "Not paid yet.".to_owned(),
-                            PaymentStatus::Succeeded => "Paid. Thank you.".to_owned(),
-                            PaymentStatus::Failed => "The payment was declined.".to_owned(),
-                            PaymentStatus::Refunded | PaymentStatus::PartiallyRefunded => {
-                                "Paid and refunded.".to_owned()
-                            }
-                        }
-                    }
-                }}
+        <section class="page narrow">
+            <h1>{Page::SandboxPay.label()}</h1>
+            <p class="notice notice-warn" role="note">
+                "This is the test payment provider of a development installation: no real money moves."
             </p>
-            {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
-            <Show when=pending>
-                <div class="form-actions">
+            <div class="card stack">
+                <p class="price" data-testid="sandbox-amount">{move || amount.get()}</p>
+                <p>"Consultation fee"</p>
+                <p role="status" data-testid="sandbox-status">{move || state.get().text()}</p>
+                {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
+                <div class="form-actions" hidden=move || !matches!(state.get(), State::Pending | State::Waiting)>
                     <button
                         type="button"
-                        disabled=busy
-                        on:click=move |_| {
-                            act.dispatch(SandboxAction::Pay);
-                        }
+                        disabled=move || state.get() == State::Waiting
+                        on:click=move |_| pay(SandboxAction::Pay)
                     >
                         "Pay"
                     </button>
                     <button
                         type="button"
                         class="secondary"
-                        disabled=busy
-                        on:click=move |_| {
-                            act.dispatch(SandboxAction::Decline);
-                        }
+                        disabled=move || state.get() == State::Waiting
+                        on:click=move |_| decline(SandboxAction::Decline)
                     >
                         "Decline"
                     </button>
                     <button
                         type="button"
                         class="secondary"
-                        disabled=busy
-                        on:click=move |_| abandoned.set(true)
+                        disabled=move || state.get() == State::Waiting
+                        on:click=move |_| state.set(State::Abandoned)
                     >
                         "Abandon"
                     </button>
                 </div>
-            </Show>
-            <Show when=move || !pending()>
-                <A href=Page::PatientHome.path() attr:class="button">"Back to my account"</A>
-            </Show>
-        </div>
+                <p hidden=move || matches!(state.get(), State::Loading | State::Pending | State::Waiting)>
+                    <A href=Page::PatientHome.path() attr:class="button">"Back to my account"</A>
+                </p>
+            </div>
+        </section>
     }
 }
 
