@@ -108,6 +108,29 @@ CREATE INDEX bookings_holds ON bookings (hold_expires_at) WHERE status = 'held';
 CREATE TRIGGER bookings_updated_at BEFORE UPDATE ON bookings
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
+-- Who may move a booking to which state, beyond the rows the policies let them write: only the
+-- system confirms (a paid fee) or expires a hold; only the booking's doctor (or the system)
+-- records how a consult ended. A patient can cancel or move their own booking, nothing else.
+CREATE FUNCTION bookings_guard_status() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS
+$$
+BEGIN
+    -- Only the application's role is held to this (the owner and migrations are not).
+    IF current_user <> 'rxgate_app' OR NEW.status = OLD.status OR app_is_system()
+       OR app_is_platform_admin() THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.status IN ('confirmed', 'expired', 'held')
+       OR (NEW.status IN ('completed', 'no_show') AND NEW.doctor_id IS DISTINCT FROM app_user_id()) THEN
+        RAISE EXCEPTION 'a booking cannot be moved to % by this caller', NEW.status
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER bookings_guard_status BEFORE UPDATE OF status ON bookings
+    FOR EACH ROW EXECUTE FUNCTION bookings_guard_status();
+
 -- Every change of a booking, written in the transaction that makes it.
 CREATE TABLE booking_events (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

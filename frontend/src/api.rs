@@ -903,3 +903,24 @@ pub async fn publish_questionnaire_version(id: &str) -> Result<QuestionnaireVers
     ))
     .await
 }
+
+// --- Payments --------------------------------------------------------------------------------
+
+/// The payment the sandbox provider's page shows its payer (`PaymentView`, read as JSON: the
+/// page needs two of its fields).
+pub async fn sandbox_payment(id: &str) -> Result<serde_json::Value, ApiError> {
+    get(&format!("/sandbox/payments/{}", segment(id))).await
+}
+
+/// Pays or declines on the sandbox provider's page (the payment moves when its webhook comes).
+pub async fn sandbox_act(
+    id: &str,
+    action: rxgate_api_types::vocab::SandboxAction,
+) -> Result<serde_json::Value, ApiError> {
+    post_empty(&format!(
+        "/sandbox/payments/{}/{}",
+        segment(id),
+        action.as_str()
+    ))
+    .await
+}

@@ -48,6 +48,7 @@ use crate::pages::portal::PortalHome;
 use crate::pages::public::home::Home;
 use crate::pages::public::legal::{CurrentLegal, Document, Legal};
 use crate::pages::public::not_found::NotFound;
+use crate::pages::public::sandbox_pay::SandboxPay;
 use crate::routes::Page;
 
 /// Where a guard sends someone it does not let in, computed by `target` from the path they
@@ -105,6 +106,14 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <Legal document=Document::Privacy /> }
                     />
                     <Route path=path!("/dev/mailbox") view=DevMailbox />
+                    // The sandbox payment provider's hosted page (its payer only).
+                    <ProtectedRoute
+                        path=path!("/pay/sandbox/:id")
+                        view=SandboxPay
+                        condition=access
+                        redirect_path=redirect
+                        fallback=loading
+                    />
                     <Route path=path!("/signin") view=SignIn />
                     <ProtectedRoute
                         path=path!("/signin/verify")

@@ -56,6 +56,8 @@ pub enum Page {
     LegalTerms,
     /// The privacy notice: the current version; one version with `item`.
     LegalPrivacy,
+    /// The sandbox payment provider's hosted page: link with `item` (the payment id).
+    SandboxPay,
 }
 
 impl Page {
@@ -103,6 +105,7 @@ impl Page {
             Self::ClinicProduct => "/clinic/products",
             Self::LegalTerms => "/legal/terms",
             Self::LegalPrivacy => "/legal/privacy",
+            Self::SandboxPay => "/pay/sandbox",
         }
     }
 
@@ -152,6 +155,7 @@ impl Page {
             Self::AdminQuestionnaireVersion => "Questionnaire version",
             Self::LegalTerms => "Terms of service",
             Self::LegalPrivacy => "Privacy notice",
+            Self::SandboxPay => "Sandbox payment",
         }
     }
 
@@ -195,6 +199,7 @@ impl Page {
             Self::AdminFlags => "⚐",
             Self::AdminQuestionnaires | Self::AdminQuestionnaireVersion => "☑",
             Self::LegalTerms | Self::LegalPrivacy => "§",
+            Self::SandboxPay => "¤",
         }
     }
 

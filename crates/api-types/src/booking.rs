@@ -337,3 +337,25 @@ pub struct WaitlistEntryView {
 pub struct WaitlistView {
     pub items: Vec<WaitlistEntryView>,
 }
+
+/// Where the patient goes to pay a held booking's fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct FeePaymentView {
+    pub payment_id: Uuid,
+    /// The provider's hosted page (the sandbox's: `/pay/sandbox/{id}`); absent when the
+    /// provider's script runs on our own page with `client_secret`.
+    pub redirect_url: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// A booking just made (or a held one to pay), and the payment of its fee: absent for a free
+/// consult, which is confirmed at once. The booking is confirmed when the provider reports the
+/// payment succeeded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct BookedView {
+    pub booking: BookingView,
+    pub events: Vec<BookingEventView>,
+    pub payment: Option<FeePaymentView>,
+}

@@ -10,6 +10,7 @@ pub mod convert;
 pub mod dev;
 pub mod health;
 pub mod pagination;
+pub mod payments;
 pub mod problem;
 pub mod system;
 pub mod vocab;

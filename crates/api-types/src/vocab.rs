@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use rxgate_domain::{booking, catalogue, eligibility, identity};
+use rxgate_domain::{booking, catalogue, eligibility, identity, payments};
 use serde::{Deserialize, Serialize};
 
 /// An enum of wire words: serde and the schema use `$text` for each variant; `as_str` and
@@ -342,6 +342,55 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// Where a payment stands: `pending` until the provider says `succeeded` or `failed`; a
+    /// succeeded payment given back in part is `partially_refunded`, in full `refunded`.
+    PaymentStatus {
+        Pending = "pending",
+        Succeeded = "succeeded",
+        Failed = "failed",
+        Refunded = "refunded",
+        PartiallyRefunded = "partially_refunded",
+    }
+}
+
+wire_enum! {
+    /// What a payment pays for.
+    PaymentPurpose {
+        ConsultFee = "consult_fee",
+    }
+}
+
+wire_enum! {
+    /// Where a refund stands: `requested` until the provider confirms (`succeeded`) or refuses
+    /// (`failed`) it.
+    RefundStatus {
+        Requested = "requested",
+        Succeeded = "succeeded",
+        Failed = "failed",
+    }
+}
+
+wire_enum! {
+    /// What became of a webhook: `applied` (it changed a payment or refund), `waiting` (kept;
+    /// it applies once the payment has moved on), `ignored` (kept; it changes nothing) or
+    /// `duplicate` (received before).
+    WebhookOutcome {
+        Applied = "applied",
+        Waiting = "waiting",
+        Ignored = "ignored",
+        Duplicate = "duplicate",
+    }
+}
+
+wire_enum! {
+    /// What the buyer does on the sandbox provider's page.
+    SandboxAction {
+        Pay = "pay",
+        Decline = "decline",
+    }
+}
+
 /// `From` both ways between a wire enum and the domain's enum of the same values.
 macro_rules! same_set {
     ($wire:ident, $module:ident :: $domain:ident { $($variant:ident),+ $(,)? }) => {
@@ -383,6 +432,17 @@ same_set!(
     }
 );
 same_set!(UserStatus, identity::UserStatus { Active, Suspended });
+same_set!(
+    PaymentStatus,
+    payments::PaymentStatus {
+        Pending,
+        Succeeded,
+        Failed,
+        Refunded,
+        PartiallyRefunded,
+    }
+);
+same_set!(PaymentPurpose, payments::PaymentPurpose { ConsultFee });
 same_set!(
     DoctorStatus,
     identity::DoctorStatus {

@@ -55,6 +55,10 @@ pub enum ApiError {
     Rule { code: &'static str, detail: String },
     #[error("conflict: {code}")]
     Conflict { code: &'static str, detail: String },
+    /// A request that can never be right as sent (`code` says why): a webhook whose signature
+    /// does not match, a malformed `Idempotency-Key`.
+    #[error("bad request: {code}")]
+    BadRequest { code: &'static str, detail: String },
     /// A conflict about one field of the request (a taken address or code): also listed in the
     /// problem's `errors`, so a form shows it next to the field.
     #[error("conflict: {code} ({field})")]
@@ -92,7 +96,8 @@ impl ApiError {
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
             Self::SessionEnded { code, .. }
             | Self::Forbidden { code, .. }
-            | Self::Rule { code, .. } => code,
+            | Self::Rule { code, .. }
+            | Self::BadRequest { code, .. } => code,
             Self::Locked { .. } => "ACCOUNT_LOCKED",
             Self::InvalidToken { expired: true } => "TOKEN_EXPIRED",
             Self::InvalidToken { expired: false } => "INVALID_TOKEN",
@@ -124,7 +129,8 @@ impl ApiError {
             Self::InvalidCredentials => Some("The email or password is wrong.".into()),
             Self::SessionEnded { detail, .. }
             | Self::Forbidden { detail, .. }
-            | Self::Rule { detail, .. } => Some(detail.clone()),
+            | Self::Rule { detail, .. }
+            | Self::BadRequest { detail, .. } => Some(detail.clone()),
             Self::Locked { retry_after_secs } => Some(format!(
                 "Too many failed sign-ins. Try again in {} minute(s), or reset your password.",
                 (retry_after_secs + 59) / 60
@@ -189,7 +195,7 @@ impl ResponseError for ApiError {
             | Self::SessionEnded { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::Locked { .. } => StatusCode::LOCKED,
-            Self::InvalidToken { .. } => StatusCode::BAD_REQUEST,
+            Self::InvalidToken { .. } | Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } | Self::FieldConflict { .. } => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -268,6 +274,7 @@ impl From<rxgate_app::AppError> for ApiError {
             AppError::InvalidToken { expired } => Self::InvalidToken { expired },
             AppError::Rule { code, detail } => Self::Rule { code, detail },
             AppError::Conflict { code, detail } => Self::Conflict { code, detail },
+            AppError::BadRequest { code, detail } => Self::BadRequest { code, detail },
             AppError::FieldConflict {
                 code,
                 field,

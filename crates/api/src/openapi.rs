@@ -24,6 +24,7 @@ use utoipa_actix_web::AppExt;
         (name = "health", description = "The medical questionnaire, health profiles, flag overrides, the doctor's review queue"),
         (name = "booking", description = "Consults: a clinic's offer, doctors' schedules, free slots, bookings and their changes"),
         (name = "admin", description = "Platform administration: doctor approvals, suspensions, organisations, catalogue, flags, rules, questionnaires"),
+        (name = "payments", description = "Payments: provider webhooks, the payer's own payments, refunds, the sandbox provider's hosted page"),
         (name = "audit", description = "The tamper-evident audit log (information officer)"),
         (name = "system", description = "Liveness and readiness"),
         (name = "dev", description = "Developer tools of the local environment"),
@@ -40,6 +41,7 @@ use utoipa_actix_web::AppExt;
         vocab::CatalogueSort,
         vocab::ImportMode,
         vocab::BookingListView,
+        vocab::SandboxAction,
     )),
 )]
 struct ApiDoc;
@@ -84,7 +86,44 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut api = api;
     complete_responses(&mut api);
+    idempotency_key_parameter(&mut api);
     with_uuid_patterns(api)
+}
+
+/// Makes the `Idempotency-Key` header one reusable parameter
+/// (`#/components/parameters/IdempotencyKey`) that each operation it applies to refers to.
+fn idempotency_key_parameter(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{Ref, RefOr};
+    const NAME: &str = crate::middleware::idempotency::HEADER;
+    let mut found = None;
+    for item in api.paths.paths.values_mut() {
+        for op in [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for p in op.parameters.iter_mut().flatten() {
+                if let RefOr::T(param) = p
+                    && param.name == NAME
+                    && matches!(param.parameter_in, ParameterIn::Header)
+                {
+                    found.get_or_insert_with(|| param.clone());
+                    *p = RefOr::Ref(Ref::new("#/components/parameters/IdempotencyKey"));
+                }
+            }
+        }
+    }
+    if let Some(param) = found {
+        api.components
+            .get_or_insert_with(Default::default)
+            .parameters
+            .insert("IdempotencyKey".to_owned(), RefOr::T(param));
+    }
 }
 
 /// Gives every `format: uuid` string the pattern of a UUID. In JSON Schema a `format` is only

@@ -236,4 +236,5 @@ Disallow: /officer\n\
 Disallow: /account\n\
 Disallow: /verify-email\n\
 Disallow: /reset-password\n\
-Disallow: /accept-invitation\n";
+Disallow: /accept-invitation\n\
+Disallow: /pay/\n";

@@ -64,7 +64,18 @@ pub fn job_registry(settings: &Settings, db: &Db) -> Result<Registry, StartupErr
         )?),
     };
     let keys = Arc::new(JwtKeys::from_settings(&settings.auth)?);
-    Ok(Registry::default()
+    let gateways = rxgate_app::payments::gateways(settings, db);
+    let mut registry = Registry::default().with(jobs::payments::RefundPayment::new(
+        db.clone(),
+        gateways.clone(),
+    ));
+    if let Some(sandbox) = gateways.sandbox {
+        registry = registry.with(jobs::payments::DeliverSandboxWebhook::new(
+            sandbox,
+            rxgate_app::payments::sandbox_webhook_url(settings),
+        ));
+    }
+    Ok(registry
         .with(jobs::email::SendEmail::new(mailer))
         .with(jobs::booking::ExpireHold::new(db.clone()))
         .with(jobs::booking::Remind::new(
@@ -79,6 +90,7 @@ pub fn job_registry(settings: &Settings, db: &Db) -> Result<Registry, StartupErr
             settings.audit.seal_interval_secs,
             jobs::maintenance::SealAudit::new(db.clone(), keys, settings.audit.seal_batch),
         )
+        .every(3600, jobs::payments::PurgeIdempotencyKeys::new(db.clone()))
         .every(
             3600,
             jobs::maintenance::PurgeJobs::new(
@@ -112,12 +124,22 @@ impl Application {
         Self::build_with_db(settings, db)
     }
 
-    pub fn build_with_db(settings: Settings, db: Db) -> Result<Self, StartupError> {
+    pub fn build_with_db(mut settings: Settings, db: Db) -> Result<Self, StartupError> {
         let listener = TcpListener::bind((
             settings.application.host.as_str(),
             settings.application.port,
         ))?;
         let port = listener.local_addr()?.port();
+        // The sandbox delivers its webhooks to this very server unless told otherwise.
+        if settings.payments.sandbox_webhook_url.is_none() {
+            let host = match settings.application.host.as_str() {
+                "0.0.0.0" | "::" | "[::]" => "127.0.0.1",
+                host => host,
+            };
+            settings.payments.sandbox_webhook_url = Some(format!(
+                "http://{host}:{port}/api/v1/payments/webhooks/sandbox"
+            ));
+        }
         let metrics = Arc::new(Metrics::new()?);
 
         let (stop_worker, stopped) = watch::channel(false);
@@ -142,6 +164,7 @@ impl Application {
             .storage
             .store(&settings.application.uploads_dir)
             .map_err(StartupError::Storage)?;
+        let db_for_payments = db.clone();
         let settings = Arc::new(settings);
         let state = web::Data::new(AppState {
             settings: settings.clone(),
@@ -150,6 +173,7 @@ impl Application {
             data_keys,
             webauthn,
             store,
+            payments: rxgate_app::payments::gateways(&settings, &db_for_payments),
             trusted_proxies: Arc::new(crate::auth::meta::trusted_proxies(
                 &settings.application.trusted_proxies,
             )),

@@ -18,6 +18,8 @@ pub struct AppState {
     pub webauthn: Arc<webauthn_rs::Webauthn>,
     /// Uploaded files (product images).
     pub store: Arc<dyn rxgate_integrations::storage::ObjectStore>,
+    /// The payment gateway (and the sandbox's controls when it is the sandbox).
+    pub payments: rxgate_app::payments::Gateways,
     /// Reverse proxies whose forwarding headers are believed (`application.trusted_proxies`).
     pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
 }

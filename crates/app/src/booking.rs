@@ -13,11 +13,13 @@ use rxgate_domain::booking::{
     check_reschedule,
 };
 use rxgate_domain::identity::Role;
-use rxgate_domain::money::Currency;
+use rxgate_domain::money::{Currency, Money};
+use rxgate_domain::payments::PaymentPurpose;
 use rxgate_domain::schedule::{
     self, Busy, Exception, MAX_SEARCH_DAYS, Schedule, ScheduleError, Slot, SlotRules,
     WeeklyInterval,
 };
+use rxgate_integrations::payments::PaymentGateway;
 use rxgate_persistence::booking::{
     self, BookingRow, BookingsOf, ClinicDoctorRow, EventRow, ExceptionRow, IntervalRow, ModeRow,
     PolicyRow, RulesRow,
@@ -579,13 +581,22 @@ pub struct Book {
 /// Holds a free slot for the caller (a patient) at the clinic's fee for the mode; the hold
 /// lapses after the clinic's hold time unless the fee is paid. A time someone else took is
 /// `409 SLOT_TAKEN` (checked here, and by the exclusion constraint when two race).
+/// A booking just made, and the payment of its fee (none for a free consult, which is
+/// confirmed at once).
+#[derive(Debug, Clone)]
+pub struct Booked {
+    pub view: BookingView,
+    pub payment: Option<crate::payments::StartedPayment>,
+}
+
 pub async fn book(
     db: &Db,
+    gateway: &dyn PaymentGateway,
     actor: &Actor,
     facts: &RequestFacts,
     command: Book,
     now: DateTime<Utc>,
-) -> Result<BookingView, AppError> {
+) -> Result<Booked, AppError> {
     actor.require(Role::Patient)?;
     let clinic = actor
         .acting_clinic(Role::Patient, command.clinic_id)?
@@ -638,9 +649,81 @@ pub async fn book(
     .await?;
     work.record(Event::new("create", "booking", id).in_clinic(Some(clinic)))
         .await?;
+    let payment = start_fee_payment(&mut work, gateway, id).await?;
     let view = read_booking(&mut work, id).await?;
     work.commit().await?;
-    Ok(view)
+    Ok(Booked { view, payment })
+}
+
+/// Starts the payment of held booking `id`'s fee as its patient (inside `work`); a free consult
+/// is confirmed at once instead.
+async fn start_fee_payment(
+    work: &mut Work<'_>,
+    gateway: &dyn PaymentGateway,
+    id: Uuid,
+) -> Result<Option<crate::payments::StartedPayment>, AppError> {
+    let b = booking::find(&mut *work, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if b.fee_minor == 0 {
+        // Nothing to pay: the system confirms (the patient may not confirm their own hold).
+        sqlx::query("SELECT set_config('app.system', 'on', true)")
+            .execute(&mut **work)
+            .await?;
+        confirm_paid(&mut *work, id).await?;
+        sqlx::query("SELECT set_config('app.system', '', true)")
+            .execute(&mut **work)
+            .await?;
+        return Ok(None);
+    }
+    let fee = Money::new(
+        b.fee_minor,
+        Currency::parse(&b.currency).map_err(AppError::internal)?,
+    )
+    .map_err(AppError::internal)?;
+    let started = crate::payments::start(
+        work,
+        gateway,
+        b.patient_id,
+        b.clinic_id,
+        PaymentPurpose::ConsultFee,
+        id,
+        &fee,
+    )
+    .await?;
+    booking::set_payment(&mut *work, id, started.payment.id).await?;
+    Ok(Some(started))
+}
+
+/// Starts (again) the payment of a held booking's fee: after a declined or abandoned payment,
+/// or for a time offered from the waitlist. Its patient only.
+pub async fn pay(
+    db: &Db,
+    gateway: &dyn PaymentGateway,
+    actor: &Actor,
+    facts: &RequestFacts,
+    id: Uuid,
+) -> Result<Booked, AppError> {
+    actor.require(Role::Patient)?;
+    let mut work = Work::begin(db, actor, facts).await?;
+    let current = booking::find(&mut work, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.patient_id != actor.user_id {
+        return Err(AppError::NotFound);
+    }
+    if current.status != BookingStatus::Held {
+        return Err(rule(
+            "NOT_PAYABLE",
+            format!("A {} booking has nothing to pay.", current.status),
+        ));
+    }
+    let payment = start_fee_payment(&mut work, gateway, id).await?;
+    work.record(Event::new("pay", "booking", id).in_clinic(Some(current.clinic_id)))
+        .await?;
+    let view = read_booking(&mut work, id).await?;
+    work.commit().await?;
+    Ok(Booked { view, payment })
 }
 
 fn slot_unavailable() -> AppError {
@@ -870,6 +953,12 @@ pub async fn cancel(
         });
     }
     booking::drop_reminders(&mut work, id).await?;
+    if refund > 0
+        && let Some(payment) = current.payment_id
+    {
+        crate::payments::queue_refund(&mut work, payment, Some(refund), "Consult cancelled")
+            .await?;
+    }
     rxgate_persistence::waitlist::lapse_offer(&mut work, id).await?;
     queue_offer(
         &mut work,

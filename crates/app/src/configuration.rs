@@ -62,6 +62,40 @@ pub struct Settings {
     pub storage: StorageSettings,
     #[serde(default)]
     pub audit: AuditSettings,
+    #[serde(default)]
+    pub payments: PaymentSettings,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentGatewayKind {
+    /// The built-in sandbox provider: a hosted page in the SPA and signed webhooks over HTTP
+    /// (`just run`; real providers come later behind the same port).
+    #[default]
+    Sandbox,
+}
+
+/// How payments are taken.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct PaymentSettings {
+    pub gateway: PaymentGatewayKind,
+    /// The secret the sandbox signs its webhooks with (HMAC-SHA256). Set
+    /// RXGATE__PAYMENTS__SANDBOX_WEBHOOK_SECRET outside local development.
+    pub sandbox_webhook_secret: SecretString,
+    /// Where the sandbox delivers its webhooks; by default this server's own
+    /// `/api/v1/payments/webhooks/sandbox` on the address it listens on.
+    pub sandbox_webhook_url: Option<String>,
+}
+
+impl Default for PaymentSettings {
+    fn default() -> Self {
+        Self {
+            gateway: PaymentGatewayKind::Sandbox,
+            sandbox_webhook_secret: SecretString::from("whsec_dev_sandbox_only"),
+            sandbox_webhook_url: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -406,6 +440,16 @@ impl Settings {
             return Err(SettingsError::Invalid(format!(
                 "application.trusted_proxies: `{bad}` is not an IP address or CIDR range"
             )));
+        }
+        if self.environment == Environment::Production
+            && self.payments.sandbox_webhook_secret.expose_secret()
+                == PaymentSettings::default()
+                    .sandbox_webhook_secret
+                    .expose_secret()
+        {
+            return Err(SettingsError::Invalid(
+                "production needs its own payments.sandbox_webhook_secret".into(),
+            ));
         }
         if self.audit.seal_interval_secs <= 0 || self.audit.seal_batch <= 0 {
             return Err(SettingsError::Invalid(

@@ -36,6 +36,9 @@ pub enum AppError {
     Rule { code: &'static str, detail: String },
     #[error("conflict: {code}")]
     Conflict { code: &'static str, detail: String },
+    /// A request that can never be right as sent (a webhook whose signature does not match).
+    #[error("bad request: {code}")]
+    BadRequest { code: &'static str, detail: String },
     /// A conflict about one field (a taken address or code).
     #[error("conflict: {code} ({field})")]
     FieldConflict {

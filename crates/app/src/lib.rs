@@ -23,6 +23,7 @@ pub mod health;
 pub mod jobs;
 pub mod mailbox;
 pub mod metrics;
+pub mod payments;
 pub mod registration;
 pub mod seed;
 pub mod sign_in;

@@ -80,6 +80,12 @@ impl<'a> Work<'a> {
         })
     }
 
+    /// Opens a transaction of the system itself, for what arrives without a user and proves
+    /// itself otherwise (a provider's signed webhook). Events name no actor.
+    pub async fn system(db: &Db, facts: &'a RequestFacts) -> Result<Self, AppError> {
+        Self::before_sign_in(db, facts).await
+    }
+
     /// From here the transaction acts as `user` (their own rows only, no roles), and events
     /// name them; `session` is the sign-in's session when it has one.
     pub async fn act_for(&mut self, user: Uuid, session: Option<Uuid>) -> Result<(), AppError> {

@@ -8,5 +8,6 @@ pub mod identity;
 pub mod ids;
 pub mod jobs;
 pub mod money;
+pub mod payments;
 pub mod questionnaire;
 pub mod schedule;

@@ -3,4 +3,5 @@
 //! works on one machine.
 
 pub mod email;
+pub mod payments;
 pub mod storage;

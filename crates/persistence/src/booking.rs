@@ -345,6 +345,7 @@ pub struct NewBooking {
 /// the booking). A taken time is `Conflict { constraint: "bookings_no_overlap" }`.
 pub async fn hold(conn: &mut PgConnection, b: &NewBooking, actor: Uuid) -> Result<Uuid, RepoError> {
     let id = Uuid::now_v7();
+    lock_doctor(&mut *conn, b.doctor_id).await?;
     sqlx::query!(
         "INSERT INTO bookings (id, clinic_id, doctor_id, patient_id, mode, starts_at, ends_at,
                                blocked_until, fee_minor, currency, hold_expires_at)
@@ -373,6 +374,20 @@ pub async fn hold(conn: &mut PgConnection, b: &NewBooking, actor: Uuid) -> Resul
     .execute(conn)
     .await?;
     Ok(id)
+}
+
+/// Serialises the bookings of one doctor until the transaction ends. Concurrent inserts that
+/// the exclusion constraint refuses can deadlock each other (each waits for the others'
+/// uncommitted rows); taken first, this lock makes them queue instead, and each then meets the
+/// winner's committed row: `409 SLOT_TAKEN`, never a deadlock.
+async fn lock_doctor(conn: &mut PgConnection, doctor: Uuid) -> Result<(), RepoError> {
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('booking:' || $1::uuid::text, 0))",
+        doctor
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The booking `id`, if the caller may see it.
@@ -499,6 +514,12 @@ pub async fn reschedule(
     blocked_until: DateTime<Utc>,
     actor: Uuid,
 ) -> Result<bool, RepoError> {
+    let doctor = sqlx::query_scalar!("SELECT doctor_id FROM bookings WHERE id = $1", id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some(doctor) = doctor {
+        lock_doctor(&mut *conn, doctor).await?;
+    }
     let moved = sqlx::query_scalar!(
         r#"WITH moved AS (
                UPDATE bookings SET starts_at = $2, ends_at = $3, blocked_until = $4
@@ -612,4 +633,20 @@ pub async fn patient_contact(
     .fetch_optional(conn)
     .await?
     .map(|r| (r.email, r.display_name)))
+}
+
+/// Names the payment of booking `id`'s fee.
+pub async fn set_payment(
+    conn: &mut PgConnection,
+    id: Uuid,
+    payment: Uuid,
+) -> Result<(), RepoError> {
+    sqlx::query!(
+        "UPDATE bookings SET payment_id = $2 WHERE id = $1",
+        id,
+        payment
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

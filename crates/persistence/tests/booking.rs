@@ -245,4 +245,34 @@ async fn bookings_are_seen_only_by_their_patient_doctor_and_clinic(pool: PgPool)
     .await
     .unwrap_err();
     assert!(matches!(err, RepoError::Forbidden));
+
+    drop(tx);
+    // The patient may cancel their own hold but never confirm it (only a paid fee, i.e. the
+    // system, does) nor mark it completed.
+    for to in [BookingStatus::Confirmed, BookingStatus::Completed] {
+        let mut tx = as_app(&pool, &user(w.alice, "patient", w.clinic_a)).await;
+        let err = booking::transition(
+            &mut tx,
+            mine,
+            &[BookingStatus::Held],
+            to,
+            BookingReason::Paid,
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, RepoError::Forbidden), "{to}: {err:?}");
+    }
+    let mut tx = as_app(&pool, &user(w.alice, "patient", w.clinic_a)).await;
+    booking::transition(
+        &mut tx,
+        mine,
+        &[BookingStatus::Held],
+        BookingStatus::Cancelled,
+        BookingReason::PatientCancelled,
+        Some(w.alice),
+    )
+    .await
+    .unwrap()
+    .unwrap();
 }

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod dev;
 pub mod health;
 pub mod me;
+pub mod payments;
 pub mod system;
 
 use std::net::IpAddr;
@@ -76,6 +77,7 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(dev::list_mailbox::list_mailbox)
         .service(dev::get_mailbox_message::get_mailbox_message)
         .service(dev::send_test_email::send_test_email)
+        .service(dev::start_test_payment::start_test_payment)
         .service(auth::jwks::jwks)
         // Renewal first, in a scope of its own that only matches `/auth/refresh` (a guard that
         // fails lets the next scope match), with its own limit.
@@ -121,7 +123,20 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(booking::slots::search_slots)
         .service(booking::schedule::get_schedule)
         .service(booking::schedule::set_schedule)
-        .service(booking::bookings::create_booking)
+        // Booking holds a slot and starts a payment: behind `Idempotency-Key` (a scope that
+        // only takes `POST /bookings`, so the other `/bookings…` routes fall through).
+        .service(
+            scope("/bookings")
+                .guard(actix_web::guard::fn_guard(|ctx| {
+                    ctx.head().method == actix_web::http::Method::POST
+                        && ctx.head().uri.path().ends_with("/bookings")
+                }))
+                .wrap(actix_web::middleware::from_fn(
+                    crate::middleware::idempotency::idempotency,
+                ))
+                .service(booking::bookings::create_booking),
+        )
+        .service(booking::bookings::pay_booking)
         .service(booking::bookings::list_bookings)
         .service(booking::bookings::get_booking)
         .service(booking::changes::cancel_booking)
@@ -178,5 +193,18 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(health::patient_health_profile::patient_health_profile)
         .service(health::add_flag_override::add_flag_override)
         .service(health::review_queue::review_queue)
-        .service(health::list_patients::list_patients);
+        .service(health::list_patients::list_patients)
+        .service(payments::receive_webhook::receive_webhook)
+        .service(payments::list_payments::list_payments)
+        .service(payments::get_payment::get_payment)
+        .service(payments::sandbox::get_sandbox_payment)
+        .service(payments::sandbox::act_on_sandbox_payment)
+        // Money-moving POSTs: behind the one `Idempotency-Key` middleware.
+        .service(
+            scope("/admin/payments")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::middleware::idempotency::idempotency,
+                ))
+                .service(payments::create_refund::create_refund),
+        );
 }

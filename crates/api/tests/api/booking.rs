@@ -936,3 +936,161 @@ async fn a_freed_time_goes_to_the_first_patient_waiting_then_to_the_next_when_th
         .await;
     assert_problem(res, 404, "NOT_FOUND").await;
 }
+
+/// With the job worker running: the sandbox delivers its signed webhooks by itself.
+async fn with_worker() -> TestApp {
+    let app = crate::helpers::spawn_app().await;
+    app.seed().await;
+    app
+}
+
+async fn booking_status(app: &TestApp, id: &str, want: &str) -> String {
+    for _ in 0..100 {
+        let now: String =
+            sqlx::query_scalar("SELECT status::text FROM bookings WHERE id = $1::uuid")
+                .bind(id)
+                .fetch_one(&app.owner)
+                .await
+                .unwrap();
+        if now == want {
+            return now;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("booking {id} never became {want}");
+}
+
+#[tokio::test]
+async fn paying_the_fee_on_the_sandbox_confirms_the_booking_and_cancelling_in_time_refunds_it() {
+    let app = with_worker().await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let (doctor, free) = slots(&app, &patient, 8).await;
+    let later: Vec<_> = free
+        .iter()
+        .copied()
+        .filter(|t| *t > Utc::now() + Duration::hours(30))
+        .collect();
+    // Booking with an Idempotency-Key: a retry gets the first answer, not a second hold.
+    let book = || {
+        app.client
+            .post(app.url("/api/v1/bookings"))
+            .bearer_auth(patient["access_token"].as_str().unwrap())
+            .header("Idempotency-Key", "book-once-7f3a")
+            .json(&book_body(&doctor, later[0]))
+            .send()
+    };
+    let first = book().await.unwrap();
+    assert_eq!(first.status(), 201);
+    let booked: Value = first.json().await.unwrap();
+    let again = book().await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.json::<Value>().await.unwrap(), booked);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM bookings WHERE status = 'held'").await,
+        1
+    );
+
+    let id = booked["booking"]["id"].as_str().unwrap().to_owned();
+    let payment = booked["payment"]["payment_id"].as_str().unwrap().to_owned();
+    assert!(
+        booked["payment"]["redirect_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/pay/sandbox/{payment}"))
+    );
+    assert_eq!(booked["booking"]["payment_id"], json!(payment));
+    let res = app
+        .post_auth(
+            &format!("/api/v1/sandbox/payments/{payment}/pay"),
+            &patient,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 202);
+    booking_status(&app, &id, "confirmed").await;
+    let reminders: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM jobs WHERE kind = 'booking.remind' AND payload->>'booking_id' = $1",
+    )
+    .bind(&id)
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert!(reminders >= 1, "a confirmed consult is reminded");
+
+    // Cancelled more than a day ahead: the fee goes back through the provider.
+    let res = app
+        .post_auth(
+            &format!("/api/v1/bookings/{id}/cancel"),
+            &patient,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    for _ in 0..100 {
+        let status: String =
+            sqlx::query_scalar("SELECT status::text FROM payments WHERE id = $1::uuid")
+                .bind(&payment)
+                .fetch_one(&app.owner)
+                .await
+                .unwrap();
+        if status == "refunded" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the cancelled consult's fee was not refunded");
+}
+
+#[tokio::test]
+async fn a_fee_that_arrives_after_its_hold_lapsed_is_refunded_and_the_slot_stays_free() {
+    let app = with_worker().await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let (doctor, free) = slots(&app, &patient, 8).await;
+    let booked: Value = app
+        .post_auth("/api/v1/bookings", &patient, book_body(&doctor, free[0]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = booked["booking"]["id"].as_str().unwrap().to_owned();
+    let payment = booked["payment"]["payment_id"].as_str().unwrap().to_owned();
+    // The hold lapses first.
+    let db = rxgate_persistence::Db::from_pool(app.owner.clone());
+    let mut tx = db
+        .begin(&rxgate_persistence::RlsContext::system())
+        .await
+        .unwrap();
+    assert!(
+        rxgate_api::booking::expire_hold(
+            &mut tx,
+            id.parse().unwrap(),
+            Utc::now() + Duration::minutes(11)
+        )
+        .await
+        .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let res = app
+        .post_auth(
+            &format!("/api/v1/sandbox/payments/{payment}/pay"),
+            &patient,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 202);
+    for _ in 0..100 {
+        let status: String =
+            sqlx::query_scalar("SELECT status::text FROM payments WHERE id = $1::uuid")
+                .bind(&payment)
+                .fetch_one(&app.owner)
+                .await
+                .unwrap();
+        if status == "refunded" {
+            assert_eq!(booking_status(&app, &id, "expired").await, "expired");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("a fee for a lapsed hold was kept");
+}

@@ -14,6 +14,7 @@ mod jobs;
 mod mfa;
 mod openapi;
 mod passkeys;
+mod payments;
 mod query_counts;
 mod spa;
 mod system;

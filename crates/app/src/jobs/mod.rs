@@ -7,6 +7,7 @@
 pub mod booking;
 pub mod email;
 pub mod maintenance;
+pub mod payments;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -4,6 +4,7 @@
 pub mod get_mailbox_message;
 pub mod list_mailbox;
 pub mod send_test_email;
+pub mod start_test_payment;
 
 use rxgate_api_types::dev::MailboxMessage;
 use rxgate_persistence::mailbox::StoredEmail;
