@@ -1,5 +1,6 @@
 // First render of the public pages under a slow phone's conditions, measured in Debian's
-// Chromium through Playwright (Lighthouse is not installed here). Each run opens a fresh
+// Chromium through Playwright (no Lighthouse needed; README's "The SPA's weight" has both
+// figures). Each run opens a fresh
 // browser context (empty cache) and times from navigation start until the page's heading is
 // visible, with the network throttled as Lighthouse's mobile profile does (150 ms round trip,
 // 1.6 Mbit/s down, 750 kbit/s up) and, optionally, the CPU slowed down.
