@@ -4,8 +4,9 @@
 //! portal. The public pages, sign-in and the layout stay in the first module.
 //!
 //! Every page of a portal names the same split module (`wasm_split(<portal>, …)`), so a portal
-//! is one download rather than one per page. `scripts/build-spa.sh` does the splitting
-//! (`wasm-split-cli`) and checks each module's size.
+//! is one download rather than one per page: Leptos's own `#[lazy]` / `#[lazy_route]` give every
+//! function a module of its own, named after its place in the source. `scripts/build-spa.sh`
+//! does the splitting (`wasm-split-cli`) and checks each module's size.
 
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
