@@ -19,6 +19,14 @@ if [ "$have_wbg" != "$want_wbg" ]; then
     cargo install wasm-bindgen-cli --version "$want_wbg" --force
 fi
 
+# wasm-split-cli (crate wasm_split_cli_support) splits the SPA's WASM at the portals' lazy routes
+# (scripts/build-spa.sh); 0.2.x reads the split points of the wasm_split_helpers 0.2 in Cargo.lock.
+# The binary has no --version: cargo's own list of installs tells the version.
+if ! cargo install --list 2>/dev/null | grep -q '^wasm_split_cli_support v0.2.4:'; then
+    echo "tools: installing wasm-split-cli 0.2.4" >&2
+    cargo install wasm_split_cli_support --version 0.2.4 --features build-binary --locked --force
+fi
+
 if [ "$(sqlx --version 2>/dev/null | awk '{print $2}' || true)" != "0.8.6" ]; then
     echo "tools: installing sqlx-cli 0.8.6" >&2
     cargo install sqlx-cli --version 0.8.6 --no-default-features --features postgres,rustls --locked \

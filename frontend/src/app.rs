@@ -1,54 +1,28 @@
 //! The root component: auth context, router, layout and the route table.
 
 use leptos::prelude::*;
-use leptos_router::components::{ProtectedParentRoute, ProtectedRoute, Route, Router, Routes};
+use leptos_router::components::{
+    Outlet, ProtectedParentRoute, ProtectedRoute, Route, Router, Routes,
+};
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use crate::components::guard::RoleGate;
 use crate::components::layout::Layout;
 use crate::components::skeleton::Skeleton;
 use crate::contexts::auth::{Role, provide_auth};
-use crate::pages::account::Account;
-use crate::pages::admin::catalogue::AdminCatalogue;
-use crate::pages::admin::catalogue_import::ImportProducts;
-use crate::pages::admin::catalogue_new::NewProduct;
-use crate::pages::admin::categories::Categories;
-use crate::pages::admin::doctors::DoctorApprovals;
-use crate::pages::admin::flags::Flags;
-use crate::pages::admin::invitations::Invitations;
-use crate::pages::admin::organisations::Organisations;
-use crate::pages::admin::people::People;
-use crate::pages::admin::product_admin::AdminProduct;
-use crate::pages::admin::product_edit::EditProduct;
-use crate::pages::admin::questionnaires::{QuestionnaireVersion, Questionnaires};
-use crate::pages::admin::rules::Rules;
 use crate::pages::auth::accept_invitation::AcceptInvitation;
 use crate::pages::auth::forgot_password::ForgotPassword;
-use crate::pages::auth::mfa_setup::MfaSetup;
 use crate::pages::auth::mfa_verify::MfaVerify;
 use crate::pages::auth::reset_password::ResetPassword;
 use crate::pages::auth::signin::SignIn;
 use crate::pages::auth::signup::SignUp;
 use crate::pages::auth::verify_email::VerifyEmail;
-use crate::pages::clinic::catalogue::ClinicCatalogue;
-use crate::pages::clinic::product::ClinicProduct;
-use crate::pages::dev::mailbox::DevMailbox;
-use crate::pages::doctor::chart::PatientChart;
-use crate::pages::doctor::patients::MyPatients;
-use crate::pages::doctor::prices::{DoctorPrices, DoctorProductPrices};
-use crate::pages::doctor::review_queue::ReviewQueue;
-use crate::pages::officer::audit::AuditLog;
-use crate::pages::patient::consults::Consults;
-use crate::pages::patient::product::ProductPage;
-use crate::pages::patient::profile::HealthProfilePage;
-use crate::pages::patient::questionnaire::Questionnaire;
-use crate::pages::patient::shop::Shop;
-use crate::pages::portal::PortalHome;
 use crate::pages::public::home::Home;
 use crate::pages::public::legal::{CurrentLegal, Document, Legal};
 use crate::pages::public::not_found::NotFound;
 use crate::pages::public::sandbox_pay::SandboxPay;
+use crate::portals::*;
 use crate::routes::Page;
 
 /// Where a guard sends someone it does not let in, computed by `target` from the path they
@@ -105,7 +79,7 @@ pub fn App() -> impl IntoView {
                         path=path!("/legal/privacy/:version")
                         view=|| view! { <Legal document=Document::Privacy /> }
                     />
-                    <Route path=path!("/dev/mailbox") view=DevMailbox />
+                    <Route path=path!("/dev/mailbox") view={Lazy::<DevMailboxPage>::new()} />
                     // The sandbox payment provider's hosted page (its payer only).
                     <ProtectedRoute
                         path=path!("/pay/sandbox/:id")
@@ -127,20 +101,25 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPassword />
                     <Route path=path!("/reset-password") view=ResetPassword />
                     <Route path=path!("/accept-invitation") view=AcceptInvitation />
-                    <ProtectedRoute
-                        path=path!("/account")
-                        view=Account
-                        condition=access
-                        redirect_path=redirect
-                        fallback=loading
-                    />
-                    <ProtectedRoute
+                    // Parent routes only to guard a lazy page: `ProtectedRoute` takes a plain view.
+                    <ProtectedParentRoute
                         path=path!("/account/mfa/setup")
-                        view=MfaSetup
+                        view=Outlet
                         condition=signed_in
                         redirect_path=to_sign_in
                         fallback=loading
-                    />
+                    >
+                        <Route path=path!("") view={Lazy::<MfaSetupPage>::new()} />
+                    </ProtectedParentRoute>
+                    <ProtectedParentRoute
+                        path=path!("/account")
+                        view=Outlet
+                        condition=access
+                        redirect_path=redirect
+                        fallback=loading
+                    >
+                        <Route path=path!("") view={Lazy::<AccountPage>::new()} />
+                    </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/patient")
                         view=|| view! { <RoleGate role=Role::Patient /> }
@@ -148,12 +127,12 @@ pub fn App() -> impl IntoView {
                         redirect_path=redirect
                         fallback=loading
                     >
-                        <Route path=path!("") view=|| view! { <PortalHome role=Role::Patient /> } />
-                        <Route path=path!("/shop") view=Shop />
-                        <Route path=path!("/products/:id") view=ProductPage />
-                        <Route path=path!("/health") view=Questionnaire />
-                        <Route path=path!("/health/profile") view=HealthProfilePage />
-                        <Route path=path!("/consults") view=Consults />
+                        <Route path=path!("") view={Lazy::<PatientHomePage>::new()} />
+                        <Route path=path!("/shop") view={Lazy::<PatientShopPage>::new()} />
+                        <Route path=path!("/products/:id") view={Lazy::<PatientProductPage>::new()} />
+                        <Route path=path!("/health") view={Lazy::<PatientQuestionnairePage>::new()} />
+                        <Route path=path!("/health/profile") view={Lazy::<PatientProfilePage>::new()} />
+                        <Route path=path!("/consults") view={Lazy::<PatientConsultsPage>::new()} />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/doctor")
@@ -162,12 +141,12 @@ pub fn App() -> impl IntoView {
                         redirect_path=redirect
                         fallback=loading
                     >
-                        <Route path=path!("") view=|| view! { <PortalHome role=Role::Doctor /> } />
-                        <Route path=path!("/patients") view=MyPatients />
-                        <Route path=path!("/patients/:id") view=PatientChart />
-                        <Route path=path!("/review-queue") view=ReviewQueue />
-                        <Route path=path!("/prices") view=DoctorPrices />
-                        <Route path=path!("/prices/:id") view=DoctorProductPrices />
+                        <Route path=path!("") view={Lazy::<DoctorHomePage>::new()} />
+                        <Route path=path!("/patients") view={Lazy::<DoctorPatientsPage>::new()} />
+                        <Route path=path!("/patients/:id") view={Lazy::<DoctorChartPage>::new()} />
+                        <Route path=path!("/review-queue") view={Lazy::<DoctorQueuePage>::new()} />
+                        <Route path=path!("/prices") view={Lazy::<DoctorPricesPage>::new()} />
+                        <Route path=path!("/prices/:id") view={Lazy::<DoctorProductPricesPage>::new()} />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/pharmacist")
@@ -176,7 +155,7 @@ pub fn App() -> impl IntoView {
                         redirect_path=redirect
                         fallback=loading
                     >
-                        <Route path=path!("") view=|| view! { <PortalHome role=Role::Pharmacist /> } />
+                        <Route path=path!("") view={Lazy::<PharmacistHomePage>::new()} />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/clinic")
@@ -185,9 +164,9 @@ pub fn App() -> impl IntoView {
                         redirect_path=redirect
                         fallback=loading
                     >
-                        <Route path=path!("") view=|| view! { <PortalHome role=Role::ClinicAdmin /> } />
-                        <Route path=path!("/catalogue") view=ClinicCatalogue />
-                        <Route path=path!("/products/:id") view=ClinicProduct />
+                        <Route path=path!("") view={Lazy::<ClinicHomePage>::new()} />
+                        <Route path=path!("/catalogue") view={Lazy::<ClinicCataloguePage>::new()} />
+                        <Route path=path!("/products/:id") view={Lazy::<ClinicProductPage>::new()} />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/admin")
@@ -196,21 +175,21 @@ pub fn App() -> impl IntoView {
                         redirect_path=redirect
                         fallback=loading
                     >
-                        <Route path=path!("") view=|| view! { <PortalHome role=Role::PlatformAdmin /> } />
-                        <Route path=path!("/doctors") view=DoctorApprovals />
-                        <Route path=path!("/organisations") view=Organisations />
-                        <Route path=path!("/invitations") view=Invitations />
-                        <Route path=path!("/users") view=People />
-                        <Route path=path!("/catalogue") view=AdminCatalogue />
-                        <Route path=path!("/catalogue/new") view=NewProduct />
-                        <Route path=path!("/catalogue/import") view=ImportProducts />
-                        <Route path=path!("/products/:id") view=AdminProduct />
-                        <Route path=path!("/products/edit/:id") view=EditProduct />
-                        <Route path=path!("/categories") view=Categories />
-                        <Route path=path!("/rules") view=Rules />
-                        <Route path=path!("/flags") view=Flags />
-                        <Route path=path!("/questionnaires") view=Questionnaires />
-                        <Route path=path!("/questionnaires/:id") view=QuestionnaireVersion />
+                        <Route path=path!("") view={Lazy::<AdminHomePage>::new()} />
+                        <Route path=path!("/doctors") view={Lazy::<AdminDoctorsPage>::new()} />
+                        <Route path=path!("/organisations") view={Lazy::<AdminOrganisationsPage>::new()} />
+                        <Route path=path!("/invitations") view={Lazy::<AdminInvitationsPage>::new()} />
+                        <Route path=path!("/users") view={Lazy::<AdminPeoplePage>::new()} />
+                        <Route path=path!("/catalogue") view={Lazy::<AdminCataloguePage>::new()} />
+                        <Route path=path!("/catalogue/new") view={Lazy::<AdminNewProductPage>::new()} />
+                        <Route path=path!("/catalogue/import") view={Lazy::<AdminImportPage>::new()} />
+                        <Route path=path!("/products/:id") view={Lazy::<AdminProductPage>::new()} />
+                        <Route path=path!("/products/edit/:id") view={Lazy::<AdminEditProductPage>::new()} />
+                        <Route path=path!("/categories") view={Lazy::<AdminCategoriesPage>::new()} />
+                        <Route path=path!("/rules") view={Lazy::<AdminRulesPage>::new()} />
+                        <Route path=path!("/flags") view={Lazy::<AdminFlagsPage>::new()} />
+                        <Route path=path!("/questionnaires") view={Lazy::<AdminQuestionnairesPage>::new()} />
+                        <Route path=path!("/questionnaires/:id") view={Lazy::<AdminQuestionnaireVersionPage>::new()} />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/officer")
@@ -219,7 +198,7 @@ pub fn App() -> impl IntoView {
                         redirect_path=redirect
                         fallback=loading
                     >
-                        <Route path=path!("/audit") view=AuditLog />
+                        <Route path=path!("/audit") view={Lazy::<OfficerAuditPage>::new()} />
                     </ProtectedParentRoute>
                 </Routes>
             </Layout>

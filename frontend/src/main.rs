@@ -7,6 +7,7 @@ mod contexts;
 mod format;
 mod messages;
 mod pages;
+mod portals;
 mod questionnaire;
 mod routes;
 mod webauthn;
