@@ -32,13 +32,17 @@ use crate::pages::auth::signin::SignIn;
 use crate::pages::auth::signup::SignUp;
 use crate::pages::auth::verify_email::VerifyEmail;
 use crate::pages::clinic::catalogue::ClinicCatalogue;
+use crate::pages::clinic::consults::{ClinicBookings, ClinicConsultOffer};
 use crate::pages::clinic::product::ClinicProduct;
 use crate::pages::dev::mailbox::DevMailbox;
+use crate::pages::doctor::calendar::DoctorCalendar;
 use crate::pages::doctor::chart::PatientChart;
 use crate::pages::doctor::patients::MyPatients;
 use crate::pages::doctor::prices::{DoctorPrices, DoctorProductPrices};
 use crate::pages::doctor::review_queue::ReviewQueue;
+use crate::pages::doctor::schedule::DoctorSchedule;
 use crate::pages::officer::audit::AuditLog;
+use crate::pages::patient::book::BookConsult;
 use crate::pages::patient::consults::Consults;
 use crate::pages::patient::product::ProductPage;
 use crate::pages::patient::profile::HealthProfilePage;
@@ -145,6 +149,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/health") view=Questionnaire />
                         <Route path=path!("/health/profile") view=HealthProfilePage />
                         <Route path=path!("/consults") view=Consults />
+                        <Route path=path!("/consults/book") view=BookConsult />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/doctor")
@@ -159,6 +164,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/review-queue") view=ReviewQueue />
                         <Route path=path!("/prices") view=DoctorPrices />
                         <Route path=path!("/prices/:id") view=DoctorProductPrices />
+                        <Route path=path!("/calendar") view=DoctorCalendar />
+                        <Route path=path!("/schedule") view=DoctorSchedule />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/pharmacist")
@@ -179,6 +186,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=|| view! { <PortalHome role=Role::ClinicAdmin /> } />
                         <Route path=path!("/catalogue") view=ClinicCatalogue />
                         <Route path=path!("/products/:id") view=ClinicProduct />
+                        <Route path=path!("/consult-offer") view=ClinicConsultOffer />
+                        <Route path=path!("/bookings") view=ClinicBookings />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/admin")

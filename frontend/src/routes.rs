@@ -56,6 +56,12 @@ pub enum Page {
     LegalTerms,
     /// The privacy notice: the current version; one version with `item`.
     LegalPrivacy,
+    // Booking consults (issue #11).
+    PatientBookConsult,
+    DoctorSchedule,
+    DoctorCalendar,
+    ClinicConsultOffer,
+    ClinicBookings,
 }
 
 impl Page {
@@ -103,6 +109,11 @@ impl Page {
             Self::ClinicProduct => "/clinic/products",
             Self::LegalTerms => "/legal/terms",
             Self::LegalPrivacy => "/legal/privacy",
+            Self::PatientBookConsult => "/patient/consults/book",
+            Self::DoctorSchedule => "/doctor/schedule",
+            Self::DoctorCalendar => "/doctor/calendar",
+            Self::ClinicConsultOffer => "/clinic/consult-offer",
+            Self::ClinicBookings => "/clinic/bookings",
         }
     }
 
@@ -152,6 +163,11 @@ impl Page {
             Self::AdminQuestionnaireVersion => "Questionnaire version",
             Self::LegalTerms => "Terms of service",
             Self::LegalPrivacy => "Privacy notice",
+            Self::PatientBookConsult => "Book a consult",
+            Self::DoctorSchedule => "Availability",
+            Self::DoctorCalendar => "Calendar",
+            Self::ClinicConsultOffer => "Consult offer",
+            Self::ClinicBookings => "Bookings",
         }
     }
 
@@ -195,6 +211,9 @@ impl Page {
             Self::AdminFlags => "⚐",
             Self::AdminQuestionnaires | Self::AdminQuestionnaireVersion => "☑",
             Self::LegalTerms | Self::LegalPrivacy => "§",
+            Self::PatientBookConsult | Self::ClinicConsultOffer => "☏",
+            Self::DoctorSchedule => "◷",
+            Self::DoctorCalendar | Self::ClinicBookings => "▦",
         }
     }
 
