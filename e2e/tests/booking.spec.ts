@@ -15,6 +15,18 @@ async function signInStaff(page: Page, email: string) {
   await expect(page.getByTestId('signed-in-user')).toBeVisible();
 }
 
+/** Waits until the calendar shows the `days` days its heading names (not the last range's). */
+async function shows(page: Page, days: number) {
+  const sections = page.getByRole('heading', { level: 3 });
+  await expect
+    .poll(async () => {
+      const range = await page.getByTestId('calendar-range').innerText();
+      if ((await sections.count()) !== days) return false;
+      return range.startsWith((await sections.first().innerText()).trim());
+    })
+    .toBe(true);
+}
+
 test('a patient books a free time, sees it in My consults and cancels it', async ({ page }) => {
   await signIn(page, PATIENT, DEMO_PASSWORD);
   await expect(page.getByTestId('signed-in-user')).toBeVisible();
@@ -39,7 +51,11 @@ test('a patient books a free time, sees it in My consults and cancels it', async
   await page.getByRole('link', { name: 'Book a consult', exact: true }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: 'Book a consult' })).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Doctor', exact: true })).toHaveValue('');
+  // The last day with free times: far enough ahead to move the consult for free.
   const times = page.getByRole('group', { name: /^Time \(your time/ });
+  await expect(times.getByRole('radio').first()).toBeVisible();
+  const day = page.getByRole('combobox', { name: 'Day', exact: true });
+  await day.selectOption({ index: (await day.locator('option').count()) - 1 });
   await times.getByRole('radio').first().check();
   await page.getByRole('radio', { name: /^Video call — R 450\.00/ }).check();
   const chosen = (await page.getByTestId('chosen-slot').innerText()).trim();
@@ -62,13 +78,29 @@ test('a patient books a free time, sees it in My consults and cancels it', async
   await expect(mine).toHaveCount(1);
   await expect(mine).toContainText('Held: awaiting payment');
 
-  await mine.getByRole('button', { name: /^Cancel the consult of/ }).click();
-  await expect(mine.getByTestId('refund-preview')).toContainText('Nothing has been paid');
-  await mine.getByRole('button', { name: 'Cancel the consult', exact: true }).click();
-  await expect(page.getByRole('status').getByText('Consult cancelled. Nothing is refunded.')).toBeVisible();
-  const past = page.getByRole('list', { name: 'Past and cancelled' }).getByTestId('consult').filter({ hasText: when });
-  await expect(past.first()).toContainText('Cancelled');
+  // Moved to another free time of the same doctor: the last time of that day.
+  await mine.getByRole('button', { name: /^Move the consult of/ }).click();
+  const moveForm = mine.getByRole('form', { name: 'Move this consult' });
+  await expect(moveForm.getByRole('radio').first()).toBeVisible();
+  const moveDay = moveForm.getByRole('combobox', { name: 'Day', exact: true });
+  await moveDay.selectOption({ index: (await moveDay.locator('option').count()) - 1 });
+  await moveForm.getByRole('radio').last().check();
+  await moveForm.getByRole('button', { name: 'Move to this time', exact: true }).click();
+  const moved = page.getByRole('status').getByText(/^Consult moved to /);
+  await expect(moved).toBeVisible();
+  const movedTo = (await moved.innerText()).replace(/^Consult moved to /, '').replace(/\.$/, '').trim();
+  expect(movedTo).not.toBe(when);
+  const kept = page.getByRole('list', { name: 'Coming up' }).getByTestId('consult').filter({ hasText: movedTo });
+  await expect(kept).toHaveCount(1);
   await expect(page.getByRole('list', { name: 'Coming up' }).getByTestId('consult').filter({ hasText: when })).toHaveCount(0);
+
+  await kept.getByRole('button', { name: /^Cancel the consult of/ }).click();
+  await expect(kept.getByTestId('refund-preview')).toContainText('Nothing has been paid');
+  await kept.getByRole('button', { name: 'Cancel the consult', exact: true }).click();
+  await expect(page.getByRole('status').getByText('Consult cancelled. Nothing is refunded.')).toBeVisible();
+  const past = page.getByRole('list', { name: 'Past and cancelled' }).getByTestId('consult').filter({ hasText: movedTo });
+  await expect(past.first()).toContainText('Cancelled');
+  await expect(page.getByRole('list', { name: 'Coming up' }).getByTestId('consult').filter({ hasText: movedTo })).toHaveCount(0);
 });
 
 test('a doctor sees their availability and their calendar by day and by week', async ({ page }) => {
@@ -99,13 +131,15 @@ test('a doctor sees their availability and their calendar by day and by week', a
   await openNavItem(page, 'Calendar');
   await expect(page.getByRole('heading', { level: 1, name: 'Calendar' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Day', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await shows(page, 1);
   await page.getByRole('button', { name: 'Week', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Week', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('calendar-range')).toContainText('–');
+  await shows(page, 7);
   const confirmed = page.getByTestId('calendar-entry').filter({ hasText: 'Confirmed' });
-  await expect(page.getByRole('heading', { level: 3 }).first()).toBeVisible();
   if ((await confirmed.count()) === 0) {
     await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await shows(page, 7);
   }
   await expect(confirmed.first()).toBeVisible();
   await expect(confirmed.first()).toContainText('Video call');

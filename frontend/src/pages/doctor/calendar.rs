@@ -50,7 +50,8 @@ pub fn DoctorCalendar() -> impl IntoView {
     let list = LocalResource::new(move || {
         version.track();
         let (first, days) = range(span.get(), anchor.get());
-        calendar(first, days)
+        // The days go with their bookings: while the next range loads, the last one shows whole.
+        async move { (first, days, calendar(first, days).await) }
     });
     let notice = RwSignal::new(None::<String>);
     let changed = Callback::new(move |text: String| {
@@ -84,44 +85,41 @@ pub fn DoctorCalendar() -> impl IntoView {
     };
     let body = move || match list.get() {
         None => view! { <Skeleton lines=4 /> }.into_any(),
-        Some(Err(e)) => {
+        Some((_, _, Err(e))) => {
             view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any()
         }
-        Some(Ok(items)) => {
-            let (first, days) = range(span.get_untracked(), anchor.get_untracked());
-            (0..days)
-                .map(|i| {
-                    let on = first + Duration::days(i);
-                    let todays: Vec<BookingView> = items
-                        .iter()
-                        .filter(|b| format::local_day(&b.starts_at) == on)
-                        .cloned()
-                        .collect();
-                    let title_id = format!("day-{on}");
-                    let list_label = title_id.clone();
-                    let title = format::day(&on);
-                    view! {
-                        <section class="calendar-day" aria-labelledby=title_id.clone()>
-                            <h3 id=title_id.clone()>{title}</h3>
-                            {if todays.is_empty() {
-                                view! { <p class="hint">"No consults."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="item-list card" aria-labelledby=list_label>
-                                        {todays
-                                            .into_iter()
-                                            .map(|b| view! { <CalendarEntry booking=b changed /> })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }}
-                        </section>
-                    }
-                })
-                .collect_view()
-                .into_any()
-        }
+        Some((first, days, Ok(items))) => (0..days)
+            .map(|i| {
+                let on = first + Duration::days(i);
+                let todays: Vec<BookingView> = items
+                    .iter()
+                    .filter(|b| format::local_day(&b.starts_at) == on)
+                    .cloned()
+                    .collect();
+                let title_id = format!("day-{on}");
+                let list_label = title_id.clone();
+                let title = format::day(&on);
+                view! {
+                    <section class="calendar-day" aria-labelledby=title_id.clone()>
+                        <h3 id=title_id.clone()>{title}</h3>
+                        {if todays.is_empty() {
+                            view! { <p class="hint">"No consults."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="item-list card" aria-labelledby=list_label>
+                                    {todays
+                                        .into_iter()
+                                        .map(|b| view! { <CalendarEntry booking=b changed /> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                }
+            })
+            .collect_view()
+            .into_any(),
     };
     view! {
         <section class="page">
