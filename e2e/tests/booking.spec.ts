@@ -15,6 +15,12 @@ async function signInStaff(page: Page, email: string) {
   await expect(page.getByTestId('signed-in-user')).toBeVisible();
 }
 
+/** Nothing on the page scrolls sideways (a 360 px phone included). */
+async function noSideScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
 /** Waits until the calendar shows the `days` days its heading names (not the last range's). */
 async function shows(page: Page, days: number) {
   const sections = page.getByRole('heading', { level: 3 });
@@ -59,6 +65,7 @@ test('a patient books a free time, sees it in My consults and cancels it', async
   await times.getByRole('radio').first().check();
   await page.getByRole('radio', { name: /^Video call — R 450\.00/ }).check();
   const chosen = (await page.getByTestId('chosen-slot').innerText()).trim();
+  await noSideScroll(page);
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/api/v1/bookings') && r.request().method() === 'POST'),
     page.getByRole('button', { name: 'Book', exact: true }).click(),
@@ -77,6 +84,7 @@ test('a patient books a free time, sees it in My consults and cancels it', async
   const mine = page.getByRole('list', { name: 'Coming up' }).getByTestId('consult').filter({ hasText: when });
   await expect(mine).toHaveCount(1);
   await expect(mine).toContainText('Held: awaiting payment');
+  await noSideScroll(page);
 
   // Moved to another free time of the same doctor: the last time of that day.
   await mine.getByRole('button', { name: /^Move the consult of/ }).click();
@@ -125,6 +133,7 @@ test('a doctor sees their availability and their calendar by day and by week', a
   ]);
   expect(refused.status()).toBe(422);
   await expect(page.getByRole('alert').locator('.notice-error')).toBeVisible();
+  await noSideScroll(page);
 
   // The calendar: by day, and by week, where the demo patient's coming consult shows (this week
   // or the next).
@@ -143,6 +152,7 @@ test('a doctor sees their availability and their calendar by day and by week', a
   }
   await expect(confirmed.first()).toBeVisible();
   await expect(confirmed.first()).toContainText('Video call');
+  await noSideScroll(page);
   await expect(confirmed.first().getByRole('button', { name: /^Cancel/ })).toBeVisible();
   // Not started: no outcome yet.
   await expect(confirmed.first().getByRole('button', { name: /^Completed/ })).toHaveCount(0);
@@ -188,6 +198,7 @@ test('a clinic admin changes a fee and the patient sees the new fee', async ({ p
   await expect(page.getByRole('heading', { level: 1, name: 'Consult offer' })).toBeVisible();
   const audio = page.getByLabel('Fee: Phone (audio) call (ZAR)', { exact: true });
   await expect(audio).toHaveValue('350.00');
+  await noSideScroll(page);
   await audio.fill(fee);
   await page.getByRole('button', { name: 'Save the offer', exact: true }).click();
   await expect(page.getByRole('status').getByText('Saved.')).toBeVisible();
