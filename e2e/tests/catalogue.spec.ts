@@ -46,7 +46,7 @@ test('a new patient answers the health questionnaire and the shop follows', asyn
   await page.getByRole('combobox', { name: 'Category', exact: true }).selectOption({ label: 'All categories' });
   await expect(semaglutide).toBeVisible();
 
-  // The product page says the same, with the packs; a consult cannot be booked yet.
+  // The product page says the same, with the packs, and leads to booking a consult.
   await semaglutide.getByRole('link', { name: 'Semaglutide 0.25 mg pen', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Semaglutide 0.25 mg pen' })).toBeVisible();
   await expect(page.getByTestId('ingredients')).toHaveText('Semaglutide');
@@ -54,7 +54,7 @@ test('a new patient answers the health questionnaire and the shop follows', asyn
   await expect(page.getByTestId('verdict')).toHaveText('Consult needed');
   await page.getByRole('link', { name: 'Book a consult for Semaglutide 0.25 mg pen' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Book a consult' })).toBeVisible();
-  await expect(page.getByText('Booking consults online is coming soon')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Doctor', exact: true })).toBeVisible();
 
   // The questionnaire: nothing answered yet; the pregnancy question only shows for women.
   await openNavItem(page, 'My health');

@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -26,6 +27,11 @@ use rxgate_api_types::auth::{
     PasskeyView, PasswordResetConfirm, RefreshRequest, SessionView, SignupAccepted, SignupRequest,
     TokenInput, TokenResponse, TotpEnrolment,
 };
+use rxgate_api_types::booking::{
+    BookInput, BookedView, BookingDetailView, BookingView, CancellationView, ClinicDoctorsView,
+    ClinicOfferInput, ClinicOfferView, DoctorScheduleInput, DoctorScheduleView, OutcomeInput,
+    RescheduleInput, SlotSearchView,
+};
 use rxgate_api_types::catalogue::{
     CatalogueQuery, CategoryView, FlagView, ProductDetail, ProductSummary,
 };
@@ -40,6 +46,7 @@ use rxgate_api_types::health::{
 };
 use rxgate_api_types::health::{DraftInput, QuestionnaireVersionView};
 use rxgate_api_types::system::PlatformInfo;
+use rxgate_api_types::vocab::BookingListView;
 use rxgate_api_types::{CursorPage, PageQuery, Problem};
 use serde::de::DeserializeOwned;
 
@@ -923,4 +930,115 @@ pub async fn sandbox_act(
         action.as_str()
     ))
     .await
+}
+// --- Booking consults --------------------------------------------------------------------------
+
+/// `?clinic_id=` when a screen names the clinic (a clinic admin's); else the server uses the
+/// caller's only clinic.
+fn clinic_qs(clinic_id: Option<&str>) -> String {
+    query(&[("clinic_id", clinic_id.map(str::to_owned))])
+}
+
+/// The clinic's consult modes, fees and cancellation policy.
+pub async fn consult_offer(clinic_id: Option<String>) -> Result<ClinicOfferView, ApiError> {
+    get(&format!(
+        "/consults/offer{}",
+        clinic_qs(clinic_id.as_deref())
+    ))
+    .await
+}
+
+/// Replaces the clinic's offer (its clinic admins); `422` names fields such as
+/// `modes[0].fee`, `free_cancel_hours`, `hold_minutes`.
+pub async fn set_consult_offer(
+    clinic_id: Option<String>,
+    body: &ClinicOfferInput,
+) -> Result<ClinicOfferView, ApiError> {
+    put(
+        &format!("/consults/offer{}", clinic_qs(clinic_id.as_deref())),
+        body,
+    )
+    .await
+}
+
+/// The doctors patients can book in the caller's clinic.
+pub async fn consult_doctors() -> Result<ClinicDoctorsView, ApiError> {
+    get("/consults/doctors").await
+}
+
+/// Free slots in `[from, to)` of one doctor or of every bookable doctor of the clinic.
+pub async fn consult_slots(
+    doctor_id: Option<String>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<SlotSearchView, ApiError> {
+    let qs = query(&[
+        ("doctor_id", doctor_id),
+        (
+            "from",
+            Some(from.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        ),
+        ("to", Some(to.to_rfc3339_opts(SecondsFormat::Secs, true))),
+    ]);
+    get(&format!("/consults/slots{qs}")).await
+}
+
+/// The signed-in doctor's availability in their clinic.
+pub async fn my_schedule() -> Result<DoctorScheduleView, ApiError> {
+    get("/doctor/schedule").await
+}
+
+/// Replaces the signed-in doctor's availability; `422` for a bad time, an empty or overlapping
+/// interval, a rule out of range.
+pub async fn set_my_schedule(body: &DoctorScheduleInput) -> Result<DoctorScheduleView, ApiError> {
+    put("/doctor/schedule", body).await
+}
+
+/// Holds a free slot for the signed-in patient: `201`; `409 SLOT_TAKEN`; `422 SLOT_UNAVAILABLE`.
+pub async fn book_consult(body: &BookInput) -> Result<BookedView, ApiError> {
+    post("/bookings", body).await
+}
+
+/// Starts (again) the payment of a held booking's fee (its patient): where to go to pay.
+pub async fn pay_booking(id: &str) -> Result<BookedView, ApiError> {
+    post_empty(&format!("/bookings/{}/pay", segment(id))).await
+}
+
+/// A page of bookings: the patient's own, the doctor's calendar or a clinic's.
+pub async fn bookings(
+    view: BookingListView,
+    clinic_id: Option<String>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    cursor: Option<String>,
+) -> Result<CursorPage<BookingView>, ApiError> {
+    let instant =
+        |at: Option<DateTime<Utc>>| at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
+    let qs = query(&[
+        ("view", Some(view.as_str().to_owned())),
+        ("clinic_id", clinic_id),
+        ("from", instant(from)),
+        ("to", instant(to)),
+        ("cursor", cursor),
+        ("limit", Some("100".to_owned())),
+    ]);
+    get(&format!("/bookings{qs}")).await
+}
+
+/// Cancels a held or confirmed booking; the answer says what is refunded.
+pub async fn cancel_booking(id: &str) -> Result<CancellationView, ApiError> {
+    post_empty(&format!("/bookings/{}/cancel", segment(id))).await
+}
+
+/// Moves a booking to another free slot of its doctor.
+pub async fn reschedule_booking(
+    id: &str,
+    body: &RescheduleInput,
+) -> Result<BookingDetailView, ApiError> {
+    post(&format!("/bookings/{}/reschedule", segment(id)), body).await
+}
+
+/// The doctor records how a started consult ended.
+pub async fn record_outcome(id: &str, body: &OutcomeInput) -> Result<BookingDetailView, ApiError> {
+    post(&format!("/bookings/{}/outcome", segment(id)), body).await
 }

@@ -133,6 +133,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/health") view={Lazy::<PatientQuestionnairePage>::new()} />
                         <Route path=path!("/health/profile") view={Lazy::<PatientProfilePage>::new()} />
                         <Route path=path!("/consults") view={Lazy::<PatientConsultsPage>::new()} />
+                        <Route path=path!("/consults/book") view={Lazy::<PatientBookPage>::new()} />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/doctor")
@@ -147,6 +148,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/review-queue") view={Lazy::<DoctorQueuePage>::new()} />
                         <Route path=path!("/prices") view={Lazy::<DoctorPricesPage>::new()} />
                         <Route path=path!("/prices/:id") view={Lazy::<DoctorProductPricesPage>::new()} />
+                        <Route path=path!("/calendar") view={Lazy::<DoctorCalendarPage>::new()} />
+                        <Route path=path!("/schedule") view={Lazy::<DoctorSchedulePage>::new()} />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/pharmacist")
@@ -167,6 +170,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view={Lazy::<ClinicHomePage>::new()} />
                         <Route path=path!("/catalogue") view={Lazy::<ClinicCataloguePage>::new()} />
                         <Route path=path!("/products/:id") view={Lazy::<ClinicProductPage>::new()} />
+                        <Route path=path!("/consult-offer") view={Lazy::<ClinicOfferPage>::new()} />
+                        <Route path=path!("/bookings") view={Lazy::<ClinicBookingsPage>::new()} />
                     </ProtectedParentRoute>
                     <ProtectedParentRoute
                         path=path!("/admin")

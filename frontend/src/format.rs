@@ -117,3 +117,86 @@ pub fn device(user_agent: &str) -> String {
         (None, None) => ua.to_owned(),
     }
 }
+
+fn js_date(at: &DateTime<Utc>) -> js_sys::Date {
+    #[allow(clippy::cast_precision_loss)]
+    let millis = at.timestamp_millis() as f64;
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis))
+}
+
+/// `Intl` options: `pairs` of (name, value), and `timeZone` when `zone` is given.
+fn options(pairs: &[(&str, &str)], zone: Option<&str>) -> js_sys::Object {
+    let options = js_sys::Object::new();
+    for (name, value) in pairs {
+        let _ = js_sys::Reflect::set(&options, &(*name).into(), &(*value).into());
+    }
+    if let Some(zone) = zone {
+        let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &zone.into());
+    }
+    options
+}
+
+/// A time of day, e.g. "14:05", in the browser's zone, or in `zone` (an IANA name) when given.
+pub fn time(at: &DateTime<Utc>, zone: Option<&str>) -> String {
+    js_date(at)
+        .to_locale_time_string_with_options("default", &options(&[("timeStyle", "short")], zone))
+        .into()
+}
+
+/// A day with its weekday, e.g. "Mon, 7 Dec 2026", in the browser's zone.
+pub fn day(on: &NaiveDate) -> String {
+    let (Ok(year), Ok(month), Ok(dom)) = (
+        u32::try_from(on.year()),
+        i32::try_from(on.month0()),
+        i32::try_from(on.day()),
+    ) else {
+        return on.to_string();
+    };
+    let date = js_sys::Date::new_with_year_month_day(year, month, dom);
+    date.to_locale_date_string(
+        "default",
+        &options(
+            &[
+                ("weekday", "short"),
+                ("day", "numeric"),
+                ("month", "short"),
+                ("year", "numeric"),
+            ],
+            None,
+        ),
+    )
+    .into()
+}
+
+/// The calendar date of an instant in the browser's zone.
+pub fn local_day(at: &DateTime<Utc>) -> NaiveDate {
+    let date = js_date(at);
+    NaiveDate::from_ymd_opt(
+        i32::try_from(date.get_full_year()).unwrap_or(1970),
+        date.get_month() + 1,
+        date.get_date(),
+    )
+    .unwrap_or_default()
+}
+
+/// The instant the day `on` starts in the browser's zone.
+pub fn local_midnight(on: &NaiveDate) -> DateTime<Utc> {
+    let (Ok(year), Ok(month), Ok(dom)) = (
+        u32::try_from(on.year()),
+        i32::try_from(on.month0()),
+        i32::try_from(on.day()),
+    ) else {
+        return now();
+    };
+    let date = js_sys::Date::new_with_year_month_day(year, month, dom);
+    #[allow(clippy::cast_possible_truncation)]
+    let millis = date.get_time() as i64;
+    DateTime::from_timestamp_millis(millis).unwrap_or_else(now)
+}
+
+/// The time now, from the browser's clock.
+pub fn now() -> DateTime<Utc> {
+    #[allow(clippy::cast_possible_truncation)]
+    let millis = js_sys::Date::now() as i64;
+    DateTime::from_timestamp_millis(millis).unwrap_or_default()
+}

@@ -33,6 +33,11 @@ pub fn for_code(code: &str) -> Option<&'static str> {
         | "INVALID_CURSOR" => {
             "The app sent something the server could not use. Reload the page and try again."
         }
+        "INVALID_BOOKING_TRANSITION" => {
+            "This consult has already ended or was cancelled: it cannot be changed any more."
+        }
+        "CONSULT_NOT_STARTED" => "The consult has not started yet: record how it went afterwards.",
+        "NOT_RESCHEDULABLE" => "Only a coming consult can be moved to another time.",
         _ => return None,
     })
 }

@@ -28,13 +28,17 @@ use crate::pages::admin::questionnaires::{QuestionnaireVersion, Questionnaires};
 use crate::pages::admin::rules::Rules;
 use crate::pages::auth::mfa_setup::MfaSetup;
 use crate::pages::clinic::catalogue::ClinicCatalogue;
+use crate::pages::clinic::consults::{ClinicBookings, ClinicConsultOffer};
 use crate::pages::clinic::product::ClinicProduct;
 use crate::pages::dev::mailbox::DevMailbox;
+use crate::pages::doctor::calendar::DoctorCalendar;
 use crate::pages::doctor::chart::PatientChart;
 use crate::pages::doctor::patients::MyPatients;
 use crate::pages::doctor::prices::{DoctorPrices, DoctorProductPrices};
 use crate::pages::doctor::review_queue::ReviewQueue;
+use crate::pages::doctor::schedule::DoctorSchedule;
 use crate::pages::officer::audit::AuditLog;
+use crate::pages::patient::book::BookConsult;
 use crate::pages::patient::consults::Consults;
 use crate::pages::patient::product::ProductPage;
 use crate::pages::patient::profile::HealthProfilePage;
@@ -254,3 +258,35 @@ lazy_page!(
 );
 
 lazy_page!(DevMailboxPage, dev, dev_mailbox, view! { <DevMailbox /> });
+
+// Booking consults.
+lazy_page!(
+    PatientBookPage,
+    patient,
+    patient_book,
+    view! { <BookConsult /> }
+);
+lazy_page!(
+    DoctorCalendarPage,
+    doctor,
+    doctor_calendar,
+    view! { <DoctorCalendar /> }
+);
+lazy_page!(
+    DoctorSchedulePage,
+    doctor,
+    doctor_schedule,
+    view! { <DoctorSchedule /> }
+);
+lazy_page!(
+    ClinicOfferPage,
+    clinic,
+    clinic_offer,
+    view! { <ClinicConsultOffer /> }
+);
+lazy_page!(
+    ClinicBookingsPage,
+    clinic,
+    clinic_bookings,
+    view! { <ClinicBookings /> }
+);

@@ -58,6 +58,12 @@ pub enum Page {
     LegalPrivacy,
     /// The sandbox payment provider's hosted page: link with `item` (the payment id).
     SandboxPay,
+    // Booking consults (issue #11).
+    PatientBookConsult,
+    DoctorSchedule,
+    DoctorCalendar,
+    ClinicConsultOffer,
+    ClinicBookings,
 }
 
 impl Page {
@@ -106,6 +112,11 @@ impl Page {
             Self::LegalTerms => "/legal/terms",
             Self::LegalPrivacy => "/legal/privacy",
             Self::SandboxPay => "/pay/sandbox",
+            Self::PatientBookConsult => "/patient/consults/book",
+            Self::DoctorSchedule => "/doctor/schedule",
+            Self::DoctorCalendar => "/doctor/calendar",
+            Self::ClinicConsultOffer => "/clinic/consult-offer",
+            Self::ClinicBookings => "/clinic/bookings",
         }
     }
 
@@ -156,6 +167,11 @@ impl Page {
             Self::LegalTerms => "Terms of service",
             Self::LegalPrivacy => "Privacy notice",
             Self::SandboxPay => "Sandbox payment",
+            Self::PatientBookConsult => "Book a consult",
+            Self::DoctorSchedule => "Availability",
+            Self::DoctorCalendar => "Calendar",
+            Self::ClinicConsultOffer => "Consult offer",
+            Self::ClinicBookings => "Bookings",
         }
     }
 
@@ -200,6 +216,9 @@ impl Page {
             Self::AdminQuestionnaires | Self::AdminQuestionnaireVersion => "☑",
             Self::LegalTerms | Self::LegalPrivacy => "§",
             Self::SandboxPay => "¤",
+            Self::PatientBookConsult | Self::ClinicConsultOffer => "☏",
+            Self::DoctorSchedule => "◷",
+            Self::DoctorCalendar | Self::ClinicBookings => "▦",
         }
     }
 

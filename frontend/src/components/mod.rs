@@ -1,5 +1,6 @@
 //! Building blocks shared by every portal.
 
+pub mod booking;
 pub mod dashboard;
 pub mod error_view;
 pub mod form;

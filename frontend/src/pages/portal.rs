@@ -5,8 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rxgate_api_types::auth::Me;
+use rxgate_api_types::vocab::{BookingListView, BookingStatus};
 
 use crate::api::{self, ApiError};
+use crate::components::booking;
 use crate::components::dashboard::{Dashboard, DashboardCard, Onboarding};
 use crate::contexts::auth::{Role, use_auth};
 use crate::format;
@@ -24,7 +26,7 @@ pub fn PortalHome(role: Role) -> impl IntoView {
                         let staff = me.clone();
                         view! {
                             <p class="lead">"Welcome, " {me.display_name.clone()} "."</p>
-                            {(role == Role::Doctor).then(|| view! { <DoctorStatus me /> })}
+                            {(role == Role::Doctor).then(|| view! { <DoctorStatus me /> <DoctorDashboard /> })}
                             {(role == Role::PlatformAdmin).then(|| view! { <AdminTools /> })}
                             {(role == Role::ClinicAdmin).then(|| view! { <ClinicTools /> })}
                             {(role == Role::Patient).then(|| view! { <PatientDashboard /> })}
@@ -130,6 +132,23 @@ fn ClinicTools() -> impl IntoView {
                 </p>
                 <p>
                     <A href=Page::ClinicCatalogue.path()>"Manage what you sell"</A>
+                </p>
+            </div>
+            <div class="card stack">
+                <h2>{Page::ClinicConsultOffer.label()}</h2>
+                <p class="muted">
+                    "Consult modes and their fees, free cancellation and how long a booked time "
+                    "is held while the fee is paid."
+                </p>
+                <p>
+                    <A href=Page::ClinicConsultOffer.path()>"Set the consult offer"</A>
+                </p>
+            </div>
+            <div class="card stack">
+                <h2>{Page::ClinicBookings.label()}</h2>
+                <p class="muted">"The consults patients booked with the clinic's doctors."</p>
+                <p>
+                    <A href=Page::ClinicBookings.path()>"See the bookings"</A>
                 </p>
             </div>
         </div>
@@ -301,6 +320,7 @@ fn PatientDashboard() -> impl IntoView {
             />
         </Show>
         <Dashboard>
+            <NextConsultCard />
             <DashboardCard
                 title="Health questionnaire"
                 value=questionnaire_value
@@ -368,6 +388,94 @@ fn StaffDashboard(me: Me, role: Role) -> impl IntoView {
                 note="A passkey signs you in without a password or code."
                 href=Page::Account.path()
                 link="Manage sign-in"
+            />
+        </Dashboard>
+    }
+}
+
+/// The patient's next consult (held or confirmed), in their zone.
+#[component]
+fn NextConsultCard() -> impl IntoView {
+    let coming = LocalResource::new(|| {
+        api::bookings(
+            BookingListView::Patient,
+            None,
+            Some(format::now()),
+            None,
+            None,
+        )
+    });
+    let value = Signal::derive(move || {
+        Some(match coming.get()? {
+            Ok(page) => page
+                .items
+                .iter()
+                .filter(|b| booking::is_open(b))
+                .min_by_key(|b| b.starts_at)
+                .map_or_else(
+                    || "None booked".to_owned(),
+                    |b| format!("{} with {}", booking::when(b), b.doctor_name),
+                ),
+            Err(e) => e.to_string(),
+        })
+    });
+    view! {
+        <DashboardCard
+            title="Next consult"
+            value
+            href=Page::PatientConsults.path()
+            link="See my consults"
+        />
+    }
+}
+
+/// A doctor's home: their consults today.
+#[component]
+fn DoctorDashboard() -> impl IntoView {
+    let today = LocalResource::new(|| {
+        let day = format::local_day(&format::now());
+        let from = format::local_midnight(&day);
+        let to = format::local_midnight(&(day + chrono::Duration::days(1)));
+        api::bookings(BookingListView::Doctor, None, Some(from), Some(to), None)
+    });
+    let value = Signal::derive(move || {
+        Some(match today.get()? {
+            Ok(page) => {
+                let count = page
+                    .items
+                    .iter()
+                    .filter(|b| {
+                        matches!(
+                            b.status,
+                            BookingStatus::Held
+                                | BookingStatus::Confirmed
+                                | BookingStatus::Completed
+                                | BookingStatus::NoShow
+                        )
+                    })
+                    .count();
+                match count {
+                    0 => "No consults today".to_owned(),
+                    1 => "1 consult today".to_owned(),
+                    n => format!("{n} consults today"),
+                }
+            }
+            Err(e) => e.to_string(),
+        })
+    });
+    view! {
+        <Dashboard>
+            <DashboardCard
+                title="Consults today"
+                value
+                href=Page::DoctorCalendar.path()
+                link="Open the calendar"
+            />
+            <DashboardCard
+                title="Availability"
+                value=Signal::derive(|| Some("Weekly hours and days off".to_owned()))
+                href=Page::DoctorSchedule.path()
+                link="Set your availability"
             />
         </Dashboard>
     }

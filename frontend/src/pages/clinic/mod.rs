@@ -2,6 +2,7 @@
 //! what price.
 
 pub mod catalogue;
+pub mod consults;
 pub mod product;
 
 use leptos::prelude::*;

@@ -2,10 +2,12 @@
 //! overridden with a reason), the patients whose flags need a clinician's review, and the
 //! doctor's own prices.
 
+pub mod calendar;
 pub mod chart;
 pub mod patients;
 pub mod prices;
 pub mod review_queue;
+pub mod schedule;
 
 use leptos::prelude::*;
 use leptos_router::components::A;

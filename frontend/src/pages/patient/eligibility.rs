@@ -47,7 +47,7 @@ pub fn EligibilityPanel(eligibility: Option<EligibilityView>, product: String) -
         view! {
             <p>"A doctor must prescribe it after a consult."</p>
             {fee}
-            <A href=Page::PatientConsults.path() attr:class="button secondary">
+            <A href=Page::PatientBookConsult.path() attr:class="button secondary">
                 "Book a consult"
                 <span class="visually-hidden">" for " {product.clone()}</span>
             </A>
