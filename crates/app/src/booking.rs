@@ -1131,6 +1131,14 @@ pub async fn confirm_paid(conn: &mut PgConnection, id: Uuid) -> Result<bool, Rep
     }
     rxgate_persistence::waitlist::mark_booked(&mut *conn, id).await?;
     if let Some(b) = booking::find(&mut *conn, id).await? {
+        // A consult links the doctor to the patient: they may read the chart from now on.
+        rxgate_persistence::users::link_doctor_patient(
+            &mut *conn,
+            b.doctor_id,
+            b.patient_id,
+            "consult",
+        )
+        .await?;
         schedule_reminders(conn, id, b.starts_at, Utc::now()).await?;
     }
     Ok(true)

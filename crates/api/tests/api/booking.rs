@@ -1017,6 +1017,15 @@ async fn paying_the_fee_on_the_sandbox_confirms_the_booking_and_cancelling_in_ti
     .await
     .unwrap();
     assert!(reminders >= 1, "a confirmed consult is reminded");
+    // The consult links the doctor to the patient (they may read the chart from now on).
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM doctor_patient_links WHERE source = 'consult'"
+        )
+        .await,
+        1
+    );
 
     // Cancelled more than a day ahead: the fee goes back through the provider.
     let res = app
