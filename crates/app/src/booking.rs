@@ -1130,6 +1130,7 @@ pub async fn confirm_paid(conn: &mut PgConnection, id: Uuid) -> Result<bool, Rep
         return Ok(false);
     }
     rxgate_persistence::waitlist::mark_booked(&mut *conn, id).await?;
+    crate::consultations::open_for_booking(&mut *conn, id).await?;
     if let Some(b) = booking::find(&mut *conn, id).await? {
         schedule_reminders(conn, id, b.starts_at, Utc::now()).await?;
     }

@@ -1,0 +1,385 @@
+//! Consultations through the API: a confirmed booking's consultation, its state machine (start
+//! inside the room's window, complete), the doctor's sealed notes and their audited reads,
+//! recording consent, and hostile callers (another patient or doctor: 404, nothing changed).
+use rxgate_api::seed::DEMO_PASSWORD;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, spawn_app_with};
+
+async fn seeded() -> TestApp {
+    let app = spawn_app_with(|s| s.jobs.run_in_process = false).await;
+    app.seed().await;
+    app
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.owner).await.unwrap()
+}
+
+/// A second patient of the demo clinic, signed in.
+async fn another_patient(app: &TestApp, email: &str) -> Value {
+    let consents = json!([
+        {"purpose": "terms", "policy_version": "2026-11", "granted": true},
+        {"purpose": "privacy", "policy_version": "2026-11", "granted": true},
+        {"purpose": "health_data_processing", "policy_version": "2026-11", "granted": true},
+    ]);
+    let res = app
+        .post_json(
+            "/api/v1/auth/signup",
+            &json!({"kind": "patient", "email": email, "password": "a long and unusual passphrase",
+                    "display_name": "Second Patient", "consents": consents}),
+        )
+        .await;
+    assert_eq!(res.status(), 202);
+    let token = app.emailed_token(email, "verify-email").await;
+    let res = app
+        .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
+        .await;
+    assert_eq!(res.status(), 204);
+    app.login(email, "a long and unusual passphrase").await
+}
+
+async fn put_auth(app: &TestApp, path: &str, session: &Value, body: Value) -> reqwest::Response {
+    app.client
+        .put(app.url(path))
+        .bearer_auth(session["access_token"].as_str().unwrap())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The seeded upcoming (confirmed) consult of the demo doctor and patient.
+async fn upcoming(app: &TestApp, doctor: &Value) -> String {
+    let calendar: Value = app
+        .get_auth("/api/v1/bookings?view=doctor", doctor)
+        .await
+        .json()
+        .await
+        .unwrap();
+    calendar["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["status"] == "confirmed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Moves the consult to start in `minutes` (negative: started that long ago), 20 minutes long.
+async fn starts_in(app: &TestApp, id: &str, minutes: i64) {
+    sqlx::query(
+        "UPDATE bookings SET starts_at = now() + make_interval(mins => $2::int),
+                             ends_at = now() + make_interval(mins => $2::int + 20),
+                             blocked_until = now() + make_interval(mins => $2::int + 25)
+          WHERE id = $1::uuid",
+    )
+    .bind(id)
+    .bind(minutes as i32)
+    .execute(&app.owner)
+    .await
+    .unwrap();
+}
+
+async fn status(app: &TestApp, id: &str) -> (String, String) {
+    sqlx::query_as(
+        "SELECT c.status::text, b.status::text FROM consultations c JOIN bookings b ON b.id = c.id
+          WHERE c.id = $1::uuid",
+    )
+    .bind(id)
+    .fetch_one(&app.owner)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn seeded_bookings_have_consultations_and_the_doctor_starts_and_completes_one_in_its_window()
+{
+    let app = seeded().await;
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM consultations").await,
+        2,
+        "the seeded past (completed) and upcoming consults"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM consultations WHERE status = 'completed'"
+        )
+        .await,
+        1
+    );
+    let doctor = app.login("doctor@rxgate.test", DEMO_PASSWORD).await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let id = upcoming(&app, &doctor).await;
+    let path = format!("/api/v1/consultations/{id}");
+    let res = app.get_auth(&path, &patient).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "scheduled");
+    assert_eq!(body["recording_allowed"], false);
+    assert_eq!(body["events"].as_array().unwrap().len(), 1);
+
+    // Days ahead: the room is not open yet.
+    let actions = format!("{path}/actions");
+    let res = app
+        .post_auth(&actions, &doctor, json!({"action": "start"}))
+        .await;
+    assert_problem(res, 422, "ROOM_NOT_OPEN").await;
+    // Nor can a missed consult be recorded before its time.
+    let res = app
+        .post_auth(&actions, &doctor, json!({"action": "no_show"}))
+        .await;
+    assert_problem(res, 422, "CONSULT_NOT_STARTED").await;
+
+    starts_in(&app, &id, 5).await;
+    // The patient cannot start it; nothing changed.
+    let res = app
+        .post_auth(&actions, &patient, json!({"action": "start"}))
+        .await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+    assert_eq!(status(&app, &id).await.0, "scheduled");
+    // Completing a consult that has not started is not a transition.
+    let res = app
+        .post_auth(&actions, &doctor, json!({"action": "complete"}))
+        .await;
+    assert_problem(res, 422, "INVALID_CONSULTATION_TRANSITION").await;
+
+    let res = app
+        .post_auth(&actions, &doctor, json!({"action": "start"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "in_progress");
+    assert!(body["started_at"].is_string());
+    let res = app
+        .post_auth(&actions, &doctor, json!({"action": "start"}))
+        .await;
+    assert_problem(res, 422, "INVALID_CONSULTATION_TRANSITION").await;
+
+    let res = app
+        .post_auth(&actions, &doctor, json!({"action": "complete"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "completed");
+    let to: Vec<&str> = body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["to_status"].as_str().unwrap())
+        .collect();
+    assert_eq!(to, ["scheduled", "in_progress", "completed"]);
+    assert_eq!(
+        status(&app, &id).await,
+        ("completed".into(), "completed".into()),
+        "the booking records the outcome too"
+    );
+}
+
+#[tokio::test]
+async fn another_patient_or_doctor_finds_nothing_and_changes_nothing() {
+    let app = seeded().await;
+    let doctor = app.login("doctor@rxgate.test", DEMO_PASSWORD).await;
+    let id = upcoming(&app, &doctor).await;
+    starts_in(&app, &id, 0).await;
+    let stranger = another_patient(&app, "stranger@example.test").await;
+    let path = format!("/api/v1/consultations/{id}");
+    assert_problem(app.get_auth(&path, &stranger).await, 404, "NOT_FOUND").await;
+    let res = app
+        .post_auth(
+            &format!("{path}/actions"),
+            &stranger,
+            json!({"action": "start"}),
+        )
+        .await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+    let res = put_auth(
+        &app,
+        &format!("{path}/notes"),
+        &stranger,
+        json!({"notes": {"plan": "x"}, "finalise": true}),
+    )
+    .await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+    assert_problem(
+        app.get_auth(&format!("{path}/notes"), &stranger).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let res = app
+        .post_auth(&format!("{path}/recording-consent"), &stranger, json!({}))
+        .await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+    // A clinic's admin sees the booking but not the consult's room, notes or controls.
+    let admin = app.login("clinic.admin@rxgate.test", DEMO_PASSWORD).await;
+    let res = app
+        .post_auth(
+            &format!("{path}/actions"),
+            &admin,
+            json!({"action": "start"}),
+        )
+        .await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+    assert_eq!(status(&app, &id).await.0, "scheduled");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM consultation_notes").await,
+        0
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM consultation_recording_consents").await,
+        0
+    );
+    // An unknown id is the same 404.
+    let res = app
+        .get_auth(
+            "/api/v1/consultations/00000000-0000-4000-8000-000000000000",
+            &doctor,
+        )
+        .await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn notes_are_sealed_at_rest_final_notes_never_change_and_every_read_is_audited() {
+    let app = seeded().await;
+    let doctor = app.login("doctor@rxgate.test", DEMO_PASSWORD).await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let id = upcoming(&app, &doctor).await;
+    let path = format!("/api/v1/consultations/{id}/notes");
+    assert_problem(app.get_auth(&path, &doctor).await, 404, "NOT_FOUND").await;
+
+    let draft = json!({"presenting_complaint": "Persistent cough for three weeks",
+                       "history": "Smoker", "examination": "Wheeze", "assessment": "Bronchitis",
+                       "plan": "Rest and fluids; review in a week"});
+    let res = put_auth(
+        &app,
+        &path,
+        &doctor,
+        json!({"notes": draft, "finalise": false}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert!(body["finalised_at"].is_null());
+
+    // The column holds ciphertext: none of the text, and it opens only with the data key.
+    let (sealed, key_id): (Vec<u8>, String) = sqlx::query_as(
+        "SELECT notes_enc, key_id FROM consultation_notes WHERE consultation_id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&app.owner)
+    .await
+    .unwrap();
+    assert!(!key_id.is_empty());
+    for needle in ["cough", "Smoker", "Bronchitis", "fluids", "plan"] {
+        assert!(
+            !sealed.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "`{needle}` is in the sealed column"
+        );
+    }
+
+    // A draft is the doctor's alone.
+    assert_problem(app.get_auth(&path, &patient).await, 404, "NOT_FOUND").await;
+    // Only the booking's doctor writes notes.
+    let res = put_auth(&app, &path, &patient, json!({"notes": {"plan": "mine"}})).await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+
+    let res = app.get_auth(&path, &doctor).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["notes"]["history"], "Smoker");
+    assert_eq!(body["plan_only"], false);
+
+    let res = put_auth(
+        &app,
+        &path,
+        &doctor,
+        json!({"notes": draft, "finalise": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert!(body["finalised_at"].is_string());
+    let res = put_auth(&app, &path, &doctor, json!({"notes": {"plan": "changed"}})).await;
+    assert_problem(res, 422, "NOTES_FINAL").await;
+
+    // The patient reads the final plan only.
+    let res = app.get_auth(&path, &patient).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["plan_only"], true);
+    assert_eq!(body["notes"]["plan"], "Rest and fluids; review in a week");
+    assert_eq!(body["notes"]["history"], "");
+    assert_eq!(body["notes"]["assessment"], "");
+
+    // Two reads by the doctor and one by the patient, each audited (failed reads are not reads).
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_events WHERE action = 'read' AND entity_type = 'consultation_notes'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_events WHERE action = 'finalise_notes' AND entity_type = 'consultation_notes'"
+        )
+        .await,
+        1
+    );
+    // A section over the limit is refused with its field named.
+    let res = put_auth(
+        &app,
+        &format!("/api/v1/consultations/{id}/notes"),
+        &doctor,
+        json!({"notes": {"history": "x".repeat(20_001)}}),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+}
+
+#[tokio::test]
+async fn recording_is_allowed_only_after_both_parties_consent_and_a_cancelled_booking_cancels_its_consultation()
+ {
+    let app = seeded().await;
+    let doctor = app.login("doctor@rxgate.test", DEMO_PASSWORD).await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let id = upcoming(&app, &doctor).await;
+    let consent = format!("/api/v1/consultations/{id}/recording-consent");
+    let res = app.post_auth(&consent, &doctor, json!({})).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["recording_consented"], true);
+    assert_eq!(body["recording_allowed"], false);
+    let res = app.post_auth(&consent, &patient, json!({})).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["recording_allowed"], true);
+
+    let res = app
+        .post_auth(
+            &format!("/api/v1/bookings/{id}/cancel"),
+            &patient,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        status(&app, &id).await,
+        ("cancelled".into(), "cancelled".into())
+    );
+    let events = count(
+        &app,
+        &format!("SELECT count(*) FROM consultation_events WHERE consultation_id = '{id}'"),
+    )
+    .await;
+    assert_eq!(events, 2);
+    let res = app.post_auth(&consent, &patient, json!({})).await;
+    assert_problem(res, 422, "INVALID_CONSULTATION_TRANSITION").await;
+}
