@@ -174,6 +174,7 @@ impl Application {
             webauthn,
             store,
             payments: rxgate_app::payments::gateways(&settings, &db_for_payments),
+            video: rxgate_app::consultations::video_provider(&settings.video),
             trusted_proxies: Arc::new(crate::auth::meta::trusted_proxies(
                 &settings.application.trusted_proxies,
             )),

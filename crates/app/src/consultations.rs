@@ -8,7 +8,9 @@
 //! examination, assessment — stays with the doctor). Anyone else gets 404. Every read of notes
 //! is audited.
 
-use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
 use rxgate_api_types::FieldError;
 use rxgate_domain::booking::{BookingReason, BookingStatus};
 use rxgate_domain::consultation::{
@@ -24,7 +26,12 @@ use crate::AppError;
 use crate::Work;
 use crate::audit::Event;
 use crate::auth::{Actor, RequestFacts};
+use crate::configuration::{IceServer, VideoProviderKind, VideoSettings};
 use crate::crypto::DataKeys;
+use rxgate_domain::consultation::room_window;
+use rxgate_integrations::video::{
+    BuiltInVideo, JitsiVideo, Join, JoinRequest, LiveKitVideo, VideoKind, VideoProvider,
+};
 
 /// Opens the consultation of a booking that was just confirmed (inside the confirming
 /// transaction, as the system). Safe to call again: a booking has one consultation.
@@ -360,4 +367,150 @@ pub async fn consent_to_recording(
     let view = read_view(&mut work, id).await?;
     work.commit().await?;
     Ok(view)
+}
+
+// The room -----------------------------------------------------------------------------------------
+
+/// How long a room ticket may wait before the socket is opened with it.
+pub const TICKET_TTL_SECS: i64 = 60;
+
+/// A ticket for one party to open the signalling socket once.
+#[derive(Debug, Clone)]
+pub struct RoomTicket {
+    pub ticket: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub(crate) fn ticket_hash(ticket: &str) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(ticket.as_bytes()).to_vec()
+}
+
+/// Issues a single-use ticket to the room of consultation `c` for the caller (inside `work`).
+pub(crate) async fn issue_ticket(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    c: &ConsultationRow,
+    now: DateTime<Utc>,
+) -> Result<RoomTicket, AppError> {
+    use rand::RngCore;
+    let mut raw = [0_u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let ticket = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, raw);
+    let expires_at = now + Duration::seconds(TICKET_TTL_SECS);
+    consultations::issue_ticket(conn, c.id, actor.user_id, &ticket_hash(&ticket), expires_at)
+        .await?;
+    Ok(RoomTicket { ticket, expires_at })
+}
+
+/// The video provider the configuration chooses.
+pub fn video_provider(settings: &VideoSettings) -> Arc<dyn VideoProvider> {
+    let secret = |s: &Option<secrecy::SecretString>| {
+        s.clone()
+            .unwrap_or_else(|| secrecy::SecretString::from(String::new()))
+    };
+    match settings.provider {
+        VideoProviderKind::BuiltIn => Arc::new(BuiltInVideo),
+        VideoProviderKind::Livekit => Arc::new(LiveKitVideo {
+            url: settings.livekit_url.clone(),
+            api_key: settings.livekit_api_key.clone(),
+            api_secret: secret(&settings.livekit_api_secret),
+        }),
+        VideoProviderKind::Jitsi => Arc::new(JitsiVideo {
+            url: settings.jitsi_url.clone(),
+            app_id: settings.jitsi_app_id.clone(),
+            app_secret: secret(&settings.jitsi_app_secret),
+        }),
+    }
+}
+
+/// How the caller joins the room.
+#[derive(Debug, Clone)]
+pub struct Room {
+    pub provider: VideoKind,
+    pub room: String,
+    /// Built-in: the socket's ticket.
+    pub ticket: Option<RoomTicket>,
+    /// LiveKit / Jitsi: where and with what token.
+    pub url: Option<String>,
+    pub token: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    pub ice_servers: Vec<IceServer>,
+    pub recording_allowed: bool,
+}
+
+/// A party of the consultation joins its room, while it is open (422 `ROOM_NOT_OPEN`; a
+/// consultation that ended is `INVALID_CONSULTATION_TRANSITION`): the built-in provider gives
+/// a single-use ticket for the signalling socket (valid [`TICKET_TTL_SECS`]) and the ICE
+/// servers; LiveKit and Jitsi a signed token valid for the room's window.
+pub async fn room(
+    db: &Db,
+    video: &dyn VideoProvider,
+    settings: &VideoSettings,
+    actor: &Actor,
+    facts: &RequestFacts,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Room, AppError> {
+    let mut work = Work::begin(db, actor, facts).await?;
+    let (c, _) = find_as_party(&mut work, actor, id).await?;
+    if c.status.is_final() {
+        return Err(rule(ConsultationError::InvalidTransition {
+            from: c.status,
+            action: ConsultationAction::Start,
+        }));
+    }
+    check_room_open(c.starts_at, c.ends_at, now).map_err(rule)?;
+    let (opens_at, closes_at) = room_window(c.starts_at, c.ends_at);
+    let display_name = if c.doctor_id == actor.user_id {
+        c.doctor_name.clone()
+    } else {
+        "Patient".to_owned()
+    };
+    let join = video
+        .join(&JoinRequest {
+            room: id.to_string(),
+            identity: actor.user_id.to_string(),
+            display_name,
+            opens_at,
+            closes_at,
+        })
+        .map_err(AppError::internal)?;
+    let recording_allowed = {
+        let consents = consultations::recording_consents(&mut work, id).await?;
+        consents.contains(&c.doctor_id) && consents.contains(&c.patient_id)
+    };
+    let room = match join {
+        Join::Signalling => {
+            let ticket = issue_ticket(&mut work, actor, &c, now).await?;
+            Room {
+                provider: video.kind(),
+                room: id.to_string(),
+                expires_at: ticket.expires_at,
+                ticket: Some(ticket),
+                url: None,
+                token: None,
+                ice_servers: settings.ice_servers.clone(),
+                recording_allowed,
+            }
+        }
+        Join::Token { url, token } => Room {
+            provider: video.kind(),
+            room: id.to_string(),
+            ticket: None,
+            url: Some(url),
+            token: Some(token),
+            expires_at: closes_at,
+            ice_servers: Vec::new(),
+            recording_allowed,
+        },
+    };
+    work.record(
+        Event::new("join_room", "consultation", id)
+            .in_clinic(Some(c.clinic_id))
+            .shown([c.patient_id]),
+    )
+    .await?;
+    work.commit().await?;
+    Ok(room)
 }

@@ -146,6 +146,7 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(consultations::consultation::get_consultation)
         .service(consultations::consultation::act_on_consultation)
         .service(consultations::consultation::consent_to_recording)
+        .service(consultations::room::join_room)
         .service(consultations::notes::get_notes)
         .service(consultations::notes::save_notes)
         .service(booking::waitlist::join_waitlist)

@@ -383,3 +383,106 @@ async fn recording_is_allowed_only_after_both_parties_consent_and_a_cancelled_bo
     let res = app.post_auth(&consent, &patient, json!({})).await;
     assert_problem(res, 422, "INVALID_CONSULTATION_TRANSITION").await;
 }
+
+#[tokio::test]
+async fn a_party_gets_a_single_use_short_lived_room_ticket_and_the_ice_servers_while_the_room_is_open()
+ {
+    let app = spawn_app_with(|s| {
+        s.jobs.run_in_process = false;
+        s.video.ice_servers = vec![rxgate_api::configuration::IceServer {
+            urls: vec!["stun:stun.example.org:3478".into()],
+            username: None,
+            credential: None,
+        }];
+    })
+    .await;
+    app.seed().await;
+    let doctor = app.login("doctor@rxgate.test", DEMO_PASSWORD).await;
+    let patient = app.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let stranger = another_patient(&app, "stranger@example.test").await;
+    let id = upcoming(&app, &doctor).await;
+    let room = format!("/api/v1/consultations/{id}/room");
+    let res = app.post_auth(&room, &patient, json!({})).await;
+    assert_problem(res, 422, "ROOM_NOT_OPEN").await;
+    starts_in(&app, &id, 9).await;
+    let res = app.post_auth(&room, &stranger, json!({})).await;
+    assert_problem(res, 404, "NOT_FOUND").await;
+    let res = app.post_auth(&room, &patient, json!({})).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["provider"], "built_in");
+    assert_eq!(body["room"], id.as_str());
+    assert_eq!(
+        body["signal_path"],
+        format!("/api/v1/consultations/{id}/signal")
+    );
+    assert_eq!(
+        body["ice_servers"][0]["urls"][0],
+        "stun:stun.example.org:3478"
+    );
+    assert_eq!(body["recording_allowed"], false);
+    let ticket = body["ticket"].as_str().unwrap().to_owned();
+    assert!(ticket.len() >= 40);
+    let expires: chrono::DateTime<chrono::Utc> =
+        body["expires_at"].as_str().unwrap().parse().unwrap();
+    assert!(expires <= chrono::Utc::now() + chrono::Duration::seconds(61));
+    // Only its hash is stored, for the caller.
+    let stored = count(
+        &app,
+        &format!(
+            "SELECT count(*) FROM consultation_room_tickets WHERE consultation_id = '{id}'
+               AND user_id = (SELECT id FROM users WHERE email = 'patient@rxgate.test')
+               AND token_hash = sha256(convert_to('{ticket}', 'UTF8'))"
+        ),
+    )
+    .await;
+    assert_eq!(stored, 1);
+
+    // A ticket opens once, for its consultation only, and not after it expired.
+    let hash: Vec<u8> = sqlx::query_scalar("SELECT sha256(convert_to($1, 'UTF8'))")
+        .bind(&ticket)
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    let mut conn = app.owner.acquire().await.unwrap();
+    let other = uuid::Uuid::nil();
+    assert!(
+        rxgate_persistence::consultations::redeem_ticket(&mut conn, other, &hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let consultation: uuid::Uuid = id.parse().unwrap();
+    assert!(
+        rxgate_persistence::consultations::redeem_ticket(&mut conn, consultation, &hash)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        rxgate_persistence::consultations::redeem_ticket(&mut conn, consultation, &hash)
+            .await
+            .unwrap()
+            .is_none(),
+        "single use"
+    );
+    let res = app.post_auth(&room, &doctor, json!({})).await;
+    let doctors: Value = res.json().await.unwrap();
+    let hash2: Vec<u8> = sqlx::query_scalar("SELECT sha256(convert_to($1, 'UTF8'))")
+        .bind(doctors["ticket"].as_str().unwrap())
+        .fetch_one(&app.owner)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE consultation_room_tickets SET expires_at = now() - interval '1 second' WHERE token_hash = $1")
+        .bind(&hash2)
+        .execute(&app.owner)
+        .await
+        .unwrap();
+    assert!(
+        rxgate_persistence::consultations::redeem_ticket(&mut conn, consultation, &hash2)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+}

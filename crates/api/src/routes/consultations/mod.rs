@@ -3,4 +3,5 @@
 
 pub mod consultation;
 pub mod notes;
+pub mod room;
 pub mod views;
