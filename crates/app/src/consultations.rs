@@ -514,3 +514,24 @@ pub async fn room(
     work.commit().await?;
     Ok(room)
 }
+
+/// Redeems a room ticket for the signalling socket of consultation `id` (as the system: the
+/// socket carries no bearer token, the ticket is the credential). Returns the ticket's user;
+/// an unknown, used, expired or other consultation's ticket is 404.
+pub async fn redeem_ticket(
+    db: &Db,
+    facts: &RequestFacts,
+    id: Uuid,
+    ticket: &str,
+) -> Result<Uuid, AppError> {
+    let mut work = Work::system(db, facts).await?;
+    let user = consultations::redeem_ticket(&mut work, id, &ticket_hash(ticket))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    work.record(
+        Event::new("open_signal", "consultation", id).details(serde_json::json!({"user_id": user})),
+    )
+    .await?;
+    work.commit().await?;
+    Ok(user)
+}

@@ -147,6 +147,7 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(consultations::consultation::act_on_consultation)
         .service(consultations::consultation::consent_to_recording)
         .service(consultations::room::join_room)
+        .service(consultations::signal::signal)
         .service(consultations::notes::get_notes)
         .service(consultations::notes::save_notes)
         .service(booking::waitlist::join_waitlist)

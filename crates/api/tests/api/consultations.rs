@@ -486,3 +486,107 @@ async fn a_party_gets_a_single_use_short_lived_room_ticket_and_the_ice_servers_w
         "expired"
     );
 }
+
+/// Opens the signalling socket of `room` (from `POST …/room`) on `app`.
+async fn open_signal(
+    app: &TestApp,
+    room: &Value,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let url = format!(
+        "{}{}?ticket={}",
+        app.address.replacen("http://", "ws://", 1),
+        room["signal_path"].as_str().unwrap(),
+        room["ticket"].as_str().unwrap()
+    );
+    tokio_tungstenite::connect_async(url).await.unwrap().0
+}
+
+async fn next_text(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> Value {
+    use futures_util::StreamExt;
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+            .await
+            .expect("a message within 10 s")
+            .unwrap()
+            .unwrap();
+        if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+            return serde_json::from_str(t.as_str()).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_offer_and_its_answer_are_relayed_between_two_server_processes_on_one_database() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let one = seeded().await;
+    let two = crate::helpers::spawn_app_on(one.owner.clone(), one.db_url.clone(), |s| {
+        s.jobs.run_in_process = false;
+    })
+    .await;
+    let doctor = one.login("doctor@rxgate.test", DEMO_PASSWORD).await;
+    let patient = two.login("patient@rxgate.test", DEMO_PASSWORD).await;
+    let id = upcoming(&one, &doctor).await;
+    starts_in(&one, &id, 2).await;
+    let path = format!("/api/v1/consultations/{id}/room");
+    let doctors_room: Value = one
+        .post_auth(&path, &doctor, json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let patients_room: Value = two
+        .post_auth(&path, &patient, json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    // Without a ticket, or with a made-up one, there is no socket.
+    let res = one
+        .get(&format!("/api/v1/consultations/{id}/signal?ticket=made-up"))
+        .await;
+    assert_eq!(res.status(), 404);
+
+    let mut doctor_ws = open_signal(&one, &doctors_room).await;
+    let mut patient_ws = open_signal(&two, &patients_room).await;
+    // The ticket was single-use: opening it again fails.
+    let again = format!(
+        "{}{}?ticket={}",
+        one.address.replacen("http://", "ws://", 1),
+        doctors_room["signal_path"].as_str().unwrap(),
+        doctors_room["ticket"].as_str().unwrap()
+    );
+    assert!(tokio_tungstenite::connect_async(again).await.is_err());
+
+    // Something that is not SDP or ICE is refused, to its sender only.
+    doctor_ws
+        .send(Message::text(r#"{"type":"chat","text":"hello"}"#))
+        .await
+        .unwrap();
+    assert_eq!(next_text(&mut doctor_ws).await["code"], "INVALID_SIGNAL");
+
+    doctor_ws
+        .send(Message::text(r#"{"type":"offer","sdp":"v=0 offer"}"#))
+        .await
+        .unwrap();
+    let got = next_text(&mut patient_ws).await;
+    assert_eq!(got, json!({"type": "offer", "sdp": "v=0 offer"}));
+    patient_ws
+        .send(Message::text(r#"{"type":"answer","sdp":"v=0 answer"}"#))
+        .await
+        .unwrap();
+    let got = next_text(&mut doctor_ws).await;
+    assert_eq!(got, json!({"type": "answer", "sdp": "v=0 answer"}));
+    patient_ws
+        .send(Message::text(
+            r#"{"type":"ice","candidate":{"candidate":"candidate:1 1 UDP 1 10.0.0.1 5000 typ host","sdpMid":"0"}}"#,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(next_text(&mut doctor_ws).await["type"], "ice");
+}

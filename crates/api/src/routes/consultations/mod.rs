@@ -4,4 +4,5 @@
 pub mod consultation;
 pub mod notes;
 pub mod room;
+pub mod signal;
 pub mod views;
