@@ -22,6 +22,7 @@ CREATE TABLE consultations (
     updated_at  timestamptz NOT NULL DEFAULT now(),
     CHECK (status = 'scheduled' OR status = 'cancelled' OR status = 'no_show' OR started_at IS NOT NULL)
 );
+CREATE INDEX consultations_by_clinic ON consultations (clinic_id);
 CREATE INDEX consultations_by_doctor ON consultations (doctor_id);
 CREATE INDEX consultations_by_patient ON consultations (patient_id);
 CREATE TRIGGER consultations_updated_at BEFORE UPDATE ON consultations
@@ -52,6 +53,7 @@ CREATE TABLE consultation_notes (
     updated_at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX consultation_notes_by_key ON consultation_notes (key_id);
+CREATE INDEX consultation_notes_by_author ON consultation_notes (author_id);
 CREATE TRIGGER consultation_notes_updated_at BEFORE UPDATE ON consultation_notes
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -80,6 +82,8 @@ CREATE TABLE consultation_room_tickets (
     created_at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX consultation_room_tickets_expiry ON consultation_room_tickets (expires_at);
+CREATE INDEX consultation_room_tickets_by_consultation ON consultation_room_tickets (consultation_id);
+CREATE INDEX consultation_room_tickets_by_user ON consultation_room_tickets (user_id);
 
 -- Each party's consent to recording the consult, given in the room. Recording is allowed only
 -- when both the doctor and the patient consented.
@@ -89,6 +93,7 @@ CREATE TABLE consultation_recording_consents (
     granted_at       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consultation_id, user_id)
 );
+CREATE INDEX consultation_recording_consents_by_user ON consultation_recording_consents (user_id);
 
 -- A cancelled booking cancels its consultation if it had not started, whoever cancelled (a
 -- patient may cancel their booking but cannot move a consultation themselves).
