@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod booking;
 pub mod catalogue;
+pub mod consultations;
 pub mod convert;
 pub mod dev;
 pub mod health;

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use rxgate_domain::{booking, catalogue, eligibility, identity, payments};
+use rxgate_domain::{booking, catalogue, consultation, eligibility, identity, payments};
 use serde::{Deserialize, Serialize};
 
 /// An enum of wire words: serde and the schema use `$text` for each variant; `as_str` and
@@ -323,6 +323,39 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// Where a consultation is: `scheduled → in_progress → completed | incomplete`,
+    /// `scheduled | in_progress → no_show`, `scheduled → cancelled` (its booking was cancelled).
+    ConsultationStatus {
+        Scheduled = "scheduled",
+        InProgress = "in_progress",
+        Completed = "completed",
+        Incomplete = "incomplete",
+        NoShow = "no_show",
+        Cancelled = "cancelled",
+    }
+}
+
+wire_enum! {
+    /// What the booking's doctor does to a consultation: start it (while its room is open), or
+    /// end it as done, as not finished, or as missed by the patient (once its time came).
+    ConsultationAction {
+        Start = "start",
+        Complete = "complete",
+        Incomplete = "incomplete",
+        NoShow = "no_show",
+    }
+}
+
+wire_enum! {
+    /// Which video service a room uses (the server's configuration chooses).
+    VideoProviderKind {
+        BuiltIn = "built_in",
+        Livekit = "livekit",
+        Jitsi = "jitsi",
+    }
+}
+
+wire_enum! {
     /// How a doctor records a consult's end: it took place, or the patient did not come.
     BookingOutcome {
         Completed = "completed",
@@ -532,6 +565,17 @@ same_set!(
         Cancelled,
         NoShow,
         Expired
+    }
+);
+same_set!(
+    ConsultationStatus,
+    consultation::ConsultationStatus {
+        Scheduled,
+        InProgress,
+        Completed,
+        Incomplete,
+        NoShow,
+        Cancelled
     }
 );
 same_set!(

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;
+pub mod signal;
 pub mod spa;
 pub mod startup;
 pub mod state;

@@ -23,6 +23,7 @@ use utoipa_actix_web::AppExt;
         (name = "catalogue", description = "Products with prices and, for patients, whether they may buy each one and why"),
         (name = "health", description = "The medical questionnaire, health profiles, flag overrides, the doctor's review queue"),
         (name = "booking", description = "Consults: a clinic's offer, doctors' schedules, free slots, bookings and their changes"),
+        (name = "consultations", description = "Consultations: a confirmed booking's consult, its doctor's sealed notes, its video room and recording consent"),
         (name = "admin", description = "Platform administration: doctor approvals, suspensions, organisations, catalogue, flags, rules, questionnaires"),
         (name = "payments", description = "Payments: provider webhooks, the payer's own payments, refunds, the sandbox provider's hosted page"),
         (name = "audit", description = "The tamper-evident audit log (information officer)"),

@@ -165,6 +165,8 @@ impl Application {
             .store(&settings.application.uploads_dir)
             .map_err(StartupError::Storage)?;
         let db_for_payments = db.clone();
+        let signal = crate::signal::SignalHub::new(db.clone());
+        tokio::spawn(signal.clone().run());
         let settings = Arc::new(settings);
         let state = web::Data::new(AppState {
             settings: settings.clone(),
@@ -174,6 +176,8 @@ impl Application {
             webauthn,
             store,
             payments: rxgate_app::payments::gateways(&settings, &db_for_payments),
+            video: rxgate_app::consultations::video_provider(&settings.video),
+            signal,
             trusted_proxies: Arc::new(crate::auth::meta::trusted_proxies(
                 &settings.application.trusted_proxies,
             )),

@@ -20,6 +20,10 @@ pub struct AppState {
     pub store: Arc<dyn rxgate_integrations::storage::ObjectStore>,
     /// The payment gateway (and the sandbox's controls when it is the sandbox).
     pub payments: rxgate_app::payments::Gateways,
+    /// How consultations meet (`[video]`: built-in WebRTC signalling, LiveKit or Jitsi).
+    pub video: Arc<dyn rxgate_integrations::video::VideoProvider>,
+    /// The built-in provider's signalling relay (fanned out through PostgreSQL NOTIFY).
+    pub signal: Arc<crate::signal::SignalHub>,
     /// Reverse proxies whose forwarding headers are believed (`application.trusted_proxies`).
     pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
 }

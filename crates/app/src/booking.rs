@@ -1130,6 +1130,7 @@ pub async fn confirm_paid(conn: &mut PgConnection, id: Uuid) -> Result<bool, Rep
         return Ok(false);
     }
     rxgate_persistence::waitlist::mark_booked(&mut *conn, id).await?;
+    crate::consultations::open_for_booking(&mut *conn, id).await?;
     if let Some(b) = booking::find(&mut *conn, id).await? {
         // A consult links the doctor to the patient: they may read the chart from now on.
         rxgate_persistence::users::link_doctor_patient(

@@ -64,6 +64,45 @@ pub struct Settings {
     pub audit: AuditSettings,
     #[serde(default)]
     pub payments: PaymentSettings,
+    #[serde(default)]
+    pub video: VideoSettings,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VideoProviderKind {
+    /// Peer-to-peer WebRTC through the API's own signalling socket.
+    #[default]
+    BuiltIn,
+    /// A LiveKit server (`livekit_url`, `livekit_api_key`, `livekit_api_secret`).
+    Livekit,
+    /// A Jitsi Meet server with token authentication (`jitsi_url`, `jitsi_app_id`,
+    /// `jitsi_app_secret`).
+    Jitsi,
+}
+
+/// A STUN or TURN server handed to the browsers with a room ticket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// How consultations meet (`[video]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct VideoSettings {
+    pub provider: VideoProviderKind,
+    /// STUN/TURN servers for the built-in provider (none: host candidates only, which is
+    /// enough on one network).
+    pub ice_servers: Vec<IceServer>,
+    pub livekit_url: String,
+    pub livekit_api_key: String,
+    pub livekit_api_secret: Option<SecretString>,
+    pub jitsi_url: String,
+    pub jitsi_app_id: String,
+    pub jitsi_app_secret: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]

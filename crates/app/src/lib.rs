@@ -15,6 +15,7 @@ pub mod booking;
 pub mod catalogue;
 pub mod catalogue_admin;
 pub mod configuration;
+pub mod consultations;
 pub mod crypto;
 pub mod dev_tools;
 pub mod emails;

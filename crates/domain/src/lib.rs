@@ -3,6 +3,7 @@
 
 pub mod booking;
 pub mod catalogue;
+pub mod consultation;
 pub mod eligibility;
 pub mod identity;
 pub mod ids;

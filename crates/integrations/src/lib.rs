@@ -5,3 +5,4 @@
 pub mod email;
 pub mod payments;
 pub mod storage;
+pub mod video;

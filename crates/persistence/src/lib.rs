@@ -6,6 +6,7 @@ pub mod audit;
 pub mod booking;
 pub mod catalogue;
 pub mod consents;
+pub mod consultations;
 pub mod db;
 pub mod email_tokens;
 pub mod error;

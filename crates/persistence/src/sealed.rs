@@ -13,13 +13,15 @@ pub enum SealedKind {
     TotpSecret,
     QuestionnaireAnswers,
     OverrideReason,
+    ConsultationNotes,
 }
 
 impl SealedKind {
-    pub const ALL: [SealedKind; 3] = [
+    pub const ALL: [SealedKind; 4] = [
         Self::TotpSecret,
         Self::QuestionnaireAnswers,
         Self::OverrideReason,
+        Self::ConsultationNotes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -27,6 +29,7 @@ impl SealedKind {
             Self::TotpSecret => "totp secrets",
             Self::QuestionnaireAnswers => "questionnaire answers",
             Self::OverrideReason => "flag override reasons",
+            Self::ConsultationNotes => "consultation notes",
         }
     }
 }
@@ -85,6 +88,19 @@ pub async fn stale(
             .fetch_all(conn)
             .await?
         }
+        SealedKind::ConsultationNotes => {
+            sqlx::query_as!(
+                SealedValue,
+                r#"SELECT consultation_id AS "row!", consultation_id AS "context!", key_id,
+                          notes_enc AS sealed
+                     FROM consultation_notes WHERE key_id <> $1
+                    LIMIT $2 FOR UPDATE SKIP LOCKED"#,
+                current,
+                limit
+            )
+            .fetch_all(conn)
+            .await?
+        }
     };
     Ok(rows)
 }
@@ -97,37 +113,46 @@ pub async fn replace(
     key_id: &str,
     sealed: &[u8],
 ) -> Result<(), RepoError> {
-    let done =
-        match kind {
-            SealedKind::TotpSecret => {
-                sqlx::query!(
-                    "UPDATE mfa_totp SET secret_enc = $2, key_id = $3 WHERE user_id = $1",
-                    row,
-                    sealed,
-                    key_id
-                )
-                .execute(conn)
-                .await?
-            }
-            SealedKind::QuestionnaireAnswers => sqlx::query!(
+    let done = match kind {
+        SealedKind::TotpSecret => {
+            sqlx::query!(
+                "UPDATE mfa_totp SET secret_enc = $2, key_id = $3 WHERE user_id = $1",
+                row,
+                sealed,
+                key_id
+            )
+            .execute(conn)
+            .await?
+        }
+        SealedKind::QuestionnaireAnswers => {
+            sqlx::query!(
                 "UPDATE questionnaire_responses SET answers_enc = $2, key_id = $3 WHERE id = $1",
                 row,
                 sealed,
                 key_id
             )
             .execute(conn)
-            .await?,
-            SealedKind::OverrideReason => {
-                sqlx::query!(
-                    "UPDATE flag_overrides SET reason_enc = $2, key_id = $3 WHERE id = $1",
-                    row,
-                    sealed,
-                    key_id
-                )
-                .execute(conn)
-                .await?
-            }
-        };
+            .await?
+        }
+        SealedKind::OverrideReason => {
+            sqlx::query!(
+                "UPDATE flag_overrides SET reason_enc = $2, key_id = $3 WHERE id = $1",
+                row,
+                sealed,
+                key_id
+            )
+            .execute(conn)
+            .await?
+        }
+        SealedKind::ConsultationNotes => sqlx::query!(
+            "UPDATE consultation_notes SET notes_enc = $2, key_id = $3 WHERE consultation_id = $1",
+            row,
+            sealed,
+            key_id
+        )
+        .execute(conn)
+        .await?,
+    };
     if done.rows_affected() == 1 {
         Ok(())
     } else {

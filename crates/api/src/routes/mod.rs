@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod booking;
 pub mod catalogue;
+pub mod consultations;
 pub mod dev;
 pub mod health;
 pub mod me;
@@ -142,6 +143,13 @@ pub fn configure(cfg: &mut ServiceConfig, limits: &AuthLimits) {
         .service(booking::changes::cancel_booking)
         .service(booking::changes::reschedule_booking)
         .service(booking::changes::record_outcome)
+        .service(consultations::consultation::get_consultation)
+        .service(consultations::consultation::act_on_consultation)
+        .service(consultations::consultation::consent_to_recording)
+        .service(consultations::room::join_room)
+        .service(consultations::signal::signal)
+        .service(consultations::notes::get_notes)
+        .service(consultations::notes::save_notes)
         .service(booking::waitlist::join_waitlist)
         .service(booking::waitlist::my_waitlist)
         .service(booking::waitlist::leave_waitlist)

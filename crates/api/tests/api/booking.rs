@@ -1009,6 +1009,17 @@ async fn paying_the_fee_on_the_sandbox_confirms_the_booking_and_cancelling_in_ti
         .await;
     assert_eq!(res.status(), 202);
     booking_status(&app, &id, "confirmed").await;
+    // The settled fee opened the consult's consultation.
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) FROM consultations WHERE id = '{id}' AND status = 'scheduled'"
+            )
+        )
+        .await,
+        1
+    );
     let reminders: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM jobs WHERE kind = 'booking.remind' AND payload->>'booking_id' = $1",
     )

@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod booking;
 mod catalogue;
+mod consultations;
 mod dev_mailbox;
 mod errors;
 mod foundation;

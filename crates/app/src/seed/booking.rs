@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use rxgate_domain::booking::{BookingReason, BookingStatus, ConsultMode};
+use rxgate_domain::consultation::ConsultationStatus;
 use rxgate_domain::schedule;
 use rxgate_persistence::booking::{
     self, BookingsOf, IntervalRow, ModeRow, NewBooking, PolicyRow, RulesRow,
@@ -134,6 +135,7 @@ pub async fn seed(conn: &mut PgConnection, clinic: Uuid) -> Result<(), SeedError
                 None,
             )
             .await?;
+            crate::consultations::open_for_booking(conn, id).await?;
             if !done {
                 crate::booking::schedule_reminders(conn, id, starts, Utc::now()).await?;
             }
@@ -147,6 +149,26 @@ pub async fn seed(conn: &mut PgConnection, clinic: Uuid) -> Result<(), SeedError
                     Some(doctor),
                 )
                 .await?;
+                // The past consult took place.
+                for (from, to) in [
+                    (
+                        ConsultationStatus::Scheduled,
+                        ConsultationStatus::InProgress,
+                    ),
+                    (
+                        ConsultationStatus::InProgress,
+                        ConsultationStatus::Completed,
+                    ),
+                ] {
+                    rxgate_persistence::consultations::transition(
+                        conn,
+                        id,
+                        &[from],
+                        to,
+                        Some(doctor),
+                    )
+                    .await?;
+                }
             }
         }
     }
