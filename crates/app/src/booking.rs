@@ -465,15 +465,7 @@ pub async fn search_slots(
     if search.doctor_id.is_some() && doctors.is_empty() {
         return Err(AppError::NotFound);
     }
-    let found = free_slots(
-        &mut work,
-        clinic,
-        doctors,
-        (search.from, search.to),
-        now,
-        Taken::All,
-    )
-    .await?;
+    let found = free_slots(&mut work, clinic, doctors, (search.from, search.to), now).await?;
     work.commit().await?;
     Ok((clinic, found))
 }
@@ -488,15 +480,45 @@ enum Taken {
     None,
 }
 
-/// The free slots of `doctors` in `window`, with the bookings `taken` counts.
-async fn free_slots(
+/// One doctor's schedule in a clinic and the times they are taken (in every clinic) around
+/// a window: what slot maths needs, read once.
+struct Loaded {
+    doctor: ClinicDoctorRow,
+    schedule: Schedule,
+    busy: Vec<Busy>,
+}
+
+impl Loaded {
+    /// The doctor's slots starting in `window` that `taken`'s bookings leave free.
+    fn slots(
+        &self,
+        (from, to): (DateTime<Utc>, DateTime<Utc>),
+        now: DateTime<Utc>,
+        taken: Taken,
+    ) -> Vec<Slot> {
+        let blocked: Vec<Busy> = self
+            .busy
+            .iter()
+            .filter(|b| match taken {
+                Taken::All => true,
+                Taken::AllBut(start) => b.starts != start,
+                Taken::None => false,
+            })
+            .copied()
+            .collect();
+        schedule::slots(&self.schedule, &blocked, now, from, to)
+    }
+}
+
+/// The schedules and busy times of `doctors` in `clinic` around `window`: four statements
+/// whatever the number of doctors. Doctors without a schedule there (or with a zone the
+/// database does not know) are left out.
+async fn load(
     conn: &mut PgConnection,
     clinic: Uuid,
     doctors: Vec<ClinicDoctorRow>,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
-    now: DateTime<Utc>,
-    taken: Taken,
-) -> Result<Vec<DoctorSlots>, AppError> {
+) -> Result<Vec<Loaded>, AppError> {
     let ids: Vec<Uuid> = doctors.iter().map(|d| d.doctor_id).collect();
     let (rules, intervals, exceptions) =
         booking::schedules(conn, clinic, &ids, (from - Duration::days(2)).date_naive()).await?;
@@ -535,29 +557,43 @@ async fn free_slots(
                 .collect(),
             rules: rules_of(r),
         };
-        let blocked: Vec<Busy> = busy
+        let busy = busy
             .iter()
-            .filter(|b| {
-                b.doctor_id == id
-                    && match taken {
-                        Taken::All => true,
-                        Taken::AllBut(start) => b.starts_at != start,
-                        Taken::None => false,
-                    }
-            })
+            .filter(|b| b.doctor_id == id)
             .map(|b| Busy {
                 starts: b.starts_at,
                 blocked_until: b.blocked_until,
             })
             .collect();
-        let slots = schedule::slots(&schedule, &blocked, now, from, to);
-        out.push(DoctorSlots {
+        out.push(Loaded {
             doctor,
-            rules: schedule.rules,
-            slots,
+            schedule,
+            busy,
         });
     }
     Ok(out)
+}
+
+/// The free slots of `doctors` in `window`.
+async fn free_slots(
+    conn: &mut PgConnection,
+    clinic: Uuid,
+    doctors: Vec<ClinicDoctorRow>,
+    window: (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+) -> Result<Vec<DoctorSlots>, AppError> {
+    Ok(load(conn, clinic, doctors, window)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let slots = l.slots(window, now, Taken::All);
+            DoctorSlots {
+                rules: l.schedule.rules,
+                doctor: l.doctor,
+                slots,
+            }
+        })
+        .collect())
 }
 
 // Bookings ---------------------------------------------------------------------------------------
@@ -726,6 +762,14 @@ pub async fn pay(
     Ok(Booked { view, payment })
 }
 
+/// A compare-and-set that found the booking in another state than it was just read in.
+fn booking_changed() -> AppError {
+    AppError::Conflict {
+        code: "BOOKING_CHANGED",
+        detail: "The booking changed meanwhile: reload it.".into(),
+    }
+}
+
 fn slot_unavailable() -> AppError {
     rule(
         "SLOT_UNAVAILABLE",
@@ -757,22 +801,20 @@ async fn slot_at(
     moving: Option<DateTime<Utc>>,
 ) -> Result<SlotRules, AppError> {
     let window = (starts, starts + Duration::minutes(1));
-    let taken = moving.map_or(Taken::All, Taken::AllBut);
-    let found = free_slots(conn, clinic, vec![doctor], window, now, Taken::None)
+    let Some(loaded) = load(conn, clinic, vec![doctor], window)
         .await?
         .into_iter()
         .next()
-        .filter(|d| d.slots.iter().any(|s| s.starts == starts));
-    let Some(found) = found else {
+    else {
         return Err(slot_unavailable());
     };
-    let rules = found.rules;
-    let free = free_slots(conn, clinic, vec![found.doctor], window, now, taken)
-        .await?
-        .into_iter()
-        .any(|d| d.slots.iter().any(|s| s.starts == starts));
-    if free {
-        Ok(rules)
+    let is_start = |slots: Vec<Slot>| slots.iter().any(|s| s.starts == starts);
+    if !is_start(loaded.slots(window, now, Taken::None)) {
+        return Err(slot_unavailable());
+    }
+    let taken = moving.map_or(Taken::All, Taken::AllBut);
+    if is_start(loaded.slots(window, now, taken)) {
+        Ok(loaded.schedule.rules)
     } else {
         Err(slot_taken(RepoError::Conflict {
             constraint: "bookings_no_overlap".into(),
@@ -947,10 +989,7 @@ pub async fn cancel(
     )
     .await?;
     if moved.is_none() {
-        return Err(AppError::Conflict {
-            code: "BOOKING_CHANGED",
-            detail: "The booking changed meanwhile: reload it.".into(),
-        });
+        return Err(booking_changed());
     }
     booking::drop_reminders(&mut work, id).await?;
     if refund > 0
@@ -1031,10 +1070,7 @@ pub async fn reschedule(
     .await
     .map_err(slot_taken)?;
     if !moved {
-        return Err(AppError::Conflict {
-            code: "BOOKING_CHANGED",
-            detail: "The booking changed meanwhile: reload it.".into(),
-        });
+        return Err(booking_changed());
     }
     if current.status == BookingStatus::Confirmed {
         schedule_reminders(&mut work, id, starts_at, now).await?;
@@ -1093,10 +1129,7 @@ pub async fn record_outcome(
     )
     .await?;
     if moved.is_none() {
-        return Err(AppError::Conflict {
-            code: "BOOKING_CHANGED",
-            detail: "The booking changed meanwhile: reload it.".into(),
-        });
+        return Err(booking_changed());
     }
     work.record(
         Event::new(verb, "booking", id)
