@@ -71,6 +71,8 @@ test('a patient books a free time, sees it in My consults and cancels it', async
     page.getByRole('button', { name: 'Book', exact: true }).click(),
   ]);
   expect(response.status()).toBe(201);
+  // Booking starts a payment: the SPA sends an Idempotency-Key, so a retry cannot book twice.
+  expect(response.request().headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
   const held = page.getByTestId('held-booking');
   await expect(held).toContainText('Held: awaiting payment');
   await expect(held.getByTestId('hold-expiry')).toContainText('We hold this time for you until');

@@ -248,6 +248,23 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     decode(send_json(|| Request::post(&url(path)), body).await?).await
 }
 
+/// A money-moving `POST` with an `Idempotency-Key`: one key per call, so the retry after a
+/// renewed access token (or a lost answer) is replayed by the server rather than charged again.
+async fn post_idempotent<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let key = uuid::Uuid::new_v4().to_string();
+    decode(
+        send_json(
+            || Request::post(&url(path)).header("Idempotency-Key", &key),
+            body,
+        )
+        .await?,
+    )
+    .await
+}
+
 /// A `POST` without a body (the action is the whole request).
 async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send_empty(|| Request::post(&url(path))).await?).await
@@ -996,7 +1013,7 @@ pub async fn set_my_schedule(body: &DoctorScheduleInput) -> Result<DoctorSchedul
 
 /// Holds a free slot for the signed-in patient: `201`; `409 SLOT_TAKEN`; `422 SLOT_UNAVAILABLE`.
 pub async fn book_consult(body: &BookInput) -> Result<BookedView, ApiError> {
-    post("/bookings", body).await
+    post_idempotent("/bookings", body).await
 }
 
 /// Starts (again) the payment of a held booking's fee (its patient): where to go to pay.
