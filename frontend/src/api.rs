@@ -248,8 +248,10 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     decode(send_json(|| Request::post(&url(path)), body).await?).await
 }
 
-/// A money-moving `POST` with an `Idempotency-Key`: one key per call, so the retry after a
-/// renewed access token (or a lost answer) is replayed by the server rather than charged again.
+/// A money-moving `POST` with an `Idempotency-Key`: one key per call, so the retry that `send`
+/// makes after renewing the access token is replayed by the server rather than charged again.
+/// A second click after a lost answer is a new call with a new key (the server's hold and
+/// exclusion constraint then answer `409 SLOT_TAKEN`, not a second booking).
 async fn post_idempotent<B: serde::Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
